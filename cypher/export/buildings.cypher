@@ -1,0 +1,4 @@
+// Every Building node as a Ledger v1 row: returns row (its properties), ordered by id.
+MATCH (n:Building)
+RETURN properties(n) AS row
+ORDER BY n.id

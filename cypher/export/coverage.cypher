@@ -1,0 +1,4 @@
+// Every COVERS relationship as a Ledger v1 coverage row: returns row {org_id, target_id}.
+MATCH (o:PartyOrg)-[:COVERS]->(t)
+RETURN {org_id: o.id, target_id: t.id} AS row
+ORDER BY o.id, t.id

@@ -1,0 +1,4 @@
+// Every LINKS relationship (党员联户) as a Ledger v1 row: returns row {member_id, household_id}.
+MATCH (m:Member)-[:LINKS]->(h:Household)
+RETURN {member_id: m.id, household_id: h.id} AS row
+ORDER BY m.id, h.id

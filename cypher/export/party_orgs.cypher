@@ -1,0 +1,4 @@
+// Every PartyOrg node as a Ledger v1 row: returns row (its properties), ordered by id.
+MATCH (n:PartyOrg)
+RETURN properties(n) AS row
+ORDER BY n.id

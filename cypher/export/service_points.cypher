@@ -1,0 +1,4 @@
+// Every ServicePoint node as a Ledger v1 row: returns row (its properties), ordered by id.
+MATCH (n:ServicePoint)
+RETURN properties(n) AS row
+ORDER BY n.id

@@ -1,0 +1,4 @@
+// Every Unit node as a Ledger v1 row: returns row (its properties), ordered by id.
+MATCH (n:Unit)
+RETURN properties(n) AS row
+ORDER BY n.id

@@ -1,0 +1,7 @@
+// A resource is SHARED_WITH a community since a date. $rows: [{resource_id, community_id, since}]. Returns written.
+UNWIND $rows AS row
+MATCH (r:Resource {id: row.resource_id})
+MATCH (c:Community {id: row.community_id})
+MERGE (r)-[s:SHARED_WITH]->(c)
+SET s.since = row.since
+RETURN count(*) AS written

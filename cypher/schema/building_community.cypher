@@ -1,0 +1,2 @@
+// Index: buildings by community (coverage scoping); returns nothing.
+CREATE INDEX building_community IF NOT EXISTS FOR (n:Building) ON (n.community_id)

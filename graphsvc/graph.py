@@ -1,0 +1,144 @@
+"""The gateway: every query runs here, by catalog name, with $parameters only."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import neo4j
+from neo4j import Driver, GraphDatabase, Query, RoutingControl
+from neo4j.exceptions import ConstraintError, ServiceUnavailable, SessionExpired
+
+from graphsvc import engine
+from graphsvc.cypher import catalog, names
+from graphsvc.errors import EngineUnavailable
+from graphsvc.settings import Settings
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+ENGINE_DOWN = "图数据库暂时不可用，请稍后再试"
+
+
+@contextmanager
+def _engine_errors() -> Iterator[None]:
+    try:
+        yield
+    except (ServiceUnavailable, SessionExpired) as e:
+        raise EngineUnavailable(ENGINE_DOWN) from e
+
+
+class Tx:
+    """An explicit transaction; statements by catalog name."""
+
+    def __init__(self, tx: neo4j.Transaction, queries: dict[str, str]) -> None:
+        self._tx, self._queries = tx, queries
+
+    def run(self, name: str, **params: Any) -> list[dict[str, Any]]:
+        return self._tx.run(self._queries[name], params).data()
+
+
+@dataclass
+class Graph:
+    driver: Driver
+    database: str
+    timeout_s: float = 60.0
+
+    def __post_init__(self) -> None:
+        self.queries = catalog()
+
+    def _query(self, name: str) -> Query:
+        return Query(self.queries[name], timeout=self.timeout_s)  # type: ignore[arg-type]
+
+    def read(self, name: str, **params: Any) -> list[dict[str, Any]]:
+        """Run a read query; rows as dicts (nodes become property maps)."""
+        with _engine_errors():
+            res = self.driver.execute_query(
+                self._query(name), params, database_=self.database, routing_=RoutingControl.READ
+            )
+        return [r.data() for r in res.records]
+
+    def write(self, name: str, **params: Any) -> list[dict[str, Any]]:
+        """Run one write statement in its own transaction, retrying a lost MERGE race."""
+        for attempt in range(5):
+            try:
+                with _engine_errors():
+                    res = self.driver.execute_query(
+                        self._query(name), params, database_=self.database, routing_=RoutingControl.WRITE
+                    )
+                return [r.data() for r in res.records]
+            except ConstraintError:
+                # ArcadeDB fails (rather than waits) a MERGE that races another on a unique key.
+                if attempt == 4:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
+        raise AssertionError("unreachable")
+
+    def stream(self, name: str, **params: Any) -> Iterator[dict[str, Any]]:
+        """Rows of a large read one at a time (exports)."""
+        with _engine_errors(), self.driver.session(database=self.database, default_access_mode="READ") as s:
+            for record in s.run(self._query(name), params):
+                yield record.data()
+
+    def transaction(self, work: Callable[[Tx], T]) -> T:
+        """Run `work(tx)` in one write transaction: all of it commits or none of it."""
+        with _engine_errors(), self.driver.session(database=self.database) as s:
+            return s.execute_write(lambda tx: work(Tx(tx, self.queries)))
+
+    def apply_schema(self) -> None:
+        """Constraints and indexes, idempotent (IF NOT EXISTS), the same text on Neo4j 5 and ArcadeDB."""
+        for name in names("schema/"):
+            self.write(name)
+
+    def ping(self) -> dict[str, Any]:
+        with _engine_errors():
+            self.driver.verify_connectivity()
+            info = self.driver.get_server_info()
+        return {"address": str(info.address), "agent": info.agent}
+
+    def close(self) -> None:
+        self.driver.close()
+
+
+@dataclass
+class Connection:
+    """An open graph plus what to undo on close (an engine we started)."""
+
+    graph: Graph
+    settings: Settings
+    engine: engine.EngineInfo | None = None
+    started_engine: bool = False
+
+    def close(self) -> None:
+        self.graph.close()
+        if self.started_engine:
+            engine.stop(self.settings.data_dir)
+
+
+def connect(settings: Settings, *, say: Callable[[str], None] | None = None, schema: bool = True) -> Connection:
+    """Open the configured graph: an external Neo4j, or the embedded engine (started if needed)."""
+    info, started = None, False
+    if settings.neo4j_uri:
+        assert settings.neo4j_password is not None
+        uri, auth = settings.neo4j_uri, (settings.neo4j_user, settings.neo4j_password.get_secret_value())
+    else:
+        info, started = engine.ensure_running(
+            settings.data_dir, heap=settings.engine_heap, database=settings.database, say=say
+        )
+        uri, auth = info.uri, ("root", engine.password(settings.data_dir.resolve()))
+    driver = GraphDatabase.driver(uri, auth=auth, connection_acquisition_timeout=30, max_transaction_retry_time=15)
+    graph = Graph(driver, settings.database, settings.query_timeout_s)
+    conn = Connection(graph, settings, info, started)
+    try:
+        with _engine_errors():
+            driver.verify_connectivity()
+        if schema:
+            graph.apply_schema()
+    except Exception:
+        conn.close()
+        raise
+    return conn

@@ -1,0 +1,1 @@
+"""Pydantic models: Ledger v1 rows, API inputs and outputs."""

@@ -1,0 +1,526 @@
+"""Ledger v1 rows (DOMAIN.md): one pydantic model per table, Chinese header and value aliases.
+
+The table and column names are a contract with users' spreadsheets and scripts: never rename.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import Enum
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+# --- value parsing shared by JSON, CSV and XLSX ------------------------------------------------
+
+_TRUE = {"true", "1", "是", "yes", "y", "t"}
+_FALSE = {"false", "0", "否", "no", "n", "f", ""}
+
+
+def _bool(v: Any) -> Any:
+    if isinstance(v, bool) or v is None:
+        return bool(v)
+    if isinstance(v, (int, float)) and v in (0, 1):
+        return bool(v)
+    if isinstance(v, str) and v.strip().lower() in _TRUE | _FALSE:
+        return v.strip().lower() in _TRUE
+    return v  # let pydantic reject it with its own message
+
+
+def _list(v: Any) -> Any:
+    if v is None:
+        return []
+    if isinstance(v, str):
+        return [p.strip() for p in v.replace("；", ";").split(";") if p.strip()]
+    return v
+
+
+def _blank_none(v: Any) -> Any:
+    return None if isinstance(v, str) and not v.strip() else v
+
+
+def _id(v: Any) -> Any:
+    # Spreadsheets turn numeric ids into floats (101 -> 101.0): ids are strings.
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    if isinstance(v, int) and not isinstance(v, bool):
+        return str(v)
+    return v.strip() if isinstance(v, str) else v
+
+
+Flag = Annotated[bool, BeforeValidator(_bool)]
+Id = Annotated[str, BeforeValidator(_id), Field(min_length=1, max_length=200)]
+OptId = Annotated[Id | None, BeforeValidator(_blank_none)]
+Text = Annotated[str, Field(max_length=2000)]
+OptText = Annotated[Text | None, BeforeValidator(_blank_none)]
+StrList = Annotated[list[str], BeforeValidator(_list)]
+IdList = Annotated[list[Id], BeforeValidator(_list)]
+OptInt = Annotated[int | None, BeforeValidator(_blank_none)]
+OptFloat = Annotated[float | None, BeforeValidator(_blank_none)]
+Lat = Annotated[float, Field(ge=-90, le=90)]
+Lon = Annotated[float, Field(ge=-180, le=180)]
+Score = Annotated[Annotated[float, Field(ge=0, le=100)] | None, BeforeValidator(_blank_none)]
+OptDate = Annotated[date | None, BeforeValidator(_blank_none)]
+
+
+# --- enumerations, each value with the Chinese label people read -------------------------------
+
+
+class ZhEnum(str, Enum):
+    """A str enum whose members carry a Chinese label; the label is accepted as input too."""
+
+    zh: str
+
+    def __new__(cls, value: str, zh: str) -> "ZhEnum":
+        obj = str.__new__(cls, value)
+        obj._value_ = value
+        obj.zh = zh
+        return obj
+
+    @classmethod
+    def _missing_(cls, value: object) -> "ZhEnum | None":
+        for m in cls:
+            if value == m.zh or (isinstance(value, str) and value.strip().lower() == m.value):
+                return m
+        return None
+
+
+class CommunityKind(ZhEnum):
+    urban = "urban", "城市社区"
+    rural = "rural", "行政村"
+    resettlement = "resettlement", "安置社区"
+
+
+class BuildingKind(ZhEnum):
+    residential = "residential", "住宅楼"
+    office = "office", "商务楼宇"
+    mixed = "mixed", "商住混合"
+
+
+class MemberCategory(ZhEnum):
+    cadre = "cadre", "党员干部"
+    retired = "retired", "离退休党员"
+    resident = "resident", "社区党员"
+    non_public = "non_public", "非公经济组织党员"
+    mobile = "mobile", "流动党员"
+    hardship = "hardship", "生活困难党员"
+
+
+class Employment(ZhEnum):
+    employed = "employed", "在职"
+    retired = "retired", "退休"
+    unemployed = "unemployed", "无业"
+
+
+class OrgLevel(ZhEnum):
+    working_committee = "working_committee", "党工委"
+    committee = "committee", "党委"
+    general_branch = "general_branch", "党总支"
+    branch = "branch", "党支部"
+    group = "group", "党小组"
+
+
+class OrgDomain(ZhEnum):
+    community = "community", "社区"
+    building = "building", "楼宇"
+    unit = "unit", "驻区单位"
+    association = "association", "协会"
+    industrial_park = "industrial_park", "园区"
+    market = "market", "市场"
+    non_public = "non_public", "两新组织"
+    village = "village", "村"
+    mobile = "mobile", "流动党员"
+    joint = "joint", "联合"
+
+
+class UnitKind(ZhEnum):
+    agency = "agency", "机关"
+    state_enterprise = "state_enterprise", "国有企业"
+    private_enterprise = "private_enterprise", "民营企业"
+    school = "school", "学校"
+    hospital = "hospital", "医院"
+    association = "association", "协会"
+    social_org = "social_org", "社会组织"
+    market = "market", "市场"
+    industrial_park = "industrial_park", "园区"
+
+
+class ResourceKind(ZhEnum):
+    venue = "venue", "活动场所"
+    office = "office", "办公用房"
+    funds = "funds", "资金"
+    equipment = "equipment", "设备"
+    training = "training", "教育培训"
+    medical = "medical", "医疗"
+    legal = "legal", "法律"
+    talent = "talent", "人才技术"
+    volunteers = "volunteers", "志愿者"
+    transport = "transport", "交通"
+
+
+class ServiceKind(ZhEnum):
+    activity_room = "activity_room", "党员活动室"
+    service_station = "service_station", "社区服务站"
+    library = "library", "图书室"
+    clinic = "clinic", "卫生室"
+    elderly_center = "elderly_center", "老年活动场所"
+
+
+class RegistrationKind(ZhEnum):
+    dual = "dual", "在职党员报到"
+    mobile = "mobile", "流动党员登记"
+
+
+class PairingKind(ZhEnum):
+    co_construction = "co_construction", "结对共建"
+    urban_rural = "urban_rural", "城乡结对"
+
+
+class Theme(ZhEnum):
+    # 五联共建
+    party_work = "party_work", "党建联做"
+    infrastructure = "infrastructure", "基础设施联建"
+    culture = "culture", "群众文化联兴"
+    welfare = "welfare", "公益事业联办"
+    security = "security", "社会治安联防"
+    # 六联六互 (culture is shared with the five joint works)
+    organisation = "organisation", "组织联建"
+    information = "information", "信息联通"
+    talent = "talent", "人才联育"
+    service = "service", "服务联办"
+    charity = "charity", "公益联助"
+
+
+class ProjectStatus(ZhEnum):
+    planned = "planned", "计划"
+    ongoing = "ongoing", "进行中"
+    done = "done", "已完成"
+    cancelled = "cancelled", "已取消"
+
+
+ThemeList = Annotated[list[Theme], BeforeValidator(_list)]
+
+
+# --- rows --------------------------------------------------------------------------------------
+
+
+class Row(BaseModel):
+    # Unknown columns (备注 …) are ignored and reported as warnings by the reader.
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True, use_enum_values=True)
+
+
+class StreetRow(Row):
+    id: Id
+    name: Text
+    district: OptText = None
+    city: OptText = None
+
+
+class CommunityRow(Row):
+    id: Id
+    name: Text
+    kind: CommunityKind
+    street_id: Id
+    lat: Lat
+    lon: Lon
+    population: OptInt = None
+    has_office: Flag = False
+    has_funds: Flag = False
+    has_land: Flag = False
+
+
+class ResidentGroupRow(Row):
+    id: Id
+    name: Text
+    community_id: Id
+
+
+class BuildingRow(Row):
+    id: Id
+    name: Text
+    kind: BuildingKind
+    community_id: Id
+    resident_group_id: OptId = None
+    lat: Lat
+    lon: Lon
+
+
+class HouseholdRow(Row):
+    id: Id
+    building_id: Id
+    size: Annotated[int, Field(ge=0, le=100)] = 1
+    hardship: Flag = False
+    disabled: Flag = False
+    elderly_alone: Flag = False
+    low_income: Flag = False
+    separated: Flag = False
+    unemployed: Flag = False
+
+
+class MemberRow(Row):
+    id: Id
+    name: Text
+    gender: OptText = None
+    birth_year: Annotated[Annotated[int, Field(ge=1900, le=2100)] | None, BeforeValidator(_blank_none)] = None
+    category: MemberCategory
+    employment: Employment
+    phone: OptText = None
+    skills: StrList = []
+    volunteer: Flag = False
+    household_id: OptId = None
+    unit_id: OptId = None
+    org_id: Id
+
+
+class PartyOrgRow(Row):
+    id: Id
+    name: Text
+    level: OrgLevel
+    domain: OrgDomain
+    parent_id: OptId = None
+    community_id: OptId = None
+    unit_id: OptId = None
+
+
+class UnitRow(Row):
+    id: Id
+    name: Text
+    kind: UnitKind
+    community_id: Id
+    lat: Lat
+    lon: Lon
+    employees: OptInt = None
+
+
+class ResourceRow(Row):
+    id: Id
+    owner_id: Id
+    kind: ResourceKind
+    capacity: Annotated[float, Field(ge=0)] = 1
+    description: OptText = None
+
+
+class NeedRow(Row):
+    id: Id
+    community_id: Id
+    kind: ResourceKind
+    quantity: Annotated[float, Field(ge=0)] = 1
+    urgency: Annotated[int, Field(ge=1, le=5)] = 3
+    description: OptText = None
+
+
+class ServicePointRow(Row):
+    id: Id
+    name: Text
+    kind: ServiceKind
+    community_id: Id
+    lat: Lat
+    lon: Lon
+
+
+class CoverageRow(Row):
+    org_id: Id
+    target_id: Id
+
+
+class MemberHouseholdRow(Row):
+    member_id: Id
+    household_id: Id
+
+
+class RegistrationRow(Row):
+    member_id: Id
+    org_id: Id
+    kind: RegistrationKind
+
+
+class PostRow(Row):
+    member_id: Id
+    community_id: Id
+    post: Text
+
+
+class SeatRow(Row):
+    member_id: Id
+    org_id: Id
+
+
+class PairingRow(Row):
+    id: Id
+    org_a: Id
+    org_b: Id
+    kind: PairingKind
+    since: OptDate = None
+    themes: ThemeList = []
+
+
+class SharingRow(Row):
+    resource_id: Id
+    community_id: Id
+    since: OptDate = None
+
+
+class ProjectRow(Row):
+    id: Id
+    name: Text
+    theme: Theme
+    org_ids: IdList
+    year: Annotated[int, Field(ge=1949, le=2100)]
+    status: ProjectStatus = "planned"  # type: ignore[assignment]
+    outcome: Score = None
+    satisfaction: Score = None
+
+
+# --- the table registry -------------------------------------------------------------------------
+
+class Table(BaseModel):
+    name: str
+    zh: str
+    model: type[Row]
+    refs: dict[str, tuple[str, ...]] = {}
+
+    @property
+    def has_id(self) -> bool:
+        return "id" in self.model.model_fields
+
+    @property
+    def columns(self) -> list[str]:
+        return list(self.model.model_fields)
+
+    @property
+    def required(self) -> list[str]:
+        return [n for n, f in self.model.model_fields.items() if f.is_required()]
+
+
+_ORG_OWNERS = ("units", "communities", "party_orgs")
+
+TABLES: dict[str, Table] = {
+    t.name: t
+    for t in [
+        Table(name="streets", zh="街道", model=StreetRow),
+        Table(name="communities", zh="社区", model=CommunityRow, refs={"street_id": ("streets",)}),
+        Table(name="resident_groups", zh="网格", model=ResidentGroupRow,
+              refs={"community_id": ("communities",)}),
+        Table(name="buildings", zh="楼栋", model=BuildingRow,
+              refs={"community_id": ("communities",), "resident_group_id": ("resident_groups",)}),
+        Table(name="households", zh="住户", model=HouseholdRow, refs={"building_id": ("buildings",)}),
+        Table(name="members", zh="党员", model=MemberRow,
+              refs={"household_id": ("households",), "unit_id": ("units",), "org_id": ("party_orgs",)}),
+        Table(name="party_orgs", zh="党组织", model=PartyOrgRow,
+              refs={"parent_id": ("party_orgs",), "community_id": ("communities",), "unit_id": ("units",)}),
+        Table(name="units", zh="驻区单位", model=UnitRow, refs={"community_id": ("communities",)}),
+        Table(name="resources", zh="资源", model=ResourceRow, refs={"owner_id": _ORG_OWNERS}),
+        Table(name="needs", zh="需求", model=NeedRow, refs={"community_id": ("communities",)}),
+        Table(name="service_points", zh="服务站点", model=ServicePointRow,
+              refs={"community_id": ("communities",)}),
+        Table(name="coverage", zh="联系覆盖", model=CoverageRow,
+              refs={"org_id": ("party_orgs",), "target_id": ("buildings", "resident_groups")}),
+        Table(name="member_links", zh="党员联户", model=MemberHouseholdRow,
+              refs={"member_id": ("members",), "household_id": ("households",)}),
+        Table(name="member_helps", zh="一帮一", model=MemberHouseholdRow,
+              refs={"member_id": ("members",), "household_id": ("households",)}),
+        Table(name="registrations", zh="报到登记", model=RegistrationRow,
+              refs={"member_id": ("members",), "org_id": ("party_orgs",)}),
+        Table(name="posts", zh="设岗定责", model=PostRow,
+              refs={"member_id": ("members",), "community_id": ("communities",)}),
+        Table(name="seats", zh="兼职委员", model=SeatRow,
+              refs={"member_id": ("members",), "org_id": ("party_orgs",)}),
+        Table(name="pairings", zh="结对", model=PairingRow,
+              refs={"org_a": ("party_orgs",), "org_b": ("party_orgs",)}),
+        Table(name="sharings", zh="资源共享", model=SharingRow,
+              refs={"resource_id": ("resources",), "community_id": ("communities",)}),
+        Table(name="projects", zh="共建项目", model=ProjectRow, refs={"org_ids": ("party_orgs",)}),
+    ]
+}
+
+# Chinese headers: the first is what templates print, the rest are accepted too.
+_ZH_COMMON: dict[str, tuple[str, ...]] = {
+    "id": ("编号", "ID"),
+    "name": ("名称",),
+    "kind": ("类型",),
+    "street_id": ("所属街道", "街道编号"),
+    "community_id": ("所属社区", "社区编号"),
+    "resident_group_id": ("所属网格", "网格编号"),
+    "building_id": ("所属楼栋", "楼栋编号"),
+    "household_id": ("住户编号", "居住户"),
+    "member_id": ("党员编号",),
+    "org_id": ("党组织编号", "所属党组织"),
+    "unit_id": ("单位编号", "所在单位"),
+    "owner_id": ("提供方编号",),
+    "lat": ("纬度",),
+    "lon": ("经度",),
+    "district": ("区县",),
+    "city": ("城市",),
+    "population": ("人口",),
+    "has_office": ("有办公用房",),
+    "has_funds": ("有资金",),
+    "has_land": ("有场地",),
+    "size": ("人数",),
+    "hardship": ("困难家庭",),
+    "disabled": ("残疾人",),
+    "elderly_alone": ("空巢独居老人",),
+    "low_income": ("低保",),
+    "separated": ("人户分离",),
+    "unemployed": ("失业",),
+    "gender": ("性别",),
+    "birth_year": ("出生年份",),
+    "category": ("党员类别",),
+    "employment": ("就业状态",),
+    "phone": ("电话", "联系电话"),
+    "skills": ("特长", "技能"),
+    "volunteer": ("义工", "志愿者"),
+    "level": ("层级",),
+    "domain": ("领域",),
+    "parent_id": ("上级党组织",),
+    "employees": ("职工人数",),
+    "capacity": ("容量",),
+    "description": ("说明", "描述"),
+    "quantity": ("数量",),
+    "urgency": ("紧迫程度",),
+    "target_id": ("覆盖对象编号",),
+    "post": ("岗位",),
+    "org_a": ("党组织甲",),
+    "org_b": ("党组织乙",),
+    "since": ("开始日期",),
+    "themes": ("主题",),
+    "theme": ("主题",),
+    "org_ids": ("参与党组织",),
+    "year": ("年份",),
+    "status": ("状态",),
+    "outcome": ("成效评分",),
+    "satisfaction": ("群众满意度",),
+}
+_ZH_TABLE: dict[tuple[str, str], tuple[str, ...]] = {
+    ("buildings", "id"): ("楼栋编号",),
+    ("buildings", "name"): ("楼栋名称",),
+    ("communities", "id"): ("社区编号",),
+    ("communities", "name"): ("社区名称",),
+    ("households", "id"): ("住户编号", "户编号"),
+    ("members", "id"): ("党员编号",),
+    ("members", "name"): ("姓名",),
+    ("members", "org_id"): ("组织关系所在党组织", "党组织编号"),
+    ("members", "household_id"): ("居住户",),
+    ("party_orgs", "id"): ("党组织编号",),
+    ("party_orgs", "name"): ("党组织名称",),
+    ("units", "id"): ("单位编号",),
+    ("units", "name"): ("单位名称",),
+    ("streets", "id"): ("街道编号",),
+    ("streets", "name"): ("街道名称",),
+    ("registrations", "kind"): ("登记类型",),
+    ("pairings", "kind"): ("结对类型",),
+    ("projects", "name"): ("项目名称",),
+}
+
+
+def zh_headers(table: str, column: str) -> tuple[str, ...]:
+    """Chinese headers accepted for a column; the first is the one templates print."""
+    return _ZH_TABLE.get((table, column), ()) + _ZH_COMMON.get(column, ())
+
+
+def header_map(table: str) -> dict[str, str]:
+    """Every accepted header (English or Chinese, case-insensitive for English) -> column."""
+    out: dict[str, str] = {}
+    for col in TABLES[table].columns:
+        for h in zh_headers(table, col)[::-1] + (col,):
+            out[h.strip().lower()] = col
+    return out

@@ -1,0 +1,45 @@
+"""One Settings object, read from GRAPHSVC_* environment variables (every one is in the README)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _default_data_dir() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "graphsvc"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="GRAPHSVC_", extra="ignore")
+
+    data_dir: Path = Field(default_factory=_default_data_dir)
+    # An external Neo4j 5 (bolt:// or neo4j:// for a cluster or Aura); unset = the embedded engine.
+    neo4j_uri: str | None = None
+    neo4j_user: str = "neo4j"
+    neo4j_password: SecretStr | None = None
+    database: str = "graphsvc"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    engine_heap: str = "2g"
+    query_timeout_s: float = 60.0
+    batch_size: int = 5000
+    max_upload_mb: int = 200
+    env: str = "production"
+
+    @model_validator(mode="after")
+    def _external_needs_password(self) -> "Settings":
+        if self.neo4j_uri and not self.neo4j_password:
+            raise ValueError("GRAPHSVC_NEO4J_PASSWORD is required with GRAPHSVC_NEO4J_URI")
+        placeholder = self.neo4j_password and self.neo4j_password.get_secret_value() in {"neo4j", "password", "changeme"}
+        if self.neo4j_uri and placeholder and self.env != "development":
+            raise ValueError("GRAPHSVC_NEO4J_PASSWORD is a placeholder; set a real one (or GRAPHSVC_ENV=development)")
+        return self
+
+    @property
+    def embedded(self) -> bool:
+        return not self.neo4j_uri
