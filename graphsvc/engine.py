@@ -195,8 +195,10 @@ def _serve(data_dir: Path, bolt: int, http: int, heap: str, database: str) -> No
     tmp = data_dir / "engine.json.tmp"
     tmp.write_text(json.dumps(asdict(EngineInfo(os.getpid(), bolt, http, str(data_dir)))))
     tmp.replace(data_dir / "engine.json")
+    # Short sleeps: the signal may land on a JVM thread, and Python runs its handler only when
+    # the main thread wakes.
     while True:
-        time.sleep(3600)
+        time.sleep(0.2)
 
 
 if __name__ == "__main__":

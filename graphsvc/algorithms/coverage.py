@@ -277,9 +277,9 @@ def _check_assignment_graph(G: Any, cap: Any) -> None:
                 details.append({"id": node, "field": "vulnerable", "problem": "not a boolean"})
         else:
             details.append({"id": node, "field": "kind", "problem": "kind must be 'member' or 'household'"})
-    kind = dict(G.nodes(data="kind"))
+    kinds = dict(G.nodes(data="kind"))
     for u, v, cost in G.edges(data="cost"):
-        if (kind[u], kind[v]) not in (("member", "household"), ("household", "member")):
+        if (kinds[u], kinds[v]) not in (("member", "household"), ("household", "member")):
             details.append({"edge": [u, v], "problem": "an edge must join a member and a household"})
         if not (_is_int(cost) and cost >= 0):
             details.append({"edge": [u, v], "field": "cost", "problem": "cost must be an integer >= 0"})

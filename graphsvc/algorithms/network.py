@@ -65,10 +65,11 @@ def centrality(
     - ``eigenvector``: ``nx.eigenvector_centrality`` (unweighted, unit Euclidean norm).
       It is only defined per connected component, so it is computed on each component,
       falling back to ``nx.eigenvector_centrality_numpy`` when power iteration does not
-      converge, and each component's vector is scaled by sqrt(size/n): on a connected
-      graph this is exactly networkx's value; on a disconnected one the whole vector still
-      has unit norm and a component weighs in proportion to its size. An isolated
-      organisation scores 0. ``normalized`` does not apply.
+      converge, and each component's vector is scaled by sqrt(size/t), t the number of
+      organisations with at least one tie. An isolated organisation scores 0 and changes
+      no one else's score; on a connected graph (plus any isolated nodes) this is exactly
+      networkx's value; on a disconnected one the whole vector still has unit norm and a
+      component weighs in proportion to its size. ``normalized`` does not apply.
 
     >>> G = nx.Graph([("a", "b"), ("b", "c")])
     >>> G.nodes["b"]["name"] = "乙支部"
@@ -80,13 +81,17 @@ def centrality(
     """
     _check_graph(G)
     if isinstance(measures, str) or not set(measures) <= set(MEASURES):
-        unknown = [measures] if isinstance(measures, str) else [m for m in measures if m not in MEASURES]
+        unknown = (
+            [measures] if isinstance(measures, str) else [m for m in measures if m not in MEASURES]
+        )
         raise InvalidInput(
             f"unknown centrality measure(s); choose from {', '.join(MEASURES)}",
             details=[{"field": "measures", "value": m} for m in unknown],
         )
     if k is not None and (isinstance(k, bool) or not isinstance(k, int) or k < 1):
-        raise InvalidInput("k must be a positive number of pivots", details=[{"field": "k", "value": k}])
+        raise InvalidInput(
+            "k must be a positive number of pivots", details=[{"field": "k", "value": k}]
+        )
 
     values: dict[str, dict[Node, Any]] = {}
     if "betweenness" in measures:
@@ -270,9 +275,8 @@ def summary_metrics(
     (1.0, 1, True)
     """
     scores = centrality(G, k=k, seed=seed)
-    cluster_of = {
-        n: c["id"] for c in clusters(G, seed=seed, resolution=resolution)["communities"] for n in c["members"]
-    }
+    communities = clusters(G, seed=seed, resolution=resolution)["communities"]
+    cluster_of = {n: c["id"] for c in communities for n in c["members"]}
     core = k_core(G)["core_number"]
     cut = {p["id"] for p in fragile_links(G)["articulation_points"]}
     return {
@@ -295,19 +299,22 @@ def _betweenness(G: nx.Graph, *, normalized: bool, k: int | None, seed: int) -> 
 
 
 def _eigenvector(G: nx.Graph) -> dict[Node, float]:
-    n = len(G)
-    scores: dict[Node, float] = {}
+    # networkx iterates with A + I, which would give a lone organisation 1.0; it has no ties
+    scores: dict[Node, float] = dict.fromkeys(nx.isolates(G), 0.0)
+    tied = len(G) - len(scores)
     for component in nx.connected_components(G):
         if len(component) == 1:
-            # networkx iterates with A + I, which would give a lone node 1.0
-            scores.update(dict.fromkeys(component, 0.0))
             continue
         sub = G.subgraph(component)
         try:
             local = nx.eigenvector_centrality(sub, weight=None)
         except nx.PowerIterationFailedConvergence:
-            local = nx.eigenvector_centrality_numpy(sub, weight=None)
-        scale = math.sqrt(len(component) / n)
+            # Tree-like components (the UNDER hierarchy) have a tiny spectral gap; ARPACK's
+            # default 50 restarts is not enough for a long chain either
+            local = nx.eigenvector_centrality_numpy(
+                sub, weight=None, max_iter=max(1000, 10 * len(sub))
+            )
+        scale = math.sqrt(len(component) / tied)
         scores.update({v: float(x) * scale for v, x in local.items()})
     return scores
 
@@ -315,10 +322,14 @@ def _eigenvector(G: nx.Graph) -> dict[Node, float]:
 def _check_graph(G: nx.Graph) -> None:
     """The projection's contract: undirected, simple, no self-ties."""
     if G.is_directed():
-        raise InvalidInput("the organisation network must be undirected", details=[{"field": "G", "problem": "directed"}])
+        raise InvalidInput(
+            "the organisation network must be undirected",
+            details=[{"field": "G", "problem": "directed"}],
+        )
     if G.is_multigraph():
         raise InvalidInput(
-            "the organisation network must have one edge per pair (merge ties into `kinds` and `weight`)",
+            "the organisation network must have one edge per pair"
+            " (merge ties into `kinds` and `weight`)",
             details=[{"field": "G", "problem": "multigraph"}],
         )
     loops = _sorted({u for u, _ in nx.selfloop_edges(G)})

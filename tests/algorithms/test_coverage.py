@@ -6,6 +6,7 @@ they share no code with graphsvc.algorithms.coverage.
 
 from __future__ import annotations
 
+import doctest
 import itertools
 import math
 import random
@@ -18,6 +19,7 @@ import numpy as np
 import pytest
 from scipy.optimize import Bounds, LinearConstraint, milp
 
+from graphsvc.algorithms import coverage
 from graphsvc.algorithms.coverage import (
     Assignment,
     assign_households,
@@ -34,6 +36,12 @@ from graphsvc.algorithms.coverage import (
 from graphsvc.errors import InvalidInput
 
 M_PER_DEG_LAT = math.pi / 180 * 6_371_008.8  # about 111,195 m
+
+
+def test_docstring_examples_hold() -> None:
+    failed, tried = doctest.testmod(coverage, optionflags=doctest.ELLIPSIS)
+    assert tried >= 10
+    assert failed == 0
 
 
 # --------------------------------------------------------------------------- geometry
@@ -125,8 +133,8 @@ def test_vulnerable_household_is_taken_even_at_higher_cost() -> None:
 
 
 def test_vulnerable_first_with_a_swap_between_members() -> None:
-    # m1 is next door to both; m2 only reaches the ordinary household h1 (same community).
-    # Cheapest is m1-h1 (0) alone; the right answer keeps the vulnerable h2 with m1.
+    # m1 can take one of three; m2 only reaches the ordinary h1. Cheapest would be m1-h1 (0);
+    # the right answer gives m1 a vulnerable household (h2, the cheaper one) and h1 to m2.
     G = graph(
         {"m1": {"capacity": 1}, "m2": {"capacity": 1}},
         {"h1": False, "h2": True, "h3": True},
@@ -176,7 +184,8 @@ def test_reasons_no_candidate_versus_capacity_and_can_serve() -> None:
 
 
 def test_identical_households_are_handed_out_by_id() -> None:
-    G = graph({"m1": {"capacity": 2}}, {"h3": False, "h1": False, "h2": False}, [("m1", h, 0) for h in ("h3", "h1", "h2")])
+    order = ("h3", "h1", "h2")
+    G = graph({"m1": {"capacity": 2}}, dict.fromkeys(order, False), [("m1", h, 0) for h in order])
     result = assign_households(G)
     assert [h for _, h, _ in result.pairs] == ["h1", "h2"]
     assert result.unassigned == {"h3": "capacity"}
@@ -412,7 +421,7 @@ def test_cluster_grows_nearest_first_within_community_and_distance() -> None:
         building("nearer_empty", "c1", 30.0005, 0),  # never joins: adds no member
         building("next", "c1", 30.002, 10),  # 222 m
         building("spare", "c1", 30.0025, 10),  # 278 m, not needed once the total passes 50
-        building("too_far", "c1", 30.004, 40),  # 445 m
+        building("too_far", "c1", 30.008, 40),  # 890 m from a, 611 m from spare: anchors nothing
         building("other_comm", "c2", 30.0001, 40),
     ]
     proposals = propose_building_branches(rows, threshold=50, max_distance_m=300)
@@ -427,7 +436,11 @@ def test_cluster_grows_nearest_first_within_community_and_distance() -> None:
 def test_failed_anchor_can_be_absorbed_by_a_later_one() -> None:
     # A (40) reaches only B: 45; C (20) reaches only B: 25; B in the middle reaches both: 65.
     step = 250 / M_PER_DEG_LAT
-    rows = [building("A", "c1", 30.0, 40), building("B", "c1", 30.0 + step, 5), building("C", "c1", 30.0 + 2 * step, 20)]
+    rows = [
+        building("A", "c1", 30.0, 40),
+        building("B", "c1", 30.0 + step, 5),
+        building("C", "c1", 30.0 + 2 * step, 20),
+    ]
     [p] = propose_building_branches(rows, threshold=50, max_distance_m=300)
     assert p.anchor_id == "B"
     assert sorted(p.building_ids) == ["A", "B", "C"]

@@ -1,0 +1,10 @@
+// Party organisations filtered by $community_id and $level (null = any), paged by $skip/$limit: returns id, name, level, domain, parent_id, community_id, unit_id and counts of members, sub-organisations, covered targets, pairings.
+MATCH (o:PartyOrg)
+WHERE ($community_id IS NULL OR o.community_id = $community_id) AND ($level IS NULL OR o.level = $level)
+WITH o ORDER BY o.id SKIP $skip LIMIT $limit
+RETURN o.id AS id, o.name AS name, o.level AS level, o.domain AS domain, o.parent_id AS parent_id,
+  o.community_id AS community_id, o.unit_id AS unit_id,
+  size([(o)<-[:MEMBER_OF]-(:Member) | 1]) AS members,
+  size([(o)<-[:UNDER]-(:PartyOrg) | 1]) AS children,
+  size([(o)-[:COVERS]->() | 1]) AS covers,
+  size([(o)-[:PAIRED_WITH]-(:PartyOrg) | 1]) AS pairings

@@ -1,0 +1,61 @@
+"""Health and read endpoints: any node by id, streets, communities, organisations."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+
+from graphsvc.api.deps import GraphDep, SettingsDep
+from graphsvc.schemas import api
+from graphsvc.schemas.ledger import OrgLevel
+from graphsvc.services import explore
+
+router = APIRouter(tags=["explore"])
+Limit = Annotated[int, Query(ge=1, le=1000)]
+Skip = Annotated[int, Query(ge=0)]
+
+
+@router.get("/health", response_model=api.Health)
+def health(graph: GraphDep, settings: SettingsDep) -> api.Health:
+    """The engine answers (503 with the error body when it does not)."""
+    info = graph.ping()
+    return api.Health(status="ok", engine="embedded" if settings.embedded else "external", database=settings.database, **info)
+
+
+@router.get("/nodes/{node_id}", response_model=api.Node)
+def node(graph: GraphDep, node_id: Annotated[str, Path(max_length=200)], limit: Limit = 200) -> api.Node:
+    """Any node by id, with its neighbours."""
+    return explore.node(graph, node_id, limit=limit)
+
+
+@router.get("/streets", response_model=api.Streets)
+def streets(graph: GraphDep) -> api.Streets:
+    """Every street."""
+    return explore.streets(graph)
+
+
+@router.get("/communities", response_model=api.CommunitySummaries)
+def communities(
+    graph: GraphDep, street_id: Annotated[str | None, Query(max_length=200)] = None, skip: Skip = 0, limit: Limit = 200
+) -> api.CommunitySummaries:
+    """Communities with counts of grids, buildings, households, members, organisations and units."""
+    return explore.communities(graph, street_id=street_id, skip=skip, limit=limit)
+
+
+@router.get("/orgs", response_model=api.OrgSummaries)
+def orgs(
+    graph: GraphDep,
+    community_id: Annotated[str | None, Query(max_length=200)] = None,
+    level: OrgLevel | None = None,
+    skip: Skip = 0,
+    limit: Limit = 200,
+) -> api.OrgSummaries:
+    """Party organisations with counts of members, sub-organisations, coverage and pairings."""
+    return explore.orgs(graph, community_id=community_id, level=level.value if level else None, skip=skip, limit=limit)
+
+
+@router.get("/stats", response_model=api.Stats)
+def stats(graph: GraphDep) -> api.Stats:
+    """Counts of nodes per label and relationships per type."""
+    return explore.stats(graph)

@@ -1,0 +1,35 @@
+"""create_app: the lifespan owns the graph connection (and the embedded engine it may start)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from graphsvc import __version__
+from graphsvc.api import errors, explore, ledger, pages
+from graphsvc.graph import connect
+from graphsvc.settings import Settings
+
+log = logging.getLogger("graphsvc")
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.settings = settings
+        app.state.conn = connect(settings, say=log.info)
+        try:
+            yield
+        finally:
+            app.state.conn.close()
+
+    app = FastAPI(title="graphsvc 共建图谱", version=__version__, lifespan=lifespan)
+    errors.install(app)
+    for module in (explore, ledger, pages):
+        app.include_router(module.router)
+    return app

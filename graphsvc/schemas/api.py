@@ -1,0 +1,93 @@
+"""API models, in families (X, Xs{items,count}), apart from ledger rows and graph records."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+
+
+class Health(BaseModel):
+    status: str
+    engine: str
+    address: str | None = None
+    agent: str | None = None
+    database: str
+
+
+class Neighbour(BaseModel):
+    type: str
+    outgoing: bool
+    id: str | None
+    label: str
+    name: str | None = None
+
+
+class Node(BaseModel):
+    id: str
+    label: str
+    props: dict[str, Any]
+    degree: int
+    neighbours: list[Neighbour]
+
+
+class Street(BaseModel):
+    id: str
+    name: str
+    district: str | None = None
+    city: str | None = None
+    communities: int
+
+
+class Streets(BaseModel):
+    items: list[Street]
+    count: int
+
+
+class CommunitySummary(BaseModel):
+    id: str
+    name: str
+    kind: str
+    street_id: str
+    street_name: str | None = None
+    resident_groups: int
+    buildings: int
+    households: int
+    resident_members: int
+    orgs: int
+    units: int
+
+
+class CommunitySummaries(BaseModel):
+    items: list[CommunitySummary]
+    count: int
+
+
+class OrgSummary(BaseModel):
+    id: str
+    name: str
+    level: str
+    domain: str
+    parent_id: str | None = None
+    community_id: str | None = None
+    unit_id: str | None = None
+    members: int
+    children: int
+    covers: int
+    pairings: int
+
+
+class OrgSummaries(BaseModel):
+    items: list[OrgSummary]
+    count: int
+
+
+class ImportResult(BaseModel):
+    rows: dict[str, int]
+    total: int
+    warnings: list[str]
+
+
+class Stats(BaseModel):
+    nodes: dict[str, int]
+    relationships: dict[str, int]

@@ -1,0 +1,1 @@
+"""One module per question: named queries -> projection -> algorithm -> schema."""

@@ -1,0 +1,66 @@
+"""The real engine, started once per session; a fresh database per test module.
+
+With GRAPHSVC_NEO4J_URI (+ _USER, _PASSWORD) set, the same tests run against that Neo4j 5
+server instead: each module then wipes the configured database before it starts.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from neo4j import GraphDatabase
+
+from graphsvc import engine
+from graphsvc.graph import Graph
+from graphsvc.settings import Settings
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("graphsvc-data")
+
+
+@pytest.fixture(scope="session")
+def engine_info(data_dir: Path) -> Iterator[engine.EngineInfo | None]:
+    if os.environ.get("GRAPHSVC_NEO4J_URI"):
+        yield None
+        return
+    info, _ = engine.ensure_running(data_dir, heap="1g")
+    yield info
+    engine.stop(data_dir)
+
+
+@pytest.fixture(scope="module")
+def settings(data_dir: Path, engine_info: engine.EngineInfo | None) -> Iterator[Settings]:
+    """Settings for a fresh, empty database of this module's own."""
+    if engine_info is None:
+        s = Settings()
+        with GraphDatabase.driver(s.neo4j_uri, auth=(s.neo4j_user, s.neo4j_password.get_secret_value())) as d:  # type: ignore[arg-type,union-attr]
+            d.execute_query("MATCH (n) DETACH DELETE n", database_=s.database)
+        yield s
+        return
+    name = f"t{uuid.uuid4().hex[:12]}"
+    engine.server_command(engine_info, data_dir, f"create database {name}")
+    yield Settings(data_dir=data_dir, database=name, engine_heap="1g")
+    engine.server_command(engine_info, data_dir, f"drop database {name}")
+
+
+@pytest.fixture(scope="module")
+def graph(settings: Settings) -> Iterator[Graph]:
+    from graphsvc.graph import connect
+
+    conn = connect(settings)
+    yield conn.graph
+    conn.close()
+
+
+@pytest.fixture(scope="module")
+def example_path() -> Path:
+    """shared/ledger-example.json, copied: one small complete ledger (every table, one street)."""
+    return FIXTURES / "ledger-example.json"
