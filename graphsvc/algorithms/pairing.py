@@ -204,12 +204,12 @@ class PairingDiff(TypedDict):
 # --------------------------------------------------------------------------- helpers
 
 
-def _raise(message: str, details: list[dict[str, Any]], error: type[Exception] = InvalidInput) -> None:
+def _raise(message: str, details: list[dict[str, Any]]) -> None:
     if details:
         shown = details[:_MAX_DETAILS]
         if len(details) > _MAX_DETAILS:
             message = f"{message} ({len(details)} problems, first {_MAX_DETAILS} shown)"
-        raise error(message, details=shown)  # type: ignore[call-arg]
+        raise InvalidInput(message, details=shown)
 
 
 def _is_number(value: Any) -> bool:
@@ -288,7 +288,7 @@ def _distance_fit(km: float, lo: float, hi: float) -> float:
 
 
 def _ties_value(ties: Ties) -> float:
-    familiarity = (0.5 if ties.paired_before else 0.0) + 0.5 * min(ties.contacts, _CONTACTS_SATURATE) / _CONTACTS_SATURATE
+    familiarity = 0.5 * float(ties.paired_before) + 0.5 * min(ties.contacts, _CONTACTS_SATURATE) / _CONTACTS_SATURATE
     marks = [m for m in (ties.satisfaction, ties.outcome) if m is not None]
     record = 0.0
     if marks:
@@ -369,7 +369,7 @@ def pair_score(
     w = dict(DEFAULT_WEIGHTS)
     for key, value in (weights or {}).items():
         if key not in DEFAULT_WEIGHTS:
-            details.append({"field": "weights", "value": repr(key), "problem": f"unknown; use {sorted(DEFAULT_WEIGHTS)}"})
+            details.append({"field": "weights", "value": repr(key), "problem": f"not one of {sorted(DEFAULT_WEIGHTS)}"})
         elif not (_is_number(value) and value >= 0):
             details.append({"field": f"weights.{key}", "value": repr(value), "problem": "not a number >= 0"})
         else:
@@ -431,7 +431,9 @@ def _caps(
             if _is_count(value):
                 caps[i] = int(value)
             else:
-                details.append({"id": ident, "field": "cap_overrides", "value": repr(value), "problem": "not an integer >= 0"})
+                details.append(
+                    {"id": ident, "field": "cap_overrides", "value": repr(value), "problem": "not an integer >= 0"}
+                )
     return caps
 
 
@@ -505,7 +507,7 @@ def _problem(
         for i in np.flatnonzero(used > caps):
             ident = ids[i]
             pairs = [f"{u}–{r}" for u, r in fixed_pairs if ident in (u, r)]
-            over.append({"id": ident, "cap": int(caps[i]), "fixed": pairs, "problem": "more locked/kept pairs than its cap"})
+            over.append({"id": ident, "cap": int(caps[i]), "fixed": pairs, "problem": "more fixed pairs than cap"})
     if over:
         first = over[0]
         raise Infeasible(
@@ -572,7 +574,7 @@ def _must_assignment(prob: _Problem, must: np.ndarray, edges: np.ndarray) -> np.
     slots = int(prob.ucap[partners].sum())
     names = [prob.urban[i] for i in partners]
     if not names:
-        message = f"must-pair villages with no allowed candidate left (none scored, all forbidden or full): {_names(villages)}"
+        message = f"must-pair villages with no allowed candidate (unscored, forbidden or full): {_names(villages)}"
     else:
         message = (
             f"{len(villages)} must-pair villages ({_names(villages)}) share {slots} free slots among their "
@@ -724,7 +726,9 @@ def optimal_pairing_networkx_reference(scores: Mapping[Pair, float]) -> Pairing:
     n = len(prob.urban)
     positive = prob.w > 0
     # Rural nodes are offset by n so the two sides never share a node.
-    G.add_weighted_edges_from(zip(prob.ei[positive].tolist(), (n + prob.ej[positive]).tolist(), prob.w[positive].tolist()))
+    G.add_weighted_edges_from(
+        zip(prob.ei[positive].tolist(), (n + prob.ej[positive]).tolist(), prob.w[positive].tolist())
+    )
     chosen = [(min(a, b), max(a, b) - n) for a, b in nx.max_weight_matching(G)]
     return _result(prob, chosen, "networkx")
 
@@ -775,7 +779,9 @@ def stable_pairing(
     ([('u1', 'r1', 3.0), ('u2', 'r2', 0.5)], 3.5)
     """
     if proposing not in ("rural", "urban"):
-        raise InvalidInput("proposing must be 'rural' or 'urban'", details=[{"field": "proposing", "value": repr(proposing)}])
+        raise InvalidInput(
+            "proposing must be 'rural' or 'urban'", details=[{"field": "proposing", "value": repr(proposing)}]
+        )
     prob = _problem(
         scores, urban_cap=urban_cap, rural_cap=rural_cap, cap_overrides=cap_overrides,
         locked=locked, forbidden=forbidden, existing=existing, released=released,

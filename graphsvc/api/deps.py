@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from graphsvc.graph import Graph
+from graphsvc.scope import LOCAL_ADMIN, Scope
 from graphsvc.settings import Settings
 
 
@@ -20,3 +21,11 @@ def _settings(request: Request) -> Settings:
 
 GraphDep = Annotated[Graph, Depends(_graph)]
 SettingsDep = Annotated[Settings, Depends(_settings)]
+
+
+def _scope(request: Request) -> Scope:
+    # Until keys and roles land (issue 7) every caller is the local administrator.
+    return LOCAL_ADMIN
+
+
+ScopeDep = Annotated[Scope, Depends(_scope)]

@@ -1,0 +1,5 @@
+// Baseline loader: LINKS. $rows.
+UNWIND $rows AS row
+MATCH (m:Member {id: row.member_id})
+MATCH (h:Household {id: row.household_id})
+CREATE (m)-[:LINKS]->(h)
