@@ -136,6 +136,10 @@ def cmd_engine(settings: Settings, args: argparse.Namespace) -> None:
         print(json.dumps(status, ensure_ascii=False))
 
 
+# Modules under graphsvc/commands/ that add subcommands (each has register(subparsers)).
+COMMAND_MODULES: tuple[str, ...] = ()
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="graphsvc", description="共建图谱：社区党建网络图服务")
     sub = p.add_subparsers(dest="command", required=True)
@@ -168,6 +172,11 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("engine", help="内置图数据库：status | start | stop")
     s.add_argument("action", choices=["status", "start", "stop"])
     s.set_defaults(func=cmd_engine)
+
+    import importlib
+
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"graphsvc.commands.{name}").register(sub)
     return p
 
 

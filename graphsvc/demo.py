@@ -46,6 +46,7 @@ from graphsvc.schemas.ledger import TABLES
 
 Row = dict[str, Any]
 Rows = dict[str, list[Row]]
+UnitSpec = tuple[str, str, int, "_Comm", str, int]   # name, kind, employees, community, plan, working members
 
 # Tables in reference order: a row only names rows of its own or earlier tables
 # (party_orgs after units; a parent org is always written before its children).
@@ -106,8 +107,11 @@ LINK_RANK = {"retired": 0, "resident": 1, "cadre": 2, "non_public": 3, "hardship
 VOLUNTEER_WEIGHT = {"retired": 3.0, "resident": 2.0, "cadre": 1.0, "non_public": 1.0, "hardship": 0.5, "mobile": 0.3}
 
 HOUSEHOLD_RATES = {
-    "urban": {"hardship": .03, "disabled": .02, "elderly_alone": .05, "low_income": .03, "separated": .04, "unemployed": .03},
-    "rural": {"hardship": .05, "disabled": .025, "elderly_alone": .08, "low_income": .04, "separated": .02, "unemployed": .02},
+    # hardship is topped up by half the 低保 households: ~3% urban, ~5% rural in the end
+    "urban": {"hardship": .013, "disabled": .02, "elderly_alone": .05, "low_income": .03, "separated": .04,
+              "unemployed": .03},
+    "rural": {"hardship": .03, "disabled": .025, "elderly_alone": .08, "low_income": .04, "separated": .02,
+              "unemployed": .02},
 }
 HOUSEHOLD_SIZES = ((1, 2, 3, 4, 5), (12, 30, 32, 17, 9))
 
@@ -165,6 +169,7 @@ XINFENG_PACT = "斜桥巷社区"          # the pact with 28 units (公约)
 XINFENG_PACT_UNITS = 28
 XINFENG_PACT_DATE = "2024-03-15"
 XINFENG_VOLUNTEERS = 256
+XINFENG_MEMBERS = 1530
 
 WORKERS = {  # working members of a unit that has its own branch
     "agency": (6, 14), "state_enterprise": (5, 12), "school": (4, 12), "hospital": (10, 24),
@@ -185,8 +190,8 @@ EXTERNAL_ORIGINS = ("安徽省霍邱县城关镇东湖村党支部", "安徽省�
 POSTS_URBAN = (("治安巡逻岗", None), ("矛盾调解岗", "调解"), ("环境卫生岗", None), ("政策宣传岗", "宣传"),
                ("帮困助残岗", "护理"), ("文明劝导岗", None), ("关爱青少年岗", "教育"), ("健康咨询岗", "医疗"),
                ("法律咨询岗", "法律"), ("楼道长岗", None))
-POSTS_RURAL = (("村务监督岗", "财会"), ("环境整治岗", None), ("农技服务岗", "种植"), ("矛盾调解岗", "调解"),
-               ("治安巡逻岗", None))
+POSTS_RURAL = (("治安巡逻岗", None), ("矛盾调解岗", "调解"), ("村务监督岗", "财会"), ("环境整治岗", None),
+               ("农技服务岗", "种植"))
 
 FIVE_THEMES = ("party_work", "infrastructure", "culture", "welfare", "security")        # 五联共建
 SIX_LINKS = ("organisation", "culture", "information", "talent", "service", "charity")   # 六联六互
@@ -272,8 +277,9 @@ class CommunitySpec:
     posts: int = 4
     needs: int = 3
     radius: float = 480.0                      # m: buildings lie within this of the centre
-    member_rate: float = 0.14                  # resident members per household
+    member_rate: float = 0.125                 # resident members per household
     estates: tuple[str, ...] = ()
+    group_size: tuple[int, int] = (2, 3)       # buildings per Party group (党小组联幢)
     specials: tuple[Special, ...] = ()
 
 
@@ -296,16 +302,18 @@ XINFENG = StreetSpec(
     code="xf", name="新丰街街道", district="天宁区", city="常州市", lat=31.7890, lon=119.9620,
     committee="working_committee",
     communities=(
+        # 20多个党员责任区: one group per building
         CommunitySpec("斜桥巷社区", 0.0, 0.0, walkups=18, mixed=2, offices=3, posts=6, needs=4,
-                      estates=("斜桥巷小区", "青果新村", "锦绣花园", "椿桂坊"),
-                      specials=(Special("office_branch", (10,)),)),
+                      estates=("斜桥巷小区", "青果新村", "锦绣花园", "椿桂坊"), group_size=(1, 1),
+                      specials=(Special("office_branch", (0,)),)),    # its members: see _top_up
         CommunitySpec("新丰街社区", 0.95, 0.15, walkups=10, offices=2, estates=("新丰小区", "新丰苑"),
                       specials=(Special("branch_tower", (62,), "新丰苑高层1幢"),)),
         CommunitySpec("县北新村社区", 0.1, 1.0, walkups=11, towers=0,
                       specials=(Special("tower", (56,), "市级机关宿舍3幢"), Special("outlying", (9, 7, 8, 6), "北郊新苑"))),
         CommunitySpec("小东门桥社区", -0.9, 0.1, walkups=9, offices=1, basics=(_T, _T, _F)),
         CommunitySpec("中山路社区", -0.15, -0.9, walkups=8, mixed=2, offices=2, basics=(_T, _T, _F)),
-        CommunitySpec("博爱路社区", 0.85, -0.85, walkups=10, offices=1, specials=(Special("branch_tower", (58,), "博爱公寓1幢"),)),
+        CommunitySpec("博爱路社区", 0.85, -0.85, walkups=10, offices=1,
+                      specials=(Special("branch_tower", (58,), "博爱公寓1幢"),)),
         CommunitySpec("火车站社区", 1.0, 1.1, org="branch", walkups=7, towers=0, offices=2),
         CommunitySpec("永宁路社区", -0.9, -0.95, walkups=9, specials=(Special("cluster", (28, 25, 31), "永宁花园"),)),
         CommunitySpec("文笔塔社区", -1.0, 1.0, walkups=10, mixed=0),
@@ -330,8 +338,17 @@ HONGMEI = StreetSpec(
                       points=(), extra_points=False, posts=0, needs=2, radius=150.0),
     ),
 )
-_RURAL = dict(kind="rural", org="branch", towers=0, mixed=0, posts=2, needs=4, radius=700.0, member_rate=0.16)
 _NO_ROOM = ("service_station", "clinic")   # a 便民服务点 and a 卫生室, but nowhere for members to meet
+
+
+def _village(name: str, dx: float, dy: float, natural_villages: int,
+             basics: tuple[bool, bool, bool] = (True, True, True)) -> CommunitySpec:
+    """A 行政村: its natural villages spread over ~700 m; with no office, no room for members either."""
+    return CommunitySpec(name, dx, dy, kind="rural", org="branch", walkups=natural_villages, towers=0, mixed=0,
+                         basics=basics, points=REQUIRED_POINTS if basics[0] else _NO_ROOM,
+                         extra_points=basics[0], posts=2, needs=4, radius=700.0, member_rate=0.16)
+
+
 HENGLIN = StreetSpec(
     code="hl", name="横林镇", district="武进区", city="常州市", lat=31.7420, lon=120.1480,
     committee="committee", mobile_branch="横林镇驻上海流动党员党支部", joint=False,
@@ -340,13 +357,13 @@ HENGLIN = StreetSpec(
                       radius=380.0, member_rate=0.12, estates=("白庙新苑",)),
         CommunitySpec("三河新苑社区", 1.4, 1.1, kind="resettlement", org="branch", walkups=8, towers=0, mixed=0,
                       posts=2, radius=300.0, member_rate=0.12, basics=(_T, _T, _F), estates=("三河新苑",)),
-        CommunitySpec("崔桥村", -2.6, 0.4, walkups=5, **_RURAL),
-        CommunitySpec("余巷村", 3.4, 0.2, walkups=5, basics=(_T, _F, _T), **_RURAL),
-        CommunitySpec("新东村", -1.2, 2.9, walkups=4, **_RURAL),
-        CommunitySpec("长沟村", 1.9, -3.0, walkups=3, basics=(_F, _F, _F), points=_NO_ROOM, extra_points=False, **_RURAL),
-        CommunitySpec("三友村", -2.3, -2.4, walkups=4, **_RURAL),
-        CommunitySpec("塘头村", 4.7, -2.2, walkups=3, basics=(_F, _F, _F), points=_NO_ROOM, extra_points=False, **_RURAL),
-        CommunitySpec("顺庄村", 1.0, 3.9, walkups=4, basics=(_T, _F, _T), **_RURAL),
+        _village("崔桥村", -2.6, 0.4, 5),
+        _village("余巷村", 3.4, 0.2, 5, (_T, _F, _T)),
+        _village("新东村", -1.2, 2.9, 4),
+        _village("长沟村", 1.9, -3.0, 3, (_F, _F, _F)),     # 三无
+        _village("三友村", -2.3, -2.4, 4),
+        _village("塘头村", 4.7, -2.2, 3, (_F, _F, _F)),     # 三无
+        _village("顺庄村", 1.0, 3.9, 4, (_T, _F, _T)),
     ),
 )
 HENGLIN_UNITS = (("横林镇卫生院", "hospital", 120, "白庙社区"), ("横林中心小学", "school", 90, "白庙社区"),
@@ -394,12 +411,13 @@ def _short(name: str) -> str:
 
 
 class _Pool:
-    """Candidates handed out in turn, each up to `cap` times; the load is shared between pools."""
+    """Candidates handed out in turn (or, with fill, each until full), up to `cap` times each;
+    the load is shared between pools."""
 
-    __slots__ = ("cands", "cap", "load", "i")
+    __slots__ = ("cands", "cap", "load", "i", "fill")
 
-    def __init__(self, cands: list[Row], cap: int, load: Counter[str]) -> None:
-        self.cands, self.cap, self.load, self.i = list(cands), cap, load, 0
+    def __init__(self, cands: list[Row], cap: int, load: Counter[str], fill: bool = False) -> None:
+        self.cands, self.cap, self.load, self.i, self.fill = list(cands), cap, load, 0, fill
 
     def take(self, avoid_household: str | None = None) -> Row | None:
         tried = 0
@@ -414,6 +432,8 @@ class _Pool:
             if avoid_household is not None and m["household_id"] == avoid_household:
                 tried += 1
                 continue
+            if self.fill:
+                self.i = k
             self.load[m["id"]] += 1
             return m
         return None
@@ -438,6 +458,7 @@ class _Comm:
     group_of: dict[str, str] = field(default_factory=dict)
     estate_of: dict[str, tuple[str, int]] = field(default_factory=dict)   # building → (estate, number)
     special_of: dict[str, Special] = field(default_factory=dict)
+    fixed: dict[str, int] = field(default_factory=dict)        # building → resident members set by a Special
 
     @property
     def id(self) -> str:
@@ -470,6 +491,7 @@ class _Unit:
     workers: int
     org: Row | None = None
     pair_with: _Comm | None = None
+    pairing: Row | None = None
     staff: list[Row] = field(default_factory=list)
 
 
@@ -482,7 +504,6 @@ class _Street:
     joint: Row | None
     comms: list[_Comm] = field(default_factory=list)
     units: list[_Unit] = field(default_factory=list)
-    names: set[str] = field(default_factory=set)     # building names in use
 
     @property
     def code(self) -> str:
@@ -503,6 +524,7 @@ class _Builder:
         self._surname_cum = list(_cumulative([w for _, w in SURNAMES]))
         self._size_cum = list(_cumulative(HOUSEHOLD_SIZES[1]))
         self._shape: dict[str, str] = {}   # building id → walkup|midrise|tower|tall|mixed|office|village
+        self.names: set[str] = set()       # building names in use
 
     # ids, names, numbers ---------------------------------------------------------------------
 
@@ -559,7 +581,8 @@ class _Builder:
     # places ----------------------------------------------------------------------------------
 
     def street(self, spec: StreetSpec) -> _Street:
-        row = self.add("streets", {"id": f"s-{spec.code}", "name": spec.name, "district": spec.district, "city": spec.city})
+        row = self.add("streets", {"id": f"s-{spec.code}", "name": spec.name, "district": spec.district,
+                                   "city": spec.city})
         town = spec.committee == "committee"
         committee = self.org(f"po-{spec.code}", f"{spec.name}{'党委' if town else '党工委'}", spec.committee,
                              "village" if town else "community")
@@ -606,7 +629,7 @@ class _Builder:
         })
         comm.buildings.append(b)
         comm.grid_of[b["id"]] = grid["id"]
-        comm.street.names.add(name)
+        self.names.add(name)
         if estate:
             comm.estate_of[b["id"]] = estate
         return b
@@ -646,13 +669,13 @@ class _Builder:
                 self._shape[b["id"]] = shape
         for i in range(spec.mixed):
             lat, lon = self._spot(clat, clon, 0.5 * spec.radius, [])
-            name = self._unique(comm, [f"{_short(comm.name)}商住楼", f"{rng.choice(PLACE_WORDS)}广场{i + 1}号楼",
-                                       f"{rng.choice(ESTATE_WORDS)}商厦"])
+            name = self._unique(comm, [f"{_short(comm.name)}商住楼", f"{rng.choice(ESTATE_WORDS)}广场",
+                                       f"{rng.choice(ESTATE_WORDS)}商厦", f"{rng.choice(ESTATE_WORDS)}商厦"])
             b = self._building(comm, name, "mixed", lat, lon, self._nearest_grid(comm, lat, lon))
             self._shape[b["id"]] = "mixed"
         for _ in range(spec.offices):
             lat, lon = self._spot(clat, clon, 0.6 * spec.radius, [])
-            name = self._unique(comm, list(OFFICE_NAMES) + [f"{w}大厦" for w in PLACE_WORDS], shuffle=True)
+            name = self._unique(comm, rng.sample(OFFICE_NAMES, len(OFFICE_NAMES)) + [f"{w}大厦" for w in ESTATE_WORDS])
             b = self._building(comm, name, "office", lat, lon, self._nearest_grid(comm, lat, lon))
             self._shape[b["id"]] = "office"
         for sp in spec.specials:
@@ -665,26 +688,29 @@ class _Builder:
             b = self._building(comm, sp.name, "residential", lat, lon, self._nearest_grid(comm, lat, lon))
             self._shape[b["id"]] = "tall"
             comm.special_of[b["id"]] = sp
+            comm.fixed[b["id"]] = sp.members[0]
         elif sp.role == "cluster":   # a row of mid-rises ~100 m apart, far enough from the others
             angle = rng.uniform(0, 2 * math.pi)
             r = 0.55 * comm.spec.radius
             grid = self._grid(comm)
-            for k, _ in enumerate(sp.members, start=1):
+            for k, n in enumerate(sp.members, start=1):
                 step = (k - 2) * 105
                 lat, lon = _move(clat, clon, r * math.cos(angle) - step * math.sin(angle),
                                  r * math.sin(angle) + step * math.cos(angle))
                 b = self._building(comm, f"{sp.name}{k}幢", "residential", lat, lon, grid, (sp.name, k))
                 self._shape[b["id"]] = "midrise"
                 comm.special_of[b["id"]] = sp
+                comm.fixed[b["id"]] = n
         elif sp.role == "outlying":   # a new estate on the edge, 1.7 km out
             elat, elon = _move(clat, clon, 0, 1700)
             grid = self._grid(comm)
             placed: list[tuple[float, float]] = []
-            for k, _ in enumerate(sp.members, start=1):
+            for k, n in enumerate(sp.members, start=1):
                 lat, lon = self._spot(elat, elon, 120, placed)
                 b = self._building(comm, f"{sp.name}{k}幢", "residential", lat, lon, grid, (sp.name, k))
                 self._shape[b["id"]] = "walkup"
                 comm.special_of[b["id"]] = sp
+                comm.fixed[b["id"]] = n
         elif sp.role == "office_branch":
             office = next(b for b in comm.buildings if b["kind"] == "office")
             comm.special_of[office["id"]] = sp
@@ -713,16 +739,13 @@ class _Builder:
         names = [first]
         while len(names) < n:
             name = self.rng.choice(ESTATE_WORDS) + self.rng.choice(ESTATE_SUFFIXES)
-            if name not in names and not any(x.startswith(name) for x in comm.street.names):
+            if name not in names and not any(x.startswith(name) for x in self.names):
                 names.append(name)
         return names
 
-    def _unique(self, comm: _Comm, options: list[str], shuffle: bool = False) -> str:
-        if shuffle:
-            options = options[:]
-            self.rng.shuffle(options)
+    def _unique(self, comm: _Comm, options: list[str]) -> str:
         for name in options:
-            if name not in comm.street.names:
+            if name not in self.names:
                 return name
         return f"{options[0]}{len(comm.buildings) + 1}号楼"
 
@@ -793,12 +816,13 @@ class _Builder:
                 run.clear()
 
         for b in comm.buildings:
-            if b["kind"] == "office":
-                continue
             sp = comm.special_of.get(b["id"])
+            if b["kind"] == "office" or (sp and sp.role == "branch_tower"):   # a building branch covers it
+                continue
             alone = self._shape[b["id"]] in ("tower", "tall", "mixed", "village") or sp is not None
             estate = comm.estate_of.get(b["id"], ("", 0))[0]
-            if run and (alone or len(run) >= rng.choice((2, 3)) or comm.estate_of.get(run[0]["id"], ("", 0))[0] != estate):
+            other_estate = bool(run) and comm.estate_of.get(run[0]["id"], ("", 0))[0] != estate
+            if run and (alone or other_estate or len(run) >= rng.randint(*comm.spec.group_size)):
                 flush()
             run.append(b)
             if alone:
@@ -815,8 +839,8 @@ class _Builder:
             name = f"{first[0]}{first[1]}-{last[1]}幢党小组"
         else:
             name = f"{bs[0]['name']}党小组"
-        g = self.org(self.next_id(f"pg-{comm.code}", 2), name, "group", "community" if comm.spec.kind == "urban" else "village",
-                     parent=comm.org, community=comm)
+        domain = "community" if comm.spec.kind == "urban" else "village"
+        g = self.org(self.next_id(f"pg-{comm.code}", 2), name, "group", domain, parent=comm.org, community=comm)
         for b in bs:
             self.add("coverage", {"org_id": g["id"], "target_id": b["id"]})
             comm.group_of[b["id"]] = g["id"]
@@ -855,10 +879,8 @@ class _Builder:
             hs = comm.households.get(b["id"])
             if not hs:
                 continue
-            sp = comm.special_of.get(b["id"])
-            if sp and sp.role != "office_branch":
-                n = sp.members[[x["id"] for x in comm.buildings if comm.special_of.get(x["id"]) is sp].index(b["id"])]
-            else:
+            n = comm.fixed.get(b["id"])
+            if n is None:
                 n = min(NORMAL_BUILDING_MAX, round(len(hs) * spec.member_rate * rng.uniform(0.6, 1.4)))
             org_id = comm.group_of.get(b["id"]) or comm.home_org["id"]
             ms = []
@@ -869,7 +891,7 @@ class _Builder:
             comm.residents[b["id"]] = ms
         for b in comm.buildings:
             sp = comm.special_of.get(b["id"])
-            if sp and sp.role == "office_branch":   # members from the small firms in the tower
+            if sp and sp.role == "office_branch" and b["id"] in comm.group_of:   # members from the firms in the tower
                 for _ in range(sp.members[0]):
                     self.member(comm.street, "non_public", org_id=comm.group_of[b["id"]])
 
@@ -885,7 +907,7 @@ class _Builder:
         for m in keyed[:count]:
             m["volunteer"] = True
 
-    def units(self, street: _Street, specs: list[tuple[str, str, int, _Comm, str, int]]) -> None:
+    def units(self, street: _Street, specs: list[UnitSpec]) -> None:
         """specs: (name, kind, employees, community, plan, working members)."""
         rng = self.rng
         for name, kind, employees, comm, plan, workers in specs:
@@ -962,11 +984,13 @@ class _Builder:
         by_grid: dict[str, list[Row]] = defaultdict(list)
         for b in comm.buildings:
             by_grid[comm.grid_of[b["id"]]].extend(linkers.get(b["id"], []))
-        everyone = _Pool([m for g in by_grid.values() for m in g], LINK_CAP, load)
+        # Members already linking take a few more first; a new linker takes a full share (5–15, not 1).
+        everyone = _Pool([m for g in by_grid.values() for m in g], LINK_CAP, load, fill=True)
         for gid, hs in left.items():
-            pool = _Pool(by_grid[gid], soft_cap, load)
+            active = _Pool([m for m in by_grid[gid] if load[m["id"]]], soft_cap, load)
+            idle = _Pool([m for m in by_grid[gid] if not load[m["id"]]], soft_cap, load, fill=True)
             for h in hs:
-                m = pool.take() or everyone.take()
+                m = active.take() or idle.take() or everyone.take()
                 if m is not None:
                     rows.append({"member_id": m["id"], "household_id": h["id"]})
 
@@ -998,33 +1022,32 @@ class _Builder:
         cands = [m for m in comm.members() if m["category"] not in ("mobile",) and m["birth_year"] >= 1945
                  and m["unit_id"] is None]
         rng.shuffle(cands)
+        # 治安巡逻岗 and 矛盾调解岗 everywhere (the seeds name them), then others in turn
+        rest = rng.sample(catalogue[2:], len(catalogue) - 2)
+        wanted = [catalogue[0], catalogue[1]] + rest
         for i in range(comm.spec.posts):
-            post, skill = catalogue[i % len(catalogue)]
+            post, skill = wanted[i % len(wanted)]
             if not cands:
                 return
             m = next((c for c in cands if skill and skill in c["skills"]), cands[0])
             cands.remove(m)
             self.add("posts", {"member_id": m["id"], "community_id": comm.id, "post": post})
 
-    def seats(self, street: _Street, n: int, org: Row, units: list[_Unit] | None = None) -> None:
-        """兼职委员: a leading member of each of n units sits on `org`."""
-        rng = self.rng
-        chosen = units if units is not None else [u for u in street.units if u.org and u.row["kind"] in PUBLIC_KINDS]
-        chosen = chosen if units is not None else rng.sample(chosen, min(n, len(chosen)))
-        for u in chosen[:n]:
+    def seats(self, org: Row, units: list[_Unit]) -> None:
+        """兼职委员: a leading member of each unit sits on `org`."""
+        for u in units:
             leader = next((m for m in u.staff if m["category"] == "cadre"), None) or next(iter(u.staff), None)
             if leader is not None:
                 self.add("seats", {"member_id": leader["id"], "org_id": org["id"]})
 
     # pairing and resources ---------------------------------------------------------------------
 
-    def pairing(self, a: Row, b: Row, kind: str, since: str, prefix: str) -> Row:
+    def pairing(self, org_a: str, org_b: str, kind: str, since: str, prefix: str) -> Row:
         rng = self.rng
         themes = FIVE_THEMES if kind == "co_construction" else SIX_LINKS
-        return self.add("pairings", {"id": self.next_id(f"pr-{prefix}"), "org_a": a["id"], "org_b": b["id"],
-                                     "kind": kind, "since": since,
-                                     "themes": sorted(rng.sample(themes, rng.randint(1, 3) if kind == "co_construction" else rng.randint(2, 3)),
-                                                      key=themes.index)})
+        picked = rng.sample(themes, rng.randint(1, 3) if kind == "co_construction" else rng.randint(2, 3))
+        return self.add("pairings", {"id": self.next_id(f"pr-{prefix}"), "org_a": org_a, "org_b": org_b,
+                                     "kind": kind, "since": since, "themes": sorted(picked, key=themes.index)})
 
     def projects(self, pairing: Row, label_a: str, label_b: str, prefix: str, chance: float = 0.55) -> None:
         rng = self.rng
@@ -1040,13 +1063,15 @@ class _Builder:
                 outcome = min(99, max(60, round(satisfaction + rng.gauss(-2, 6))))
             elif status == "cancelled":
                 outcome = rng.randint(20, 50)
-            self.add("projects", {"id": self.next_id(f"pj-{prefix}"), "name": f"{label_a}—{label_b}：{rng.choice(PROJECT_TITLES[theme])}",
+            title = rng.choice(PROJECT_TITLES[theme])
+            self.add("projects", {"id": self.next_id(f"pj-{prefix}"), "name": f"{label_a}—{label_b}：{title}",
                                   "theme": theme, "org_ids": [pairing["org_a"], pairing["org_b"]], "year": year,
                                   "status": status, "outcome": outcome, "satisfaction": satisfaction})
 
-    def resource(self, owner_id: str, label: str, catalogue: str, prefix: str) -> Row:
+    def resource(self, owner_id: str, label: str, catalogue: str, prefix: str, main: bool = False) -> Row:
+        """One offer of the owner's kind: its main one (first in OFFERS) or any."""
         rng = self.rng
-        kind, (lo, hi), text = rng.choice(OFFERS[catalogue])
+        kind, (lo, hi), text = OFFERS[catalogue][0] if main else rng.choice(OFFERS[catalogue])
         c = rng.randint(lo, hi)
         return self.add("resources", {"id": self.next_id(f"r-{prefix}"), "owner_id": owner_id, "kind": kind,
                                       "capacity": c, "description": text.format(u=label, c=c)})
@@ -1098,6 +1123,7 @@ def street_ledger(seed: int = 7) -> Rows:
     b.units(hl, [(n, k, e, hl.comm(c), "org", rng.randint(*WORKERS[k])) for n, k, e, c in HENGLIN_UNITS])
     for street in (xf, hm, hl):
         b.staff(street)
+    _top_up(b, xf, XINFENG_MEMBERS)
     origins += [c.org["id"] for c in hl.comms if c.org and c.spec.kind == "rural"]
     for street in (xf, hm, hl):
         _mobile(b, street, origins)
@@ -1105,18 +1131,27 @@ def street_ledger(seed: int = 7) -> Rows:
     b.volunteers([m for street in (hm, hl) for c in street.comms for m in c.members()])
     for street in (xf, hm, hl):
         _community_life(b, street)
-    b.seats(xf, 8, xf.committee)
     pact = xf.comm(XINFENG_PACT)
-    b.seats(xf, 3, pact.home_org, [u for u in xf.units if u.org and u.pair_with is pact and u.row["kind"] in PUBLIC_KINDS][:3])
-    b.seats(hm, 2, hm.committee)
-    b.seats(hl, 2, hl.committee)
+    b.seats(xf.committee, rng.sample(_public_units(xf), 8))
+    b.seats(pact.home_org, [u for u in _public_units(xf) if u.pair_with is pact][:3])
+    for street in (hm, hl):
+        public = _public_units(street)
+        b.seats(street.committee, rng.sample(public, min(2, len(public))))
+
+    def since(u: _Unit) -> str:
+        return XINFENG_PACT_DATE if u.pair_with is pact else _date(rng, 2016, 2025)
+
     for street in (xf, hm, hl):
-        _co_construction(b, street, since=lambda u: XINFENG_PACT_DATE if u.pair_with is pact else _date(rng, 2016, 2025))
+        _co_construction(b, street, since)
     _urban_rural(b, [xf, hm], hl)
     for street in (xf, hm, hl):
         _offers(b, street)
-    _plant(b, xf, hm, hl)
+    _plant(b, xf, hl)
     return b.rows
+
+
+def _public_units(street: _Street) -> list[_Unit]:
+    return [u for u in street.units if u.org and u.row["kind"] in PUBLIC_KINDS]
 
 
 def _places(b: _Builder, spec: StreetSpec) -> _Street:
@@ -1126,7 +1161,7 @@ def _places(b: _Builder, spec: StreetSpec) -> _Street:
     return street
 
 
-def _xinfeng_units(rng: random.Random, xf: _Street) -> list[tuple[str, str, int, _Comm, str, int]]:
+def _xinfeng_units(rng: random.Random, xf: _Street) -> list[UnitSpec]:
     """新丰街's 100 units: 79 with their own branch (22 of them in 斜桥巷社区), the rest by plan."""
     units: list[tuple[str, str, int, str]] = [
         (n, k, e, "none" if n in XINFENG_MEMBERLESS else "org") for n, k, e in XINFENG_NAMED_UNITS]
@@ -1148,7 +1183,8 @@ def _xinfeng_units(rng: random.Random, xf: _Street) -> list[tuple[str, str, int,
         out.append((name, kind, employees, comm, plan, rng.randint(*WORKERS[kind])))
     for name, kind, employees, plan in units:
         if plan != "org":
-            workers = {"none": 0, "joint": rng.randint(1, 2), "bad_small": rng.randint(1, 2), "bad_big": rng.randint(3, 6)}[plan]
+            workers = {"none": 0, "joint": rng.randint(1, 2), "bad_small": rng.randint(1, 2),
+                       "bad_big": rng.randint(3, 6)}[plan]
             out.append((name, kind, employees, rng.choice(xf.comms), plan, workers))
     return out
 
@@ -1160,6 +1196,23 @@ def _pact(xf: _Street) -> None:
                   key=lambda c: haversine_m(pact.row["lat"], pact.row["lon"], c.row["lat"], c.row["lon"]))
     for comm in near[: XINFENG_PACT_UNITS - 22]:
         next(u for u in xf.units if u.org and u.comm is comm).pair_with = pact
+
+
+def _top_up(b: _Builder, xf: _Street, target: int) -> None:
+    """斜桥巷社区's 商务楼宇 branch gathers members from the small firms in its tower: as many as bring
+    新丰街 to the report's 1,530 (and at least 4) — members living, working or organised in the street."""
+    comms = {c.id for c in xf.comms}
+    buildings = {bd["id"] for c in xf.comms for bd in c.buildings}
+    units = {u.row["id"] for u in xf.units}
+    orgs = {o["id"] for o in b.rows["party_orgs"]
+            if o["community_id"] in comms or o["unit_id"] in units or o["parent_id"] == xf.committee["id"]}
+    building_of = {h["id"]: bid for c in xf.comms for bid, hs in c.households.items() for h in hs}
+    count = sum(1 for m in b.rows["members"]
+                if building_of.get(m["household_id"]) in buildings or m["org_id"] in orgs or m["unit_id"] in units)
+    comm = next(c for c in xf.comms if any(sp.role == "office_branch" for sp in c.special_of.values()))
+    tower = next(bid for bid, sp in comm.special_of.items() if sp.role == "office_branch")
+    for _ in range(max(4, target - count)):
+        b.member(xf, "non_public", org_id=comm.group_of[tower])
 
 
 def _firm_name(rng: random.Random, used: set[str]) -> str:
@@ -1195,10 +1248,8 @@ def _co_construction(b: _Builder, street: _Street, since: Any) -> None:
     for u in street.units:
         if u.org is None or u.pair_with is None or u.pair_with.org is None:
             continue
-        p = b.pairing(u.pair_with.org, u.org, "co_construction", since(u), street.code)
-        u_label = u.row["name"]
-        b.projects(p, u.pair_with.name, u_label, street.code)
-        u.pairing = p   # type: ignore[attr-defined]
+        u.pairing = b.pairing(u.pair_with.org["id"], u.org["id"], "co_construction", since(u), street.code)
+        b.projects(u.pairing, u.pair_with.name, u.row["name"], street.code)
 
 
 def _urban_rural(b: _Builder, urban: list[_Street], town: _Street) -> None:
@@ -1213,7 +1264,7 @@ def _urban_rural(b: _Builder, urban: list[_Street], town: _Street) -> None:
     for a_name, village, since in URBAN_RURAL:
         a, label = orgs[a_name]
         v = town.comm(village)
-        p = b.pairing(a, v.home_org, "urban_rural", since, town.code)
+        p = b.pairing(a["id"], v.home_org["id"], "urban_rural", since, town.code)
         b.projects(p, label, v.name, town.code, chance=1.0)
 
 
@@ -1223,12 +1274,13 @@ def _offers(b: _Builder, street: _Street) -> None:
     b.resource(street.committee["id"], street.committee["name"], "committee", street.code)
     for u in street.units:
         n = (2 if rng.random() < 0.4 else 1) if u.org else (1 if rng.random() < 0.25 else 0)
-        for _ in range(n):
-            r = b.resource(u.row["id"], u.row["name"], u.row["kind"], street.code)
-            p = getattr(u, "pairing", None)
-            if p is not None and rng.random() < 0.4:
-                b.add("sharings", {"resource_id": r["id"], "community_id": u.pair_with.id,  # type: ignore[union-attr]
-                                   "since": _date(rng, max(2019, int(p["since"][:4])), 2025)})
+        for i in range(n):
+            r = b.resource(u.row["id"], u.row["name"], u.row["kind"], street.code, main=i == 0 and u.org is not None)
+            p = u.pairing
+            if p is not None and u.pair_with is not None and rng.random() < 0.4:
+                year = rng.randint(int(p["since"][:4]), 2025)
+                since = p["since"] if year == int(p["since"][:4]) else _date(rng, year, year)
+                b.add("sharings", {"resource_id": r["id"], "community_id": u.pair_with.id, "since": since})
     for comm in street.comms:
         if comm.spec.basics[2] and rng.random() < 0.5:
             b.resource(comm.id, comm.name, "community" if comm.spec.kind == "urban" else "village", street.code)
@@ -1239,10 +1291,10 @@ def _drop(rows: list[Row], victims: list[Row]) -> list[Row]:
     return [r for r in rows if id(r) not in gone]
 
 
-def _plant(b: _Builder, xf: _Street, hm: _Street, hl: _Street) -> None:
+def _plant(b: _Builder, xf: _Street, hl: _Street) -> None:
     """The removal-based gaps of the module docstring (the structural ones are in the specs)."""
     rng, rows = b.rng, b.rows
-    xf_comms = [c for c in xf.comms]
+    xf_comms = xf.comms
     xf_buildings = {bd["id"]: c for c in xf_comms for bd in c.buildings}
     # 党小组联幢: four buildings fall out of their group's coverage
     groups = {o["id"] for o in rows["party_orgs"] if o["level"] == "group"}
@@ -1272,7 +1324,8 @@ def _plant(b: _Builder, xf: _Street, hm: _Street, hl: _Street) -> None:
                 l["member_id"] = m["id"]
                 load[m["id"]] += 1
         heavy.add(m["id"])
-    households = [h for c in xf_comms for hs in c.households.values() for h in hs if linker[h["id"]]["member_id"] not in heavy]
+    households = [h for c in xf_comms for hs in c.households.values() for h in hs
+                  if linker[h["id"]]["member_id"] not in heavy]
     vulnerable = [h for h in households if any(h[k] for k in VULNERABLE)]
     unlinked = rng.sample(vulnerable, 4) + rng.sample([h for h in households if not any(h[k] for k in VULNERABLE)], 26)
     rows["member_links"] = _drop(links, [linker[h["id"]] for h in unlinked])
@@ -1289,11 +1342,13 @@ def _plant(b: _Builder, xf: _Street, hm: _Street, hl: _Street) -> None:
     xf_mob = [r for r in mob if r["org_id"] == xf.mobile["id"]]
     hl_mob = [r for r in mob if r["org_id"] == hl.mobile["id"]]
     # 双重管理: eight unit members living in the street never reported where they live
-    dual = [r for r in rows["registrations"] if r["kind"] == "dual" and members[r["member_id"]]["household_id"] in hh_grid]
-    rows["registrations"] = _drop(rows["registrations"], rng.sample(xf_mob, 4) + rng.sample(hl_mob, 1) + rng.sample(dual, 8))
+    dual = [r for r in rows["registrations"]
+            if r["kind"] == "dual" and members[r["member_id"]]["household_id"] in hh_grid]
+    dropped = rng.sample(xf_mob, 4) + rng.sample(hl_mob, 1) + rng.sample(dual, 8)
+    rows["registrations"] = _drop(rows["registrations"], dropped)
 
     # Evaluation (满意度): three projects under 70 (warning), two under 60 (a cadre removed)
-    done = [p for p in rows["projects"] if p["status"] == "done"]
+    done = [p for p in rows["projects"] if p["status"] == "done" and p["id"].startswith(f"pj-{xf.code}-")]
     for p, score in zip(rng.sample(done, 5), (66, 63, 68, 57, 52)):
         p["satisfaction"], p["outcome"] = score, max(40, score - rng.randint(0, 8))
 
@@ -1301,50 +1356,53 @@ def _plant(b: _Builder, xf: _Street, hm: _Street, hl: _Street) -> None:
 # --- the rules, read plainly ---------------------------------------------------------------------
 
 
-def find_gaps(t: Rows) -> dict[str, list[str]]:
+def find_gaps(tables: Rows) -> dict[str, list[str]]:
     """Rule id → sorted offending ids, straight from the ledger tables (DOMAIN.md, default settings).
 
     Also `three_nos` (communities with no office, funds or land) and `cluster_candidates`
     (neighbouring buildings, each 20–50 resident members, > 50 together, no building branch).
+    Optional columns may be missing, as in a hand-made ledger.
     """
+    t = {name: tables.get(name, []) for name in TABLE_ORDER}
     orgs = {o["id"]: o for o in t["party_orgs"]}
-    buildings = {b["id"]: b for b in t["buildings"]}
-    home = {h["id"]: h for h in t["households"]}
+    community_of = {b["id"]: b["community_id"] for b in t["buildings"]}
+    building_of = {h["id"]: h["building_id"] for h in t["households"]}
     residential = [b for b in t["buildings"] if b["kind"] in ("residential", "mixed")]
-    covered_by = defaultdict(set)
+    coverers: dict[str, list[Row]] = defaultdict(list)
     for cov in t["coverage"]:
-        covered_by[cov["target_id"]].add(cov["org_id"])
-
-    def covered(bid: str, test: Any) -> bool:
-        return any(test(orgs[o]) for o in covered_by[bid])
-
+        coverers[cov["target_id"]].append(orgs[cov["org_id"]])
     out: dict[str, list[str]] = {}
-    serving = {o["community_id"] for o in t["party_orgs"] if o["community_id"]}
-    out["community_without_org"] = [c["id"] for c in t["communities"] if c["id"] not in serving]
-    out["building_without_group"] = [b["id"] for b in residential
-                                     if not covered(b["id"], lambda o: o["level"] == "group" or o["domain"] == "building")]
-    resident_members = Counter(home[m["household_id"]]["building_id"] for m in t["members"] if m["household_id"])
-    has_branch = {b["id"]: covered(b["id"], lambda o: o["domain"] == "building") for b in t["buildings"]}
-    out["building_needs_branch"] = [b for b, n in resident_members.items() if n > BRANCH_THRESHOLD and not has_branch[b]]
-    out["cluster_candidates"] = _clusters(t["buildings"], resident_members, has_branch)
 
+    # 1 一居一支部
+    serving = {o.get("community_id") for o in t["party_orgs"]}
+    out["community_without_org"] = [c["id"] for c in t["communities"] if c["id"] not in serving]
+    # 2 党小组联幢
+    out["building_without_group"] = [
+        b["id"] for b in residential
+        if not any(o.get("level") == "group" or o.get("domain") == "building" for o in coverers[b["id"]])]
+    # 3 支部进楼宇
+    residents = Counter(building_of[m["household_id"]] for m in t["members"] if m.get("household_id"))
+    has_branch = {b["id"]: any(o.get("domain") == "building" for o in coverers[b["id"]]) for b in t["buildings"]}
+    out["building_needs_branch"] = [b for b, n in residents.items() if n > BRANCH_THRESHOLD and not has_branch[b]]
+    out["cluster_candidates"] = _clusters(t["buildings"], residents, has_branch)
+    # 4 党员联户, 5 一帮一
     links = Counter(r["member_id"] for r in t["member_links"])
     linked = {r["household_id"] for r in t["member_links"]}
     helped = {r["household_id"] for r in t["member_helps"]}
     out["household_unlinked"] = [h["id"] for h in t["households"] if h["id"] not in linked]
     out["member_overloaded"] = [m for m, n in links.items() if n > LINK_CAP]
     out["vulnerable_without_helper"] = [h["id"] for h in t["households"]
-                                        if any(h[k] for k in VULNERABLE) and h["id"] not in helped]
-
+                                        if any(h.get(k) for k in VULNERABLE) and h["id"] not in helped]
+    # 6 支部四进: 3+ working members need an own organisation; 1–2 may sit in a joint branch
     workers: dict[str, list[Row]] = defaultdict(list)
     for m in t["members"]:
-        if m["unit_id"]:
+        if m.get("unit_id"):
             workers[m["unit_id"]].append(m)
-    own = {o["unit_id"] for o in t["party_orgs"] if o["unit_id"]}
+    own = {o.get("unit_id") for o in t["party_orgs"]}
     out["unit_without_branch"] = [
-        u for u, ms in workers.items() if u not in own
-        and (len(ms) >= 3 or any(orgs[m["org_id"]]["domain"] != "joint" for m in ms))]
-
+        u for u, ms in workers.items()
+        if u not in own and (len(ms) >= 3 or any(orgs[m["org_id"]].get("domain") != "joint" for m in ms))]
+    # 7 流动不流失, 8 在职党员双重管理
     regs: dict[str, list[Row]] = defaultdict(list)
     for r in t["registrations"]:
         regs[r["member_id"]].append(r)
@@ -1352,10 +1410,10 @@ def find_gaps(t: Rows) -> dict[str, list[str]]:
                                   and not any(r["kind"] == "mobile" for r in regs[m["id"]])]
     out["employed_unregistered"] = [
         m["id"] for m in t["members"]
-        if m["employment"] == "employed" and orgs[m["org_id"]]["unit_id"] and m["household_id"]
-        and not any(r["kind"] == "dual" and orgs[r["org_id"]]["community_id"]
-                    == buildings[home[m["household_id"]]["building_id"]]["community_id"] for r in regs[m["id"]])]
-
+        if m["employment"] == "employed" and orgs[m["org_id"]].get("unit_id") and m.get("household_id")
+        and not any(r["kind"] == "dual" and orgs[r["org_id"]].get("community_id")
+                    == community_of[building_of[m["household_id"]]] for r in regs[m["id"]])]
+    # 9 15 分钟服务圈
     points: dict[str, list[Row]] = defaultdict(list)
     for p in t["service_points"]:
         points[p["kind"]].append(p)
@@ -1363,16 +1421,18 @@ def find_gaps(t: Rows) -> dict[str, list[str]]:
         b["id"] for b in residential
         if not all(any(haversine_m(b["lat"], b["lon"], p["lat"], p["lon"]) <= WALK_REACH_M for p in points[k])
                    for k in REQUIRED_POINTS)]
+    # 10 三无居委
     basics = ("has_office", "has_funds", "has_land")
-    out["community_lacking_basics"] = [c["id"] for c in t["communities"] if not all(c[k] for k in basics)]
-    out["three_nos"] = [c["id"] for c in t["communities"] if not any(c[k] for k in basics)]
+    out["community_lacking_basics"] = [c["id"] for c in t["communities"] if not all(c.get(k) for k in basics)]
+    out["three_nos"] = [c["id"] for c in t["communities"] if not any(c.get(k) for k in basics)]
     return {k: sorted(v) for k, v in out.items()}
 
 
 def _clusters(buildings: list[Row], members: Counter[str], has_branch: dict[str, bool]) -> list[str]:
     """Buildings of 20–50 resident members without a building branch, joined when < 150 m apart
     in the same community; the ids of every group of two or more with more than 50 together."""
-    cands = [b for b in buildings if CLUSTER_MIN_MEMBERS <= members[b["id"]] <= BRANCH_THRESHOLD and not has_branch[b["id"]]]
+    cands = [b for b in buildings
+             if CLUSTER_MIN_MEMBERS <= members[b["id"]] <= BRANCH_THRESHOLD and not has_branch[b["id"]]]
     parent = {b["id"]: b["id"] for b in cands}
 
     def root(x: str) -> str:
@@ -1383,12 +1443,14 @@ def _clusters(buildings: list[Row], members: Counter[str], has_branch: dict[str,
 
     for i, a in enumerate(cands):
         for c in cands[i + 1:]:
-            if a["community_id"] == c["community_id"] and haversine_m(a["lat"], a["lon"], c["lat"], c["lon"]) < CLUSTER_DISTANCE_M:
+            near = haversine_m(a["lat"], a["lon"], c["lat"], c["lon"]) < CLUSTER_DISTANCE_M
+            if near and a["community_id"] == c["community_id"]:
                 parent[root(a["id"])] = root(c["id"])
     comps: dict[str, list[str]] = defaultdict(list)
     for b in cands:
         comps[root(b["id"])].append(b["id"])
-    return sorted(x for ids in comps.values() if len(ids) > 1 and sum(members[i] for i in ids) > BRANCH_THRESHOLD for x in ids)
+    big = [ids for ids in comps.values() if len(ids) > 1 and sum(members[i] for i in ids) > BRANCH_THRESHOLD]
+    return sorted(x for ids in big for x in ids)
 
 
 @lru_cache(maxsize=4)
@@ -1408,7 +1470,7 @@ CLEAN_UNIT_PLANS = (("org", 80), ("joint", 10), ("none", 10))
 
 
 def _random_units(b: _Builder, street: _Street, per_community: tuple[int, int], used: set[str] | None = None,
-                  plan_weights: tuple[tuple[str, int], ...] = UNIT_PLANS) -> list[tuple[str, str, int, _Comm, str, int]]:
+                  plan_weights: tuple[tuple[str, int], ...] = UNIT_PLANS) -> list[UnitSpec]:
     """Units for each community: kind by weight, plan by weight (public bodies always have a branch)."""
     rng = b.rng
     used = used if used is not None else set()
@@ -1456,6 +1518,8 @@ def _unit_name(rng: random.Random, kind: str, comm: _Comm, street: _Street, used
 @dataclass(frozen=True)
 class _Profile:
     plan: tuple[str, ...]            # street kinds in yield order: 'u' urban street, 't' town
+    urban_districts: tuple[str, ...]
+    rural_districts: tuple[str, ...]
     communities: tuple[int, int]     # per urban street
     villages: tuple[int, int]        # per town (two of them resettlement communities)
     walkups: tuple[int, int]
@@ -1479,10 +1543,15 @@ def _interleave(urban: int, towns: int) -> tuple[str, ...]:
 
 
 PROFILES = {
-    "district": _Profile(plan=_interleave(9, 1), communities=(12, 14), villages=(12, 14), walkups=(10, 15),
-                         towers=(0, 2), mixed=(0, 2), offices=(0, 2), member_rate=0.21, units=(5, 10)),
-    "city": _Profile(plan=_interleave(66, 12), communities=(12, 14), villages=(11, 13), walkups=(50, 62),
-                     towers=(3, 7), mixed=(1, 3), offices=(1, 3), member_rate=0.062, units=(8, 12)),
+    # ~10 streets like 新丰街 (one of them a town of villages)
+    "district": _Profile(plan=_interleave(9, 1), urban_districts=("天宁区",), rural_districts=("天宁区",),
+                         communities=(12, 14), villages=(12, 14), walkups=(10, 15), towers=(0, 2), mixed=(0, 2),
+                         offices=(0, 2), member_rate=0.21, units=(5, 10)),
+    # ~1k communities/villages, 60k buildings, 2M households, 150k members, 10k units
+    "city": _Profile(plan=_interleave(66, 12), urban_districts=("天宁区", "钟楼区", "新北区", "武进区"),
+                     rural_districts=("武进区", "金坛区", "溧阳市", "新北区"), communities=(12, 14),
+                     villages=(11, 13), walkups=(54, 66), towers=(3, 7), mixed=(1, 3), offices=(1, 3),
+                     member_rate=0.059, units=(9, 14)),
 }
 CITY_CENTRE = (31.7800, 119.9600)
 
@@ -1513,7 +1582,8 @@ class _Namer:
         return self._fresh(lambda: self.rng.choice(VILLAGE_FIRST) + self.rng.choice(VILLAGE_SECOND) + "村")
 
 
-def _urban_spec(rng: random.Random, namer: _Namer, code: str, lat: float, lon: float, p: _Profile) -> StreetSpec:
+def _urban_spec(rng: random.Random, namer: _Namer, code: str, district: str, lat: float, lon: float,
+                p: _Profile) -> StreetSpec:
     cells = [(x, y) for x in range(4) for y in range(4)]
     rng.shuffle(cells)
     comms = []
@@ -1534,10 +1604,11 @@ def _urban_spec(rng: random.Random, namer: _Namer, code: str, lat: float, lon: f
             org=org, walkups=rng.randint(*p.walkups), towers=rng.randint(*p.towers), mixed=rng.randint(*p.mixed),
             offices=offices, basics=(True, rng.random() > 0.05, rng.random() > 0.12), posts=rng.randint(2, 5),
             needs=rng.randint(2, 4), member_rate=p.member_rate, specials=tuple(specials)))
-    return StreetSpec(code, namer.street(False), "", "常州市", lat, lon, "working_committee", tuple(comms))
+    return StreetSpec(code, namer.street(False), district, "常州市", lat, lon, "working_committee", tuple(comms))
 
 
-def _town_spec(rng: random.Random, namer: _Namer, code: str, lat: float, lon: float, p: _Profile) -> StreetSpec:
+def _town_spec(rng: random.Random, namer: _Namer, code: str, district: str, lat: float, lon: float,
+               p: _Profile) -> StreetSpec:
     n = rng.randint(*p.villages)
     comms = []
     for k in range(n):
@@ -1549,11 +1620,9 @@ def _town_spec(rng: random.Random, namer: _Namer, code: str, lat: float, lon: fl
             continue
         r = rng.uniform(2.6, 5.0)
         basics = (rng.random() > 0.15, rng.random() > 0.4, rng.random() > 0.2)
-        comms.append(CommunitySpec(
-            namer.village(), r * math.cos(angle), r * math.sin(angle), walkups=rng.randint(3, 6), basics=basics,
-            points=("service_station", "activity_room") if basics[0] else _NO_ROOM, extra_points=basics[0], **_RURAL))
-    return StreetSpec(code, namer.street(True), "", "常州市", lat, lon, "committee", tuple(comms),
-                      mobile_branch="", joint=False)
+        comms.append(_village(namer.village(), r * math.cos(angle), r * math.sin(angle), rng.randint(3, 6), basics))
+    return StreetSpec(code, namer.street(True), district, "常州市", lat, lon, "committee", tuple(comms),
+                      joint=False)
 
 
 def _generated_street(b: _Builder, spec: StreetSpec, p: _Profile, origins: list[str], urban_orgs: list[tuple[str, str]],
@@ -1567,15 +1636,14 @@ def _generated_street(b: _Builder, spec: StreetSpec, p: _Profile, origins: list[
     _mobile(b, street, origins)
     b.volunteers([m for c in street.comms for m in c.members()])
     _community_life(b, street)
-    b.seats(street, rng.randint(3, 6), street.committee)
+    public = _public_units(street)
+    b.seats(street.committee, rng.sample(public, min(len(public), rng.randint(3, 6))))
     _co_construction(b, street, since=lambda u: _date(rng, 2016, 2025))
     if town and urban_orgs:
         for c in street.comms:
             if c.org and rng.random() < 0.3:
                 org_id, label = rng.choice(urban_orgs)
-                pr = b.add("pairings", {"id": b.next_id(f"pr-{spec.code}"), "org_a": org_id, "org_b": c.org["id"],
-                                        "kind": "urban_rural", "since": _date(rng, 2015, 2025),
-                                        "themes": sorted(rng.sample(SIX_LINKS, 2), key=SIX_LINKS.index)})
+                pr = b.pairing(org_id, c.org["id"], "urban_rural", _date(rng, 2015, 2025), spec.code)
                 b.projects(pr, label, c.name, spec.code)
     _offers(b, street)
     _random_gaps(b, p.drop)
@@ -1590,6 +1658,9 @@ def _random_gaps(b: _Builder, scale: float) -> None:
     rows["registrations"] = [r for r in rows["registrations"]
                              if rng.random() >= (0.03 if r["kind"] == "dual" else 0.05) * scale]
     rows["member_helps"] = [r for r in rows["member_helps"] if rng.random() >= 0.03 * scale]
+    for p in rows["projects"]:   # evaluation: some warnings (< 70), a few failures (< 60)
+        if p["satisfaction"] is not None and rng.random() < 0.06 * scale:
+            p["satisfaction"] = rng.randint(48, 69)
 
 
 def _split(rows: Rows) -> list[Rows]:
@@ -1621,6 +1692,25 @@ def _split(rows: Rows) -> list[Rows]:
     return out
 
 
+# Approximate row counts per table (seed 7), e.g. for progress bars.
+SCALES: dict[str, dict[str, int]] = {
+    "street": {"streets": 3, "communities": 26, "resident_groups": 54, "buildings": 280, "households": 10_000,
+               "units": 120, "party_orgs": 300, "members": 2_200, "resources": 150, "needs": 85,
+               "service_points": 84, "coverage": 310, "member_links": 10_000, "member_helps": 1_100,
+               "registrations": 490, "posts": 81, "seats": 15, "pairings": 95, "sharings": 44, "projects": 57},
+    "district": {"streets": 10, "communities": 130, "resident_groups": 270, "buildings": 1_900, "households": 63_000,
+                 "units": 880, "party_orgs": 1_800, "members": 16_000, "resources": 1_100, "needs": 390,
+                 "service_points": 440, "coverage": 2_000, "member_links": 63_000, "member_helps": 6_000,
+                 "registrations": 3_400, "posts": 420, "seats": 46, "pairings": 700, "sharings": 380,
+                 "projects": 470},
+    "city": {"streets": 78, "communities": 990, "resident_groups": 9_500, "buildings": 59_000,
+             "households": 2_000_000, "units": 9_900, "party_orgs": 39_000, "members": 150_000, "resources": 12_000,
+             "needs": 3_100, "service_points": 3_300, "coverage": 66_000, "member_links": 1_600_000,
+             "member_helps": 180_000, "registrations": 35_000, "posts": 3_300, "seats": 320, "pairings": 7_800,
+             "sharings": 4_300, "projects": 5_100},
+}
+
+
 def chunks(scale: str, seed: int = 7) -> Iterator[Rows]:
     """Mini-ledgers for `scale` ('street' | 'district' | 'city'), each naming only rows of itself or
     of earlier chunks. Memory holds one street at a time."""
@@ -1643,13 +1733,15 @@ def chunks(scale: str, seed: int = 7) -> Iterator[Rows]:
         if kind == "u":
             n_urban += 1
             lat, lon = _spiral(CITY_CENTRE, n_urban - 1, 4200)
-            spec = _urban_spec(rng, namer, f"u{n_urban:02d}", lat, lon, p)
+            district = p.urban_districts[(n_urban - 1) % len(p.urban_districts)]
+            spec = _urban_spec(rng, namer, f"u{n_urban:02d}", district, lat, lon, p)
         else:
             n_town += 1
             angle = 2 * math.pi * n_town / max(1, p.plan.count("t")) + rng.uniform(-0.2, 0.2)
             dist = (max(abs(x) for x in _spiral_xy(n_urban)) + 2) * 4200 + rng.uniform(8000, 14000)
             lat, lon = _move(*CITY_CENTRE, dist * math.cos(angle), dist * math.sin(angle))
-            spec = _town_spec(rng, namer, f"t{n_town:02d}", lat, lon, p)
+            district = p.rural_districts[(n_town - 1) % len(p.rural_districts)]
+            spec = _town_spec(rng, namer, f"t{n_town:02d}", district, lat, lon, p)
         street = _generated_street(b, spec, p, origins, urban_orgs, used_units)
         if kind == "u":
             urban_orgs += [(c.org["id"], c.name) for c in street.comms if c.org]

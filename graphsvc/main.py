@@ -7,11 +7,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from graphsvc import __version__
 from graphsvc.api import errors, explore, ledger, pages
 from graphsvc.graph import connect
 from graphsvc.settings import Settings
+from graphsvc.views.picture import STATIC_DIR, STATIC_ROUTE
 
 log = logging.getLogger("graphsvc")
 
@@ -32,4 +34,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     for module in (explore, ledger, pages):
         app.include_router(module.router)
+    app.mount(STATIC_ROUTE, StaticFiles(directory=STATIC_DIR), name="vis")
     return app

@@ -1,0 +1,1 @@
+"""CLI subcommands of the questions, each module with `register(subparsers)`; cli.py lists them."""

@@ -1,0 +1,80 @@
+"""CLI output: rows (lists of flat dicts) as a table, JSON, CSV or XLSX."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+Format = Literal["table", "json", "csv", "xlsx"]
+FORMATS = ("table", "json", "csv", "xlsx")
+
+
+def _flat(v: Any) -> Any:
+    if isinstance(v, (list, tuple, set)):
+        return ";".join(str(x) for x in v)
+    if isinstance(v, dict):
+        return json.dumps(v, ensure_ascii=False)
+    return "" if v is None else v
+
+
+def table(rows: Sequence[Mapping[str, Any]], headers: Mapping[str, str] | None = None) -> str:
+    """A plain aligned text table; `headers` maps column -> Chinese heading."""
+    if not rows:
+        return "（无）"
+    cols = list(headers or rows[0].keys())
+    heads = [(headers or {}).get(c, c) for c in cols]
+    cells = [[str(_flat(r.get(c))) for c in cols] for r in rows]
+
+    def width(s: str) -> int:  # CJK characters take two columns in a terminal
+        return sum(2 if ord(ch) > 0x2E80 else 1 for ch in s)
+
+    ws = [max(width(h), *(width(row[i]) for row in cells)) for i, h in enumerate(heads)]
+    pad = lambda s, w: s + " " * (w - width(s))  # noqa: E731
+    lines = ["  ".join(pad(h, w) for h, w in zip(heads, ws)), "  ".join("-" * w for w in ws)]
+    lines += ["  ".join(pad(c, w) for c, w in zip(row, ws)) for row in cells]
+    return "\n".join(lines)
+
+
+def write(
+    data: Any, fmt: Format, *, rows: Sequence[Mapping[str, Any]] | None = None, output: str | None = None,
+    headers: Mapping[str, str] | None = None, sheet: str = "result",
+) -> None:
+    """Write `data` as JSON, or `rows` as a table/CSV/XLSX, to `output` (a path) or stdout."""
+    rows = rows if rows is not None else data
+    if fmt == "json":
+        text: str | bytes = json.dumps(data, ensure_ascii=False, indent=1, default=str)
+    elif fmt == "table":
+        text = table(rows, headers)
+    elif fmt == "csv":
+        buf = io.StringIO()
+        cols = list(rows[0].keys()) if rows else []
+        w = csv.writer(buf)
+        w.writerow(cols)
+        for r in rows:
+            w.writerow([_flat(r.get(c)) for c in cols])
+        text = buf.getvalue()
+    else:
+        from openpyxl import Workbook
+
+        wb = Workbook(write_only=True)
+        ws = wb.create_sheet(sheet[:31])
+        cols = list(rows[0].keys()) if rows else []
+        ws.append([(headers or {}).get(c, c) for c in cols])
+        ws.append(cols)
+        for r in rows:
+            ws.append([_flat(r.get(c)) for c in cols])
+        out = io.BytesIO()
+        wb.save(out)
+        text = out.getvalue()
+        if not output:
+            raise SystemExit("xlsx 需要用 -o 指定输出文件")
+    if output:
+        Path(output).write_bytes(text if isinstance(text, bytes) else text.encode())
+    else:
+        sys.stdout.write(text if isinstance(text, str) else "")
+        sys.stdout.write("\n")
