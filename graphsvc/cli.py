@@ -13,7 +13,15 @@ from pathlib import Path
 from graphsvc import engine
 from graphsvc.errors import GraphsvcError
 from graphsvc.graph import Graph, connect
+from graphsvc.scope import Scope
 from graphsvc.settings import Settings
+
+
+def cli_scope() -> Scope:
+    """The command line acts as a local administrator, named in the audit trail by the OS user."""
+    import getpass
+
+    return Scope(actor=f"cli:{getpass.getuser()}")
 
 
 def say(msg: str) -> None:
@@ -73,8 +81,13 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
 
     from graphsvc.main import create_app
 
+    from graphsvc.services.access import list_keys
+
     host, port = args.host or settings.host, args.port or settings.port
     with engine_session(settings):
+        with open_graph(settings) as graph:
+            if not any(k.revoked_at is None for k in list_keys(graph).items):
+                say("还没有访问密钥：先运行 graphsvc keys create --role admin --name 管理员 创建一个")
         say(f"共建图谱已启动：http://{host}:{port}/ （接口文档 /docs），按 Ctrl+C 退出")
         uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
 
@@ -85,9 +98,59 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> None:
     with engine_session(settings):
         with open_graph(settings) as graph:
             total = load_demo(graph, args.scale, batch_size=settings.batch_size, bar=progress_bar)
+            token = demo_admin_token(graph, settings)
         say(f"示范数据已载入（{args.scale}）：{total} 行")
+        host, port = args.host or settings.host, args.port or settings.port
+        say(f"本机管理员令牌保存在 {settings.data_dir / 'admin-token'}；浏览器打开 http://{host}:{port}/login?token={token}")
         if args.serve:
             cmd_serve(settings, args)
+
+
+def demo_admin_token(graph: Graph, settings: Settings) -> str:
+    """The demo's local admin key: made once, its token kept 0600 in the data directory."""
+    import os
+
+    from graphsvc.services.access import create_key, resolve
+
+    path = settings.data_dir / "admin-token"
+    if path.exists():
+        token = path.read_text().strip()
+        try:
+            resolve(graph, token)
+            return token
+        except GraphsvcError:
+            path.unlink()  # revoked, or made for another database
+    _, token = create_key(graph, cli_scope(), role="admin", scope_id=None, name="示范管理员")
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(token)
+    return token
+
+
+def cmd_keys(settings: Settings, args: argparse.Namespace) -> None:
+    from graphsvc import output
+    from graphsvc.services import access
+
+    with open_graph(settings) as graph:
+        if args.action == "create":
+            key, token = access.create_key(graph, cli_scope(), role=args.role, scope_id=args.scope, name=args.name)
+            say(f"已创建密钥 {key.id}（{key.role}{'，范围 ' + key.scope_id if key.scope_id else ''}）。令牌只显示这一次：")
+            print(token)
+        elif args.action == "revoke":
+            access.revoke_key(graph, cli_scope(), args.id)
+            say(f"已撤销密钥 {args.id}")
+        else:
+            rows = [k.model_dump() for k in access.list_keys(graph).items]
+            output.write(rows, args.format, output=args.output)
+
+
+def cmd_audit(settings: Settings, args: argparse.Namespace) -> None:
+    from graphsvc import audit, output
+
+    with open_graph(settings) as graph:
+        rows = audit.entries(graph, action=args.action, limit=args.limit)
+    output.write(rows, args.format, output=args.output)
 
 
 def cmd_import(settings: Settings, args: argparse.Namespace) -> None:
@@ -98,7 +161,9 @@ def cmd_import(settings: Settings, args: argparse.Namespace) -> None:
     with open_graph(settings) as graph:
         total = sum(len(r) for r in raw.tables.values())
         with progress_bar(total, "导入台账") as bar:
-            result = import_raw(graph, raw, batch_size=settings.batch_size, progress=bar.update)
+            result = import_raw(
+                graph, cli_scope(), raw, batch_size=settings.batch_size, source="cli", progress=bar.update
+            )
     for w in result.warnings:
         say(f"提示：{w}")
     say(f"导入完成：{result.total} 行 " + "，".join(f"{t} {n}" for t, n in result.rows.items()))
@@ -134,6 +199,12 @@ def cmd_engine(settings: Settings, args: argparse.Namespace) -> None:
         if info:
             status.update(pid=info.pid, bolt=f"127.0.0.1:{info.bolt_port}", http=f"127.0.0.1:{info.http_port}")
         print(json.dumps(status, ensure_ascii=False))
+
+
+def output_formats() -> tuple[str, ...]:
+    from graphsvc.output import FORMATS
+
+    return FORMATS
 
 
 # Modules under graphsvc/commands/ that add subcommands (each has register(subparsers)).
@@ -172,6 +243,26 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("engine", help="内置图数据库：status | start | stop")
     s.add_argument("action", choices=["status", "start", "stop"])
     s.set_defaults(func=cmd_engine)
+
+    s = sub.add_parser("keys", help="访问密钥：create | list | revoke")
+    keys = s.add_subparsers(dest="action", required=True)
+    k = keys.add_parser("create", help="创建密钥（令牌只显示一次）")
+    k.add_argument("--role", required=True, choices=["admin", "street", "community", "analyst"])
+    k.add_argument("--scope", help="街道编号（street）或社区编号（community）")
+    k.add_argument("--name", help="备注名")
+    k = keys.add_parser("list", help="列出密钥")
+    k.add_argument("--format", choices=output_formats(), default="table")
+    k.add_argument("-o", "--output")
+    k = keys.add_parser("revoke", help="撤销密钥")
+    k.add_argument("id")
+    s.set_defaults(func=cmd_keys)
+
+    s = sub.add_parser("audit", help="审计记录（最新在前）")
+    s.add_argument("--action", help="只看某类操作，如 ledger.import")
+    s.add_argument("--limit", type=int, default=100)
+    s.add_argument("--format", choices=output_formats(), default="table")
+    s.add_argument("-o", "--output")
+    s.set_defaults(func=cmd_audit)
 
     import importlib
 

@@ -39,3 +39,24 @@ class Infeasible(GraphsvcError):
 class EngineUnavailable(GraphsvcError):
     status = 503
     code = "engine_unavailable"
+
+
+class Unauthorized(GraphsvcError):
+    """No token, or one that is unknown or revoked."""
+
+    status = 401
+    code = "unauthorized"
+
+
+class Forbidden(GraphsvcError):
+    """A valid token whose role or scope does not reach what was asked."""
+
+    status = 403
+    code = "forbidden"
+
+
+class TooLarge(GraphsvcError):
+    """An upload or ledger over the configured limit."""
+
+    status = 413
+    code = "too_large"

@@ -10,8 +10,9 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from graphsvc import __version__
-from graphsvc.api import errors, explore, ledger, pages
+from graphsvc.api import access, errors, explore, ledger, pages, pairing
 from graphsvc.graph import connect
+from graphsvc.services.access import KeyCache
 from graphsvc.settings import Settings
 from graphsvc.views.picture import STATIC_DIR, STATIC_ROUTE
 
@@ -25,6 +26,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.settings = settings
         app.state.conn = connect(settings, say=log.info)
+        app.state.keys = KeyCache(app.state.conn.graph)
         try:
             yield
         finally:
@@ -32,7 +34,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(title="graphsvc 共建图谱", version=__version__, lifespan=lifespan)
     errors.install(app)
-    for module in (explore, ledger, pages):
+    for module in (explore, ledger, access, pairing, pages):
         app.include_router(module.router)
     app.mount(STATIC_ROUTE, StaticFiles(directory=STATIC_DIR), name="vis")
     return app

@@ -33,3 +33,11 @@ def mask_name(name: str | None) -> str | None:
     if not name:
         return name
     return name[0] + "*"
+
+
+def require(scope: Scope, *roles: Role) -> None:
+    """Refuse (403) a caller whose role is not one of `roles`."""
+    from graphsvc.errors import Forbidden
+
+    if scope.role not in roles:
+        raise Forbidden(f"当前角色（{scope.role}）无权进行此操作")

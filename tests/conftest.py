@@ -64,3 +64,20 @@ def graph(settings: Settings) -> Iterator[Graph]:
 def example_path() -> Path:
     """shared/ledger-example.json, copied: one small complete ledger (every table, one street)."""
     return FIXTURES / "ledger-example.json"
+
+
+def make_token(graph: Graph, role: str = "admin", scope_id: str | None = None) -> str:
+    """A fresh API key's token in this module's database."""
+    from graphsvc.scope import Scope
+    from graphsvc.services.access import create_key
+
+    return create_key(graph, Scope(actor="test"), role=role, scope_id=scope_id, name=f"test-{role}")[1]
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture(scope="module")
+def admin_token(graph: Graph) -> str:
+    return make_token(graph, "admin")

@@ -45,7 +45,7 @@ def test_data_survives_restart_and_stop(tmp_path: Path) -> None:
     assert engine.running(tmp_path) is None
     conn = connect(settings)
     try:
-        assert conn.graph.read("read/streets")[0]["name"] == "新丰街街道"
+        assert conn.graph.read("read/streets", communities=None)[0]["name"] == "新丰街街道"
     finally:
         conn.close()
     assert engine.stop(tmp_path) is False  # already stopped

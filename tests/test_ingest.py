@@ -14,11 +14,12 @@ from graphsvc.graph import Graph
 from graphsvc.ingest import ledger_io
 from graphsvc.ingest.load import export_ledger, import_ledger
 from graphsvc.ingest.validate import validate
+from graphsvc.scope import LOCAL_ADMIN
 from graphsvc.services.explore import stats
 
 
 def counts(graph: Graph) -> tuple[dict[str, int], dict[str, int]]:
-    s = stats(graph)
+    s = stats(graph, LOCAL_ADMIN)
     return s.nodes, s.relationships
 
 
@@ -75,12 +76,12 @@ def test_updated_ledger_updates(graph: Graph, example: dict[str, Any]) -> None:
     doc["communities"].append({**doc["communities"][0], "id": "c-new", "name": "新康社区"})
     doc["buildings"][1].update(community_id="c-new", resident_group_id=None, name="新康1号楼")
     import_ledger(graph, ledger_io.read_json(json.dumps(doc)))
-    node = graph.read("read/node", id="b-kl-2", limit=50)[0]
+    node = graph.read("read/node", id="b-kl-2", limit=50, communities=None)[0]
     assert node["props"]["name"] == "新康1号楼"
     parents = {n["id"] for n in node["neighbours"] if n["type"] == "IN" and n["outgoing"]}
     assert parents == {"c-new"}  # the old community and grid links are gone
     import_ledger(graph, ledger_io.read_json(json.dumps(example)))  # and back
-    node = graph.read("read/node", id="b-kl-2", limit=50)[0]
+    node = graph.read("read/node", id="b-kl-2", limit=50, communities=None)[0]
     assert {n["id"] for n in node["neighbours"] if n["type"] == "IN" and n["outgoing"]} == {"c-kl", "rg-kl-1"}
 
 
@@ -123,7 +124,7 @@ def test_reference_to_existing_graph_node_is_accepted(loaded: Graph) -> None:
     """A partial ledger may name what an earlier import wrote."""
     doc = {"households": [{"id": "h-3", "building_id": "b-kl-1", "size": 2}]}
     import_ledger(loaded, ledger_io.read_json(json.dumps(doc)))
-    assert loaded.read("read/node", id="h-3", limit=5)[0]["label"] == "Household"
+    assert loaded.read("read/node", id="h-3", limit=5, communities=None)[0]["label"] == "Household"
     # ... but a reference to a node of the wrong kind is not
     errors = _errors(loaded, {"households": [{"id": "h-4", "building_id": "c-kl"}]})
     assert [(e["table"], e["column"]) for e in errors] == [("households", "building_id")]

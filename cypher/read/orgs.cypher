@@ -1,6 +1,8 @@
-// Party organisations filtered by $community_id and $level (null = any), paged by $skip/$limit: returns id, name, level, domain, parent_id, community_id, unit_id and counts of members, sub-organisations, covered targets, pairings.
+// Party organisations filtered by $community_id and $level (null = any) within scope $communities (null = all; an organisation is in the communities it serves, its unit's or its sub-organisations'), paged by $skip/$limit: returns id, name, level, domain, parent_id, community_id, unit_id and counts of members, sub-organisations, covered targets, pairings.
 MATCH (o:PartyOrg)
-WHERE ($community_id IS NULL OR o.community_id = $community_id) AND ($level IS NULL OR o.level = $level)
+WITH o, [o.community_id] + [(o)-[:OF]->(u:Unit) | u.community_id] + [(o)<-[:UNDER]-(c:PartyOrg) | c.community_id] AS cs
+WHERE ($community_id IS NULL OR $community_id IN cs) AND ($level IS NULL OR o.level = $level)
+  AND ($communities IS NULL OR any(c IN cs WHERE c IN $communities))
 WITH o ORDER BY o.id SKIP $skip LIMIT $limit
 RETURN o.id AS id, o.name AS name, o.level AS level, o.domain AS domain, o.parent_id AS parent_id,
   o.community_id AS community_id, o.unit_id AS unit_id,

@@ -7,7 +7,8 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from graphsvc.graph import Graph
-from graphsvc.scope import LOCAL_ADMIN, Scope
+from graphsvc.errors import Unauthorized
+from graphsvc.scope import Scope
 from graphsvc.settings import Settings
 
 
@@ -23,9 +24,16 @@ GraphDep = Annotated[Graph, Depends(_graph)]
 SettingsDep = Annotated[Settings, Depends(_settings)]
 
 
+TOKEN_COOKIE = "graphsvc_token"
+
+
 def _scope(request: Request) -> Scope:
-    # Until keys and roles land (issue 7) every caller is the local administrator.
-    return LOCAL_ADMIN
+    """The caller's Scope from `Authorization: Bearer TOKEN` (or the pages' login cookie)."""
+    auth = request.headers.get("authorization", "")
+    token = auth[7:].strip() if auth.lower().startswith("bearer ") else request.cookies.get(TOKEN_COOKIE, "")
+    if not token:
+        raise Unauthorized("需要访问令牌：Authorization: Bearer <令牌>（用 graphsvc keys create 创建）")
+    return request.app.state.keys.resolve(token)  # type: ignore[no-any-return]
 
 
 ScopeDep = Annotated[Scope, Depends(_scope)]

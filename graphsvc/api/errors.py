@@ -7,10 +7,10 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from graphsvc.errors import GraphsvcError
+from graphsvc.errors import GraphsvcError, Unauthorized
 
 log = logging.getLogger("graphsvc.api")
 
@@ -21,8 +21,11 @@ def error_body(code: str, message: str, details: list[dict[str, Any]] | None = N
 
 def install(app: FastAPI) -> None:
     @app.exception_handler(GraphsvcError)
-    async def _domain(_: Request, exc: GraphsvcError) -> JSONResponse:
-        return JSONResponse(error_body(exc.code, exc.message, exc.details), status_code=exc.status)
+    async def _domain(request: Request, exc: GraphsvcError) -> Response:
+        if isinstance(exc, Unauthorized) and "text/html" in request.headers.get("accept", ""):
+            return RedirectResponse("/login", status_code=303)  # a person in a browser: the login page
+        headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthorized) else None
+        return JSONResponse(error_body(exc.code, exc.message, exc.details), status_code=exc.status, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:

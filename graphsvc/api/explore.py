@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
-from graphsvc.api.deps import GraphDep, SettingsDep
+from graphsvc.api.deps import GraphDep, ScopeDep, SettingsDep
 from graphsvc.schemas import api
 from graphsvc.schemas.ledger import OrgLevel
 from graphsvc.services import explore
@@ -24,38 +24,39 @@ def health(graph: GraphDep, settings: SettingsDep) -> api.Health:
 
 
 @router.get("/nodes/{node_id}", response_model=api.Node)
-def node(graph: GraphDep, node_id: Annotated[str, Path(max_length=200)], limit: Limit = 200) -> api.Node:
+def node(graph: GraphDep, scope: ScopeDep, node_id: Annotated[str, Path(max_length=200)], limit: Limit = 200) -> api.Node:
     """Any node by id, with its neighbours."""
-    return explore.node(graph, node_id, limit=limit)
+    return explore.node(graph, scope, node_id, limit=limit)
 
 
 @router.get("/streets", response_model=api.Streets)
-def streets(graph: GraphDep) -> api.Streets:
-    """Every street."""
-    return explore.streets(graph)
+def streets(graph: GraphDep, scope: ScopeDep) -> api.Streets:
+    """Streets in scope."""
+    return explore.streets(graph, scope)
 
 
 @router.get("/communities", response_model=api.CommunitySummaries)
 def communities(
-    graph: GraphDep, street_id: Annotated[str | None, Query(max_length=200)] = None, skip: Skip = 0, limit: Limit = 200
+    graph: GraphDep, scope: ScopeDep, street_id: Annotated[str | None, Query(max_length=200)] = None, skip: Skip = 0, limit: Limit = 200
 ) -> api.CommunitySummaries:
     """Communities with counts of grids, buildings, households, members, organisations and units."""
-    return explore.communities(graph, street_id=street_id, skip=skip, limit=limit)
+    return explore.communities(graph, scope, street_id=street_id, skip=skip, limit=limit)
 
 
 @router.get("/orgs", response_model=api.OrgSummaries)
 def orgs(
     graph: GraphDep,
+    scope: ScopeDep,
     community_id: Annotated[str | None, Query(max_length=200)] = None,
     level: OrgLevel | None = None,
     skip: Skip = 0,
     limit: Limit = 200,
 ) -> api.OrgSummaries:
     """Party organisations with counts of members, sub-organisations, coverage and pairings."""
-    return explore.orgs(graph, community_id=community_id, level=level.value if level else None, skip=skip, limit=limit)
+    return explore.orgs(graph, scope, community_id=community_id, level=level.value if level else None, skip=skip, limit=limit)
 
 
 @router.get("/stats", response_model=api.Stats)
-def stats(graph: GraphDep) -> api.Stats:
+def stats(graph: GraphDep, scope: ScopeDep) -> api.Stats:
     """Counts of nodes per label and relationships per type."""
-    return explore.stats(graph)
+    return explore.stats(graph, scope)

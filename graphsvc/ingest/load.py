@@ -84,23 +84,34 @@ def write_tables(
 
 
 def import_ledger(
-    graph: Graph, raw: RawLedger, *, batch_size: int = 5000, progress: Progress | None = None
+    graph: Graph,
+    raw: RawLedger,
+    *,
+    batch_size: int = 5000,
+    progress: Progress | None = None,
+    on_commit: Callable[[Tx, dict[str, int]], None] | None = None,
 ) -> ImportReport:
-    """Validate every row, then write all of it in one transaction (or nothing)."""
+    """Validate every row, then write all of it in one transaction (or nothing).
+
+    `on_commit(tx, rows_per_table)` runs last inside the same transaction (the audit entry).
+    """
     ledger = validate(raw, known_ids=known_ids(graph))
     tables = as_params(ledger)
+    counts = {t: len(r) for t, r in tables.items() if r}
 
     def work(tx: Tx) -> None:
         write_tables(lambda name, batch: tx.run(name, rows=batch), tables, batch_size=batch_size, progress=progress)
+        if on_commit:
+            on_commit(tx, counts)
 
     graph.transaction(work)
-    return ImportReport(rows={t: len(r) for t, r in tables.items() if r}, warnings=raw.warnings)
+    return ImportReport(rows=counts, warnings=raw.warnings)
 
 
-def export_ledger(graph: Graph) -> dict[str, list[dict[str, Any]]]:
-    """The whole graph as Ledger v1 tables (only the ledger's columns)."""
+def export_ledger(graph: Graph, *, communities: list[str] | None = None) -> dict[str, list[dict[str, Any]]]:
+    """The graph as Ledger v1 tables (only the ledger's columns), limited to `communities` (None = all)."""
     out: dict[str, list[dict[str, Any]]] = {}
     for name, table in TABLES.items():
         cols = table.columns
-        out[name] = [{c: r["row"].get(c) for c in cols} for r in graph.stream(f"export/{name}")]
+        out[name] = [{c: r["row"].get(c) for c in cols} for r in graph.stream(f"export/{name}", communities=communities)]
     return out

@@ -38,3 +38,13 @@ def home(streets: api.Streets, communities: api.CommunitySummaries) -> str:
     else:
         body = f"<p>共 {streets.count} 个街道（乡镇），{communities.count} 个社区（村）。</p><table>{head}{rows}</table>"
     return layout("共建图谱", body)
+
+
+def login() -> str:
+    """The login form: paste the token printed by `graphsvc keys create` (or by `graphsvc demo`)."""
+    body = (
+        '<form method="post" action="/login"><p>请输入访问令牌（由 <code>graphsvc keys create</code> 生成；'
+        "示范环境的令牌由 <code>graphsvc demo</code> 打印并保存在数据目录的 admin-token 文件中）：</p>"
+        '<input name="token" size="60" autocomplete="off" aria-label="访问令牌"> <button>登录</button></form>'
+    )
+    return layout("登录", body)

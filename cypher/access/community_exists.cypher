@@ -1,0 +1,3 @@
+// Whether community $id exists: returns found.
+OPTIONAL MATCH (c:Community {id: $id})
+RETURN c IS NOT NULL AS found

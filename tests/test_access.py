@@ -1,0 +1,138 @@
+"""Keys, roles and scope against the real engine: every role's view of the demo street, audit entries."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from graphsvc import audit
+from graphsvc.demo import street_ledger
+from graphsvc.graph import Graph
+from graphsvc.ingest.ledger_io import RawLedger
+from graphsvc.ingest.load import import_ledger
+from graphsvc.main import create_app
+from graphsvc.scope import Scope
+from graphsvc.services import access
+from graphsvc.settings import Settings
+from tests.conftest import bearer, make_token
+
+LEDGER = street_ledger()
+XF = next(c for c in LEDGER["communities"] if c["name"] == "斜桥巷社区")
+OTHER = next(c for c in LEDGER["communities"] if c["street_id"] == XF["street_id"] and c["id"] != XF["id"])
+FAR = next(c for c in LEDGER["communities"] if c["street_id"] != XF["street_id"])
+
+
+def _in(table: str, community: dict[str, Any]) -> dict[str, Any]:
+    return next(r for r in LEDGER[table] if r.get("community_id") == community["id"])
+
+
+def _member_of(community: dict[str, Any]) -> dict[str, Any]:
+    buildings = {b["id"] for b in LEDGER["buildings"] if b["community_id"] == community["id"]}
+    households = {h["id"] for h in LEDGER["households"] if h["building_id"] in buildings}
+    return next(m for m in LEDGER["members"] if m.get("household_id") in households and m.get("phone"))
+
+
+@pytest.fixture(scope="module")
+def clients(graph: Graph, settings: Settings) -> Iterator[dict[str, TestClient]]:
+    import_ledger(graph, RawLedger(tables=street_ledger()))
+    tokens = {
+        "admin": make_token(graph, "admin"),
+        "street": make_token(graph, "street", XF["street_id"]),
+        "community": make_token(graph, "community", XF["id"]),
+        "analyst": make_token(graph, "analyst"),
+    }
+    app = create_app(settings)
+    with TestClient(app) as anon:
+        yield {"anon": anon, **{role: TestClient(app, headers=bearer(t)) for role, t in tokens.items()}}
+
+
+def test_no_token_401_bad_token_401_health_open(clients: dict[str, TestClient]) -> None:
+    anon = clients["anon"]
+    r = anon.get("/communities")
+    assert r.status_code == 401 and r.json()["error"]["code"] == "unauthorized"
+    r = anon.get("/communities", headers=bearer("gsk_not-a-key"))
+    assert r.status_code == 401 and set(r.json()) == {"error"}
+    assert anon.get("/health").status_code == 200
+    # a person in a browser is sent to the login page instead
+    r = anon.get("/", headers={"Accept": "text/html"}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/login"
+
+
+def test_community_key_sees_its_community_only(clients: dict[str, TestClient]) -> None:
+    c = clients["community"]
+    assert [x["id"] for x in c.get("/communities").json()["items"]] == [XF["id"]]
+    assert c.get(f"/nodes/{_in('buildings', XF)['id']}").status_code == 200
+    for table, other in (("buildings", OTHER), ("units", OTHER), ("buildings", FAR)):
+        r = c.get(f"/nodes/{_in(table, other)['id']}")
+        assert r.status_code == 403 and r.json()["error"]["code"] == "forbidden"
+    assert c.get(f"/nodes/{OTHER['id']}").status_code == 403
+    assert c.get(f"/nodes/{_member_of(OTHER)['id']}").status_code == 403
+    orgs = c.get("/orgs").json()["items"]
+    # its own organisations, units' organisations located there, and the working committee above them
+    assert orgs and all(o["community_id"] in (XF["id"], None) for o in orgs)
+    assert any(o["level"] == "working_committee" for o in orgs)
+    assert c.get("/stats").status_code == 403
+    assert c.get("/audit").status_code == 403
+
+
+def test_street_key_sees_its_street(clients: dict[str, TestClient]) -> None:
+    s = clients["street"]
+    ids = {x["id"] for x in s.get("/communities").json()["items"]}
+    assert ids == {c["id"] for c in LEDGER["communities"] if c["street_id"] == XF["street_id"]}
+    assert s.get(f"/nodes/{_in('buildings', OTHER)['id']}").status_code == 200
+    assert s.get(f"/nodes/{_in('buildings', FAR)['id']}").status_code == 403
+    assert [x["id"] for x in s.get("/streets").json()["items"]] == [XF["street_id"]]
+
+
+def test_analyst_sees_masked_people(clients: dict[str, TestClient]) -> None:
+    member = _member_of(XF)
+    body = clients["analyst"].get(f"/nodes/{member['id']}").json()
+    assert body["props"]["name"] == member["name"][0] + "*"
+    assert "phone" not in body["props"] and "birth_year" not in body["props"]
+    household = clients["analyst"].get(f"/nodes/{member['household_id']}").json()
+    assert "hardship" not in household["props"]
+    assert any(n["name"].endswith("*") for n in household["neighbours"] if n["label"] == "Member")
+    assert clients["analyst"].get("/ledger").status_code == 403
+    # the admin sees the name, never the phone
+    body = clients["admin"].get(f"/nodes/{member['id']}").json()
+    assert body["props"]["name"] == member["name"] and "phone" not in body["props"]
+
+
+def test_scoped_export(clients: dict[str, TestClient]) -> None:
+    doc = clients["community"].get("/ledger").json()
+    assert [c["id"] for c in doc["communities"]] == [XF["id"]]
+    assert doc["buildings"] and all(b["community_id"] == XF["id"] for b in doc["buildings"])
+    assert clients["community"].post("/ledger", files={"file": ("l.json", b"{}", "application/json")}).status_code == 403
+    full = clients["admin"].get("/ledger").json()
+    assert len(full["communities"]) == len(LEDGER["communities"])
+
+
+def test_writes_are_audited_and_keys_revocable(graph: Graph, clients: dict[str, TestClient]) -> None:
+    admin = clients["admin"]
+    r = admin.post("/ledger", files={"file": ("l.json", b'{"streets": [{"id": "s-x", "name": "\\u6d4b\\u8bd5"}]}', "application/json")})
+    assert r.status_code == 200
+    entries = admin.get("/audit", params={"action": "ledger.import"}).json()["items"]
+    assert entries[0]["detail"] == {"rows": {"streets": 1}} and entries[0]["source"] == "api"
+    assert entries[0]["actor"].startswith("key-")
+    assert any(e["action"] == "key.create" for e in audit.entries(graph))
+    assert "hash" not in admin.get("/keys").json()["items"][0]
+    # a revoked key stops working once the cache entry expires (a fresh app has no cache)
+    key, token = access.create_key(graph, Scope(actor="test"), role="community", scope_id=XF["id"], name="t")
+    access.revoke_key(graph, Scope(actor="test"), key.id)
+    with pytest.raises(Exception):
+        access.resolve(graph, token)
+    assert any(e["action"] == "key.revoke" and e["target"] == key.id for e in audit.entries(graph))
+
+
+def test_street_and_community_keys_need_a_real_scope(graph: Graph) -> None:
+    from graphsvc.errors import InvalidInput, NotFound
+
+    with pytest.raises(NotFound):
+        access.create_key(graph, Scope(), role="street", scope_id="no-such-street", name=None)
+    with pytest.raises(InvalidInput):
+        access.create_key(graph, Scope(), role="community", scope_id=None, name=None)
+    with pytest.raises(InvalidInput):
+        access.create_key(graph, Scope(), role="emperor", scope_id=None, name=None)
