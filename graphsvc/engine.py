@@ -60,6 +60,21 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def _ports(data_dir: Path) -> tuple[int, int]:
+    """The ports this data directory used before, when free: a restarted engine keeps its address,
+    so drivers already pointed at it reconnect by themselves."""
+    path = data_dir / "ports.json"
+    try:
+        bolt, http = json.loads(path.read_text())
+        if not _port_open(bolt) and not _port_open(http):
+            return int(bolt), int(http)
+    except (FileNotFoundError, ValueError, TypeError):
+        pass
+    bolt, http = _free_port(), _free_port()
+    path.write_text(json.dumps([bolt, http]))
+    return bolt, http
+
+
 def _port_open(port: int) -> bool:
     with socket.socket() as s:
         s.settimeout(0.5)
@@ -113,7 +128,7 @@ def ensure_running(
         if info:
             return info, False
         password(data_dir)
-        bolt, http = _free_port(), _free_port()
+        bolt, http = _ports(data_dir)
         if say:
             say(f"正在启动内置图数据库 (ArcadeDB, bolt 127.0.0.1:{bolt}) …")
         log = open(data_dir / "engine.log", "ab")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -113,7 +114,30 @@ class Connection:
     engine: engine.EngineInfo | None = None
     started_engine: bool = False
 
+    def __post_init__(self) -> None:
+        self._closing = threading.Event()
+
+    def watch(self, interval_s: float = 5.0) -> None:
+        """Restart the embedded engine if it dies (same ports: the driver reconnects by itself)."""
+        if self.settings.neo4j_uri:
+            return
+
+        def loop() -> None:
+            while not self._closing.wait(interval_s):
+                if engine.running(self.settings.data_dir.resolve()) is None:
+                    log.warning("embedded engine is down; restarting it")
+                    try:
+                        _, started = engine.ensure_running(
+                            self.settings.data_dir, heap=self.settings.engine_heap, database=self.settings.database
+                        )
+                        self.started_engine = self.started_engine or started
+                    except Exception as e:  # keep watching: the next round tries again
+                        log.error("engine restart failed: %s", type(e).__name__)
+
+        threading.Thread(target=loop, name="engine-watch", daemon=True).start()
+
     def close(self) -> None:
+        self._closing.set()
         self.graph.close()
         if self.started_engine:
             engine.stop(self.settings.data_dir)
@@ -130,7 +154,8 @@ def connect(settings: Settings, *, say: Callable[[str], None] | None = None, sch
             settings.data_dir, heap=settings.engine_heap, database=settings.database, say=say
         )
         uri, auth = info.uri, ("root", engine.password(settings.data_dir.resolve()))
-    driver = GraphDatabase.driver(uri, auth=auth, connection_acquisition_timeout=30, max_transaction_retry_time=15)
+    # A short retry window: with the engine down a request should get its 503 in seconds, not half a minute.
+    driver = GraphDatabase.driver(uri, auth=auth, connection_acquisition_timeout=30, max_transaction_retry_time=2)
     graph = Graph(driver, settings.database, settings.query_timeout_s)
     conn = Connection(graph, settings, info, started)
     try:

@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from graphsvc import __version__
-from graphsvc.api import access, errors, explore, ledger, pages, pairing
+from graphsvc.api import access, coverage, errors, explore, ledger, matching, network, pages, pairing, records
 from graphsvc.graph import connect
 from graphsvc.services.access import KeyCache
 from graphsvc.settings import Settings
@@ -26,6 +26,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.settings = settings
         app.state.conn = connect(settings, say=log.info)
+        app.state.conn.watch(settings.engine_watch_s)
         app.state.keys = KeyCache(app.state.conn.graph)
         try:
             yield
@@ -34,7 +35,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(title="graphsvc 共建图谱", version=__version__, lifespan=lifespan)
     errors.install(app)
-    for module in (explore, ledger, access, pairing, pages):
+    for module in (explore, ledger, access, coverage, pairing, network, matching, records, pages):
         app.include_router(module.router)
     app.mount(STATIC_ROUTE, StaticFiles(directory=STATIC_DIR), name="vis")
     return app

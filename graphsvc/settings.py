@@ -26,6 +26,7 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     engine_heap: str = "2g"
+    engine_watch_s: float = 5.0
     query_timeout_s: float = 60.0
     batch_size: int = 5000
     max_upload_mb: int = 200
