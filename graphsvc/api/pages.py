@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Query
+from fastapi import APIRouter, Form, Path, Query
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from graphsvc.api.deps import TOKEN_COOKIE, GraphDep, ScopeDep
-from graphsvc.services import explore
+from graphsvc.api.network import SelectionDep
+from graphsvc.schemas.coverage import Area, GapParams, GapRule
+from graphsvc.schemas.pairing import PlanRequest
+from graphsvc.services import coverage, explore, matching, network, pairing
 from graphsvc.views import pages
 
+TOKEN_PATTERN = r"^\s*[A-Za-z0-9_\-]+\s*$"  # what keys create makes; anything else cannot be a cookie value
 router = APIRouter(tags=["pages"], default_response_class=HTMLResponse)
 
 
@@ -21,13 +25,13 @@ def home(graph: GraphDep, scope: ScopeDep) -> str:
 
 
 @router.get("/login", response_model=None)
-def login_page(token: Annotated[str | None, Query(max_length=200)] = None) -> str | RedirectResponse:
+def login_page(token: Annotated[str | None, Query(max_length=200, pattern=TOKEN_PATTERN)] = None) -> str | RedirectResponse:
     """A form to paste an access token; `?token=` (the link `graphsvc demo` prints) logs in at once."""
     return _logged_in(token) if token else pages.login()
 
 
 @router.post("/login")
-def login(token: Annotated[str, Form(max_length=200)]) -> RedirectResponse:
+def login(token: Annotated[str, Form(max_length=200, pattern=TOKEN_PATTERN)]) -> RedirectResponse:
     """Keep the token in an HttpOnly, same-site cookie and go home; a bad token comes back to this page."""
     return _logged_in(token)
 
@@ -36,3 +40,59 @@ def _logged_in(token: str) -> RedirectResponse:
     resp = RedirectResponse("/", status_code=303)
     resp.set_cookie(TOKEN_COOKIE, token.strip(), httponly=True, samesite="strict")
     return resp
+
+
+# --- the pages of the questions (each service's own JSON endpoint serves the same data) ------------
+
+AreaId = Annotated[str | None, Query(max_length=200)]
+
+
+def _where(street_id: str | None, community_id: str | None) -> str:
+    return f"社区 {community_id}" if community_id else f"街道 {street_id}" if street_id else "全部范围"
+
+
+@router.get("/pages/streets/{street_id}")
+def street_page(graph: GraphDep, scope: ScopeDep, street_id: Annotated[str, Path(max_length=200)]) -> str:
+    """A street's overview: coverage ratio of every rule, each community's counts and gaps, links."""
+    summary = coverage.summary(graph, scope, Area(street_id=street_id), GapParams())  # 404 for an unknown street
+    name = next((x.name for x in explore.streets(graph, scope).items if x.id == street_id), street_id)
+    return pages.street(street_id, name, explore.communities(graph, scope, street_id=street_id, skip=0, limit=1000), summary)
+
+
+@router.get("/pages/gaps")
+def gaps_page(graph: GraphDep, scope: ScopeDep, street_id: AreaId = None, community_id: AreaId = None,
+              rule: GapRule | None = None) -> str:
+    """Gap lists: every rule's uncovered buildings, households, members, units (names masked for analysts)."""
+    report = coverage.gaps(graph, scope, Area(street_id=street_id, community_id=community_id), GapParams(),
+                           rules=[rule] if rule else None)
+    params = {"street_id": street_id, "community_id": community_id, "rule": rule.value if rule else None}
+    return pages.gaps(report, where=_where(street_id, community_id), masked=scope.masked, params=params)
+
+
+@router.get("/pages/matching")
+def matching_page(graph: GraphDep, scope: ScopeDep, street_id: AreaId = None, community_id: AreaId = None) -> str:
+    """Co-construction matching: needs with explained resources, suggested unit partners."""
+    return pages.matching(
+        matching.opportunities(graph, scope, street_id=street_id, community_id=community_id),
+        matching.partners(graph, scope, street_id=street_id, community_id=community_id),
+        where=_where(street_id, community_id),
+    )
+
+
+@router.get("/pages/pairing")
+def pairing_page(graph: GraphDep, scope: ScopeDep) -> str:
+    """Urban–rural pairing: the optimal and the stable plan with every pair's reasons."""
+    return pages.pairing(pairing.plan(graph, scope, PlanRequest()))
+
+
+@router.get("/pages/network")
+def network_page(graph: GraphDep, scope: ScopeDep, sel: SelectionDep) -> str:
+    """Network analysis: brokers, single points of failure, clusters, isolated organisations."""
+    params = {"street_id": sel.street_id, "community_id": sel.community_id, "kinds": [k.value for k in sel.kinds]}
+    return pages.network(network.overview(graph, scope, sel), where=_where(sel.street_id, sel.community_id), params=params)
+
+
+@router.get("/pages/pictures")
+def pictures_page(scope: ScopeDep) -> str:
+    """Every picture, with what it shows."""
+    return pages.pictures()
