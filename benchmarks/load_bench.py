@@ -1,0 +1,101 @@
+"""Loopback load test: concurrent clients on the summary and gap endpoints of the demo street.
+
+    .venv/bin/python benchmarks/load_bench.py [--clients 16] [--seconds 20] [--max-requests 20000]
+
+Starts its own engine (a temporary data directory) and server on 127.0.0.1, loads the demo street,
+then runs `--clients` threads, each sending requests in a loop to one endpoint at a time until
+`--seconds` pass or `--max-requests` are sent (bounded: it stops by itself). Prints requests/s and
+latency p50/p95 per endpoint as Markdown rows for BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for tests.live
+
+from graphsvc.cli import demo_admin_token  # noqa: E402
+from graphsvc.graph import connect  # noqa: E402
+from graphsvc.main import create_app  # noqa: E402
+from graphsvc.services.demo import load_demo  # noqa: E402
+from graphsvc.settings import Settings  # noqa: E402
+from tests.live import live_server  # noqa: E402
+
+ENDPOINTS = ["/coverage/summary?street_id=s-xf", "/coverage/gaps?street_id=s-xf", "/communities?street_id=s-xf"]
+
+
+class _NoBar:
+    def __init__(self, *_: object) -> None: ...
+    def __enter__(self) -> "_NoBar":
+        return self
+    def __exit__(self, *_: object) -> None: ...
+    def update(self, _: int) -> None: ...
+
+
+def run(url: str, token: str, path: str, clients: int, seconds: float, max_requests: int) -> dict[str, float]:
+    latencies: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+    stop_at = time.monotonic() + seconds
+
+    def client() -> None:
+        nonlocal errors
+        with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}"}, timeout=30) as c:
+            while time.monotonic() < stop_at:
+                with lock:
+                    if len(latencies) + errors >= max_requests:
+                        return
+                t = time.perf_counter()
+                r = c.get(path)
+                dt = time.perf_counter() - t
+                with lock:
+                    if r.status_code == 200:
+                        latencies.append(dt)
+                    else:
+                        errors += 1
+
+    start = time.perf_counter()
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - start
+    q = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [float("nan")] * 99
+    return {"requests": len(latencies), "errors": errors, "rps": len(latencies) / wall, "p50_ms": q[49] * 1000, "p95_ms": q[94] * 1000}
+
+
+def main() -> None:
+    p = argparse.ArgumentParser()
+    p.add_argument("--clients", type=int, default=16)
+    p.add_argument("--seconds", type=float, default=20)
+    p.add_argument("--max-requests", type=int, default=20000)
+    a = p.parse_args()
+    settings = Settings(data_dir=Path(tempfile.mkdtemp(prefix="graphsvc-load-")), engine_heap="1g")
+    conn = connect(settings)
+    try:
+        load_demo(conn.graph, "street", batch_size=settings.batch_size, bar=_NoBar)
+        token = demo_admin_token(conn.graph, settings)
+        with live_server(create_app(settings)) as url:
+            for path in ENDPOINTS:
+                httpx.get(url + path, headers={"Authorization": f"Bearer {token}"}, timeout=60)  # warm up
+                r = run(url, token, path, a.clients, a.seconds, a.max_requests)
+                print(
+                    f"| `{path}` | {a.clients} | {r['requests']} | {r['errors']} | {r['rps']:.0f} | {r['p50_ms']:.1f} "
+                    f"| {r['p95_ms']:.1f} |",
+                    flush=True,
+                )
+    finally:
+        conn.close()
+
+
+if __name__ == "__main__":
+    main()
