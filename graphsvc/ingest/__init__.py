@@ -1,0 +1,1 @@
+"""Ledger v1 in and out: read files, validate rows, write batches, export."""
