@@ -167,3 +167,12 @@ def test_template_has_every_table_with_both_headers(tmp_path: Path) -> None:
     assert [c.value for c in ws[2]] == TABLES["buildings"].columns
     raw = ledger_io.read_path(path)
     assert not raw.errors and all(rows == [] for rows in raw.tables.values())
+
+
+def test_reimport_never_revives_an_ended_pairing(graph: Graph, example: dict[str, Any]) -> None:
+    doc = copy.deepcopy(example)
+    doc["pairings"][0]["ended_at"] = "2026-01-01T00:00:00+00:00"
+    import_ledger(graph, ledger_io.read_json(json.dumps(doc)))
+    import_ledger(graph, ledger_io.read_json(json.dumps(example)))  # an older ledger, without ended_at
+    (pairing,) = export_ledger(graph)["pairings"]
+    assert pairing["ended_at"] == "2026-01-01T00:00:00+00:00"

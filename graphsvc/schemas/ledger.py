@@ -352,12 +352,14 @@ class PairingRow(Row):
     kind: PairingKind
     since: OptDate = None
     themes: ThemeList = []
+    ended_at: OptText = None  # added to v1: an ended pairing is kept as history, not deleted
 
 
 class SharingRow(Row):
     resource_id: Id
     community_id: Id
     since: OptDate = None
+    ended_at: OptText = None  # added to v1, as for pairings
 
 
 class ProjectRow(Row):
@@ -482,6 +484,7 @@ _ZH_COMMON: dict[str, tuple[str, ...]] = {
     "org_a": ("党组织甲",),
     "org_b": ("党组织乙",),
     "since": ("开始日期",),
+    "ended_at": ("结束时间",),
     "themes": ("主题",),
     "theme": ("主题",),
     "org_ids": ("参与党组织",),
