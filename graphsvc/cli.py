@@ -208,7 +208,7 @@ def output_formats() -> tuple[str, ...]:
 
 
 # Modules under graphsvc/commands/ that add subcommands (each has register(subparsers)).
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = ("pair", "match", "viz", "analyze", "gaps")
 
 
 def build_parser() -> argparse.ArgumentParser:

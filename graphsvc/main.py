@@ -6,7 +6,10 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import swagger_ui_bundle
 from fastapi import FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from graphsvc import __version__
@@ -33,9 +36,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             app.state.conn.close()
 
-    app = FastAPI(title="graphsvc 共建图谱", version=__version__, lifespan=lifespan)
+    # FastAPI's own /docs loads Swagger UI from a CDN; intranets have none, so serve a bundled copy.
+    app = FastAPI(title="graphsvc 共建图谱", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None)
     errors.install(app)
     for module in (explore, ledger, access, coverage, pairing, network, matching, records, pages):
         app.include_router(module.router)
     app.mount(STATIC_ROUTE, StaticFiles(directory=STATIC_DIR), name="vis")
+    app.mount("/static/swagger", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="swagger")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="graphsvc 接口文档",
+            swagger_js_url="/static/swagger/swagger-ui-bundle.js",
+            swagger_css_url="/static/swagger/swagger-ui.css",
+            swagger_favicon_url="/static/swagger/favicon-32x32.png",
+        )
+
     return app

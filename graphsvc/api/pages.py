@@ -9,8 +9,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from graphsvc.api.deps import TOKEN_COOKIE, GraphDep, ScopeDep
 from graphsvc.api.network import SelectionDep
+from graphsvc.graph import Graph
 from graphsvc.schemas.coverage import Area, GapParams, GapRule
 from graphsvc.schemas.pairing import PlanRequest
+from graphsvc.scope import Scope
 from graphsvc.services import coverage, explore, matching, network, pairing
 from graphsvc.views import pages
 
@@ -47,8 +49,13 @@ def _logged_in(token: str) -> RedirectResponse:
 AreaId = Annotated[str | None, Query(max_length=200)]
 
 
-def _where(street_id: str | None, community_id: str | None) -> str:
-    return f"社区 {community_id}" if community_id else f"街道 {street_id}" if street_id else "全部范围"
+def _where(graph: Graph, scope: Scope, street_id: str | None, community_id: str | None) -> str:
+    """What a page covers, in words: 社区：斜桥巷社区 (a name; 404 if unknown or out of scope)."""
+    place_id = community_id or street_id
+    if place_id is None:
+        return "全部范围"
+    place = explore.node(graph, scope, place_id, limit=1)
+    return f"{'社区' if community_id else '街道'}：{place.props.get('name') or place.id}"
 
 
 @router.get("/pages/streets/{street_id}")
@@ -66,7 +73,7 @@ def gaps_page(graph: GraphDep, scope: ScopeDep, street_id: AreaId = None, commun
     report = coverage.gaps(graph, scope, Area(street_id=street_id, community_id=community_id), GapParams(),
                            rules=[rule] if rule else None)
     params = {"street_id": street_id, "community_id": community_id, "rule": rule.value if rule else None}
-    return pages.gaps(report, where=_where(street_id, community_id), masked=scope.masked, params=params)
+    return pages.gaps(report, where=_where(graph, scope, street_id, community_id), masked=scope.masked, params=params)
 
 
 @router.get("/pages/matching")
@@ -75,7 +82,7 @@ def matching_page(graph: GraphDep, scope: ScopeDep, street_id: AreaId = None, co
     return pages.matching(
         matching.opportunities(graph, scope, street_id=street_id, community_id=community_id),
         matching.partners(graph, scope, street_id=street_id, community_id=community_id),
-        where=_where(street_id, community_id),
+        where=_where(graph, scope, street_id, community_id),
     )
 
 
@@ -89,10 +96,11 @@ def pairing_page(graph: GraphDep, scope: ScopeDep) -> str:
 def network_page(graph: GraphDep, scope: ScopeDep, sel: SelectionDep) -> str:
     """Network analysis: brokers, single points of failure, clusters, isolated organisations."""
     params = {"street_id": sel.street_id, "community_id": sel.community_id, "kinds": [k.value for k in sel.kinds]}
-    return pages.network(network.overview(graph, scope, sel), where=_where(sel.street_id, sel.community_id), params=params)
+    where = _where(graph, scope, sel.street_id, sel.community_id)
+    return pages.network(network.overview(graph, scope, sel), where=where, params=params)
 
 
 @router.get("/pages/pictures")
-def pictures_page(scope: ScopeDep) -> str:
-    """Every picture, with what it shows."""
-    return pages.pictures()
+def pictures_page(graph: GraphDep, scope: ScopeDep) -> str:
+    """Every picture, with what it shows (the coverage picture per community)."""
+    return pages.pictures(explore.communities(graph, scope, street_id=None, skip=0, limit=1000))

@@ -1,0 +1,89 @@
+"""Coverage gaps for planners: the ten rules, the summary, suggestions, what-if, accepting, the picture."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from fastapi.responses import HTMLResponse
+
+from graphsvc.api.deps import GraphDep, ScopeDep
+from graphsvc.schemas import coverage as s
+from graphsvc.services import coverage
+
+router = APIRouter(tags=["coverage"])
+GapQuery = Annotated[s.GapQuery, Query()]
+
+
+@router.get("/coverage/gaps", response_model=s.GapReport)
+def gaps(graph: GraphDep, scope: ScopeDep, q: Annotated[s.GapsQuery, Query()]) -> s.GapReport:
+    """The offending entities of every rule (or of `rule`), with street, community, grid and counts."""
+    return coverage.gaps(graph, scope, q.area(), q.params(), rules=q.rule)
+
+
+@router.get("/coverage/summary", response_model=s.CoverageSummary)
+def summary(graph: GraphDep, scope: ScopeDep, q: GapQuery) -> s.CoverageSummary:
+    """For a street, community or grid: the covered share and the gap count of every rule, and where the gaps are."""
+    return coverage.summary(graph, scope, q.area(), q.params())
+
+
+@router.get("/coverage/suggestions/groups", response_model=s.BuildingSuggestions)
+def suggest_groups(graph: GraphDep, scope: ScopeDep, q: Annotated[s.GroupsQuery, Query()]) -> s.BuildingSuggestions:
+    """Which Party group should cover each uncovered building, or a new group formed there."""
+    return coverage.suggest_groups(
+        graph, scope, q.area(), q.params(), group_building_cap=q.group_building_cap, top=q.top
+    )
+
+
+@router.get("/coverage/suggestions/links", response_model=s.LinkAssignment)
+def suggest_links(graph: GraphDep, scope: ScopeDep, q: GapQuery) -> s.LinkAssignment:
+    """The optimal member → household assignment for unlinked households (caps kept, vulnerable first)."""
+    return coverage.suggest_links(graph, scope, q.area(), q.params())
+
+
+@router.get("/coverage/suggestions/branches", response_model=s.BranchProposals)
+def suggest_branches(graph: GraphDep, scope: ScopeDep, q: GapQuery) -> s.BranchProposals:
+    """Building branches to set up: single buildings over the threshold, and clusters of neighbours."""
+    return coverage.suggest_branches(graph, scope, q.area(), q.params())
+
+
+@router.get("/coverage/suggestions/units", response_model=s.UnitSuggestions)
+def suggest_units(graph: GraphDep, scope: ScopeDep, q: GapQuery) -> s.UnitSuggestions:
+    """Units without an organisation: their own branch, or the joint branch to join."""
+    return coverage.suggest_units(graph, scope, q.area(), q.params())
+
+
+@router.post("/coverage/suggestions/service-points", response_model=s.ServicePlan)
+def plan_service_points(graph: GraphDep, scope: ScopeDep, body: s.ServicePlanRequest) -> s.ServicePlan:
+    """Where to add service points: the fewest new sites covering every building (LSCP), the best p (MCLP)."""
+    return coverage.plan_service_points(graph, scope, body)
+
+
+@router.post("/coverage/what-if", response_model=s.WhatIf)
+def what_if(graph: GraphDep, scope: ScopeDep, body: s.WhatIfRequest) -> s.WhatIf:
+    """If these members or organisations leave: the households and buildings left uncovered."""
+    return coverage.what_if(graph, scope, body)
+
+
+@router.post("/coverage/accept/covers", response_model=s.Accepted)
+def accept_covers(graph: GraphDep, scope: ScopeDep, body: s.AcceptCovers) -> s.Accepted:
+    """Accept group → building suggestions: writes COVERS, stamped with who and when."""
+    return coverage.accept_covers(graph, scope, body)
+
+
+@router.post("/coverage/accept/links", response_model=s.Accepted)
+def accept_links(graph: GraphDep, scope: ScopeDep, body: s.AcceptLinks) -> s.Accepted:
+    """Accept member → household suggestions: writes LINKS within every member's cap, stamped."""
+    return coverage.accept_links(graph, scope, body)
+
+
+@router.post("/coverage/accept/org", response_model=s.Accepted)
+def accept_org(graph: GraphDep, scope: ScopeDep, body: s.NewOrg) -> s.Accepted:
+    """Accept a new Party group or branch: writes the PartyOrg (Ledger v1 columns) and its COVERS, stamped."""
+    return coverage.accept_org(graph, scope, body)
+
+
+@router.get("/pictures/coverage", response_class=HTMLResponse)
+def picture(graph: GraphDep, scope: ScopeDep, community_id: Annotated[str, Query(min_length=1, max_length=200)]) -> str:
+    """The coverage picture of a community: buildings green/red on their coordinates, groups and members."""
+    return coverage.picture(graph, scope, community_id)

@@ -1,0 +1,130 @@
+"""`graphsvc gaps`: the ten coverage rules (or their summary) on the command line."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from graphsvc import output
+from graphsvc.errors import InvalidInput
+from graphsvc.settings import Settings
+
+HEADERS = {
+    "rule": "规则",
+    "id": "编号",
+    "name": "名称",
+    "community_id": "社区编号",
+    "community_name": "社区",
+    "grid_id": "网格",
+    "detail": "说明",
+}
+SUMMARY_HEADERS = {
+    "rule": "规则",
+    "zh": "说明",
+    "population": "统计对象",
+    "total": "总数",
+    "gaps": "缺口",
+    "ratio": "覆盖率",
+}
+HIDDEN = {"lat", "lon"}  # coordinates say nothing to a reader of the table
+
+
+def _distances(path: str | None) -> list[dict[str, Any]]:
+    """A travel-distance table as a GIS exports it: CSV with columns from_id, to_id, meters."""
+    if not path:
+        return []
+    with Path(path).open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    if rows and not {"from_id", "to_id", "meters"} <= set(rows[0]):
+        raise InvalidInput("距离表需要 from_id、to_id、meters 三列", details=[{"field": "--distances"}])
+    return rows
+
+
+def _text(value: Any) -> Any:
+    return "、".join(map(str, value)) if isinstance(value, list) else value
+
+
+def _detail(detail: dict[str, Any]) -> str:
+    return "；".join(f"{k}={_text(v)}" for k, v in detail.items() if k not in HIDDEN)
+
+
+def cmd_gaps(settings: Settings, args: argparse.Namespace) -> None:
+    from graphsvc.cli import cli_scope, open_graph, say
+    from graphsvc.schemas.coverage import Distance, GapQuery, GapRule
+    from graphsvc.services import coverage
+
+    overrides = {
+        "branch_threshold": args.threshold,
+        "link_cap": args.cap,
+        "unit_branch_members": args.unit_members,
+        "walk_minutes": args.walk_minutes,
+        "walk_speed_m_per_min": args.speed,
+        "detour": args.detour,
+    }
+    try:
+        q = GapQuery(
+            street_id=args.street,
+            community_id=args.community,
+            grid_id=args.grid,
+            **{k: v for k, v in overrides.items() if v is not None},
+        )
+        distances = [Distance(**r) for r in _distances(args.distances)]
+    except ValidationError as e:
+        details = [{"field": ".".join(str(p) for p in err["loc"]), "message": err["msg"]} for err in e.errors()]
+        raise InvalidInput("命令参数有误", details=details) from e
+    with open_graph(settings) as graph:
+        if args.summary:
+            result = coverage.summary(graph, cli_scope(), q.area(), q.params())
+            rows = [i.model_dump(mode="json") for i in result.items]
+            output.write(
+                result.model_dump(mode="json"),
+                args.format,
+                rows=rows,
+                output=args.output,
+                headers=SUMMARY_HEADERS,
+                sheet="覆盖率",
+            )
+            return
+        rules = [GapRule[r] for r in args.rule] if args.rule else None
+        report = coverage.gaps(graph, cli_scope(), q.area(), q.params(), rules=rules, distances=distances)
+    data = {k: v.model_dump(mode="json", exclude={"rule"}, exclude_none=True) for k, v in report.rules.items()}
+    rows = [
+        {
+            "rule": rule,
+            "id": g.id,
+            "name": g.name,
+            "community_id": g.community_id,
+            "community_name": g.community_name,
+            "grid_id": g.grid_id,
+            "detail": _detail(g.detail),
+        }
+        for rule, found in report.rules.items()
+        for g in found.items
+    ]
+    output.write(data, args.format, rows=rows, output=args.output, headers=HEADERS, sheet="覆盖缺口")
+    say("；".join(f"{r}: {found.count}" for r, found in report.rules.items()))
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    from graphsvc.schemas.coverage import GapRule
+
+    p = sub.add_parser("gaps", help="覆盖缺口：十条规则逐条列出缺口（或 --summary 看覆盖率）")
+    p.add_argument("--rule", action="append", choices=[r.value for r in GapRule], help="只看这条规则，可重复")
+    p.add_argument("--street", metavar="ID", help="街道编号")
+    p.add_argument("--community", metavar="ID", help="社区编号")
+    p.add_argument("--grid", metavar="ID", help="网格编号（社区一级的规则看网格所在社区）")
+    p.add_argument("--summary", action="store_true", help="每条规则的覆盖率和缺口数")
+    p.add_argument("--threshold", type=int, help="支部进楼宇：居住党员超过此数（默认 50）")
+    p.add_argument("--cap", type=int, help="党员联户上限（默认 15）")
+    p.add_argument("--unit-members", type=int, help="单位党员达到此数应单独建支部（默认 3）")
+    p.add_argument("--walk-minutes", type=float, help="服务圈步行分钟（默认 15）")
+    p.add_argument("--speed", type=float, help="步行速度，米/分钟（默认 80）")
+    p.add_argument("--detour", type=float, help="绕行系数（默认 1.3）")
+    p.add_argument("--distances", metavar="CSV", help="步行距离表（from_id,to_id,meters），有则优先使用")
+    p.add_argument("--format", choices=output.FORMATS, default="table")
+    p.add_argument("-o", "--output", help="输出文件（xlsx 必填）")
+    p.set_defaults(func=cmd_gaps)
