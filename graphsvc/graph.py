@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import neo4j
@@ -48,9 +48,38 @@ class Graph:
     driver: Driver
     database: str
     timeout_s: float = 60.0
+    cache_s: float = 0.0  # how long cached() answers live; every write through this gateway clears them
+    _cache: dict[Hashable, tuple[float, int, Any]] = field(default_factory=dict, repr=False)
+    _generation: int = 0
 
     def __post_init__(self) -> None:
         self.queries = catalog()
+        self._lock = threading.Lock()
+
+    def cached(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """compute()'s answer, reused for cache_s seconds unless a write came through meanwhile.
+
+        Writes by another process (a CLI import beside `serve`) show after at most cache_s.
+        The key must hold everything the answer depends on, the caller's scope included.
+        """
+        if self.cache_s <= 0:
+            return compute()
+        now = time.monotonic()
+        with self._lock:
+            hit = self._cache.get(key)
+            generation = self._generation
+        if hit and hit[0] > now and hit[1] == generation:
+            return hit[2]  # type: ignore[no-any-return]
+        value = compute()
+        with self._lock:
+            if len(self._cache) > 512:
+                self._cache.clear()
+            self._cache[key] = (now + self.cache_s, generation, value)
+        return value
+
+    def _wrote(self) -> None:
+        with self._lock:
+            self._generation += 1
 
     def _query(self, name: str) -> Query:
         return Query(self.queries[name], timeout=self.timeout_s)  # type: ignore[arg-type]
@@ -71,6 +100,7 @@ class Graph:
                     res = self.driver.execute_query(
                         self._query(name), params, database_=self.database, routing_=RoutingControl.WRITE
                     )
+                self._wrote()
                 return [r.data() for r in res.records]
             except ConstraintError:
                 # ArcadeDB fails (rather than waits) a MERGE that races another on a unique key.
@@ -87,8 +117,11 @@ class Graph:
 
     def transaction(self, work: Callable[[Tx], T]) -> T:
         """Run `work(tx)` in one write transaction: all of it commits or none of it."""
-        with _engine_errors(), self.driver.session(database=self.database) as s:
-            return s.execute_write(lambda tx: work(Tx(tx, self.queries)))
+        try:
+            with _engine_errors(), self.driver.session(database=self.database) as s:
+                return s.execute_write(lambda tx: work(Tx(tx, self.queries)))
+        finally:
+            self._wrote()
 
     def apply_schema(self) -> None:
         """Constraints and indexes, idempotent (IF NOT EXISTS), the same text on Neo4j 5 and ArcadeDB."""
@@ -156,7 +189,7 @@ def connect(settings: Settings, *, say: Callable[[str], None] | None = None, sch
         uri, auth = info.uri, ("root", engine.password(settings.data_dir.resolve()))
     # A short retry window: with the engine down a request should get its 503 in seconds, not half a minute.
     driver = GraphDatabase.driver(uri, auth=auth, connection_acquisition_timeout=30, max_transaction_retry_time=2)
-    graph = Graph(driver, settings.database, settings.query_timeout_s)
+    graph = Graph(driver, settings.database, settings.query_timeout_s, cache_s=settings.cache_s)
     conn = Connection(graph, settings, info, started)
     try:
         with _engine_errors():

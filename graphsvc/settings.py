@@ -28,6 +28,7 @@ class Settings(BaseSettings):
     engine_heap: str = "2g"
     engine_watch_s: float = 5.0
     query_timeout_s: float = 60.0
+    cache_s: float = 60.0
     batch_size: int = 5000
     max_upload_mb: int = 200
     env: str = "production"

@@ -9,6 +9,6 @@ WITH DISTINCT n, row
 MATCH (c:Community {id: row.community_id})
 MERGE (n)-[:IN]->(c)
 WITH n, row
-OPTIONAL MATCH (g:ResidentGroup {id: row.resident_group_id})
+OPTIONAL MATCH (g:ResidentGroup {id: coalesce(row.resident_group_id, '')})
 FOREACH (x IN CASE WHEN g IS NULL THEN [] ELSE [g] END | MERGE (n)-[:IN]->(x))
 RETURN count(n) AS written

@@ -4,6 +4,6 @@ MATCH (n:PartyOrg {id: row.id})
 OPTIONAL MATCH (n)-[old:UNDER]->(p:PartyOrg) WHERE p.id <> coalesce(row.parent_id, '')
 DELETE old
 WITH DISTINCT n, row
-OPTIONAL MATCH (p:PartyOrg {id: row.parent_id})
+OPTIONAL MATCH (p:PartyOrg {id: coalesce(row.parent_id, '')})
 FOREACH (x IN CASE WHEN p IS NULL THEN [] ELSE [p] END | MERGE (n)-[:UNDER]->(x))
 RETURN count(n) AS written

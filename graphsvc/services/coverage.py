@@ -218,6 +218,21 @@ def gaps(
     distances: Iterable[s.Distance] = (),
 ) -> s.GapReport:
     """Every rule's offending entities (or only `rules`), with their context."""
+    distances = tuple(distances)
+    table_key = tuple(d.model_dump_json() for d in distances)
+    key = ("coverage.gaps", scope, area.model_dump_json(), params.model_dump_json(), tuple(rules or ()), table_key)
+    return graph.cached(key, lambda: _gaps(graph, scope, area, params, rules=rules, distances=distances))
+
+
+def _gaps(
+    graph: Graph,
+    scope: Scope,
+    area: s.Area,
+    params: s.GapParams,
+    *,
+    rules: Sequence[GapRule] | None,
+    distances: Iterable[s.Distance],
+) -> s.GapReport:
     communities = communities_of(graph, scope, area)
     q = _query_params(communities, area.grid_id, params)
     table = _table(distances)
@@ -237,6 +252,11 @@ def gaps(
 
 def summary(graph: Graph, scope: Scope, area: s.Area, params: s.GapParams) -> s.CoverageSummary:
     """For every rule: how much of its population is covered, and which communities hold the gaps."""
+    key = ("coverage.summary", scope, area.model_dump_json(), params.model_dump_json())
+    return graph.cached(key, lambda: _summary(graph, scope, area, params))
+
+
+def _summary(graph: Graph, scope: Scope, area: s.Area, params: s.GapParams) -> s.CoverageSummary:
     report = gaps(graph, scope, area, params)
     q = _query_params(report.communities, area.grid_id, params)
     totals = graph.read("coverage/totals_places", **q)[0] | graph.read("coverage/totals_members", **q)[0]
