@@ -667,7 +667,7 @@ class _Builder:
                     shape = "midrise"
                 b = self._building(comm, f"{ename}{k}幢", "residential", lat, lon, grid, (ename, k))
                 self._shape[b["id"]] = shape
-        for i in range(spec.mixed):
+        for _ in range(spec.mixed):
             lat, lon = self._spot(clat, clon, 0.5 * spec.radius, [])
             name = self._unique(comm, [f"{_short(comm.name)}商住楼", f"{rng.choice(ESTATE_WORDS)}广场",
                                        f"{rng.choice(ESTATE_WORDS)}商厦", f"{rng.choice(ESTATE_WORDS)}商厦"])
@@ -909,7 +909,6 @@ class _Builder:
 
     def units(self, street: _Street, specs: list[UnitSpec]) -> None:
         """specs: (name, kind, employees, community, plan, working members)."""
-        rng = self.rng
         for name, kind, employees, comm, plan, workers in specs:
             lat, lon = self._spot(comm.row["lat"], comm.row["lon"], 0.8 * comm.spec.radius, [])
             row = self.add("units", {"id": self.next_id(f"u-{street.code}"), "name": name, "kind": kind,

@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 from graphsvc import audit
 from graphsvc.demo import street_ledger
+from graphsvc.errors import Unauthorized
 from graphsvc.graph import Graph
 from graphsvc.ingest.ledger_io import RawLedger
 from graphsvc.ingest.load import import_ledger
@@ -122,7 +123,7 @@ def test_writes_are_audited_and_keys_revocable(graph: Graph, clients: dict[str, 
     # a revoked key stops working once the cache entry expires (a fresh app has no cache)
     key, token = access.create_key(graph, Scope(actor="test"), role="community", scope_id=XF["id"], name="t")
     access.revoke_key(graph, Scope(actor="test"), key.id)
-    with pytest.raises(Exception):
+    with pytest.raises(Unauthorized):
         access.resolve(graph, token)
     assert any(e["action"] == "key.revoke" and e["target"] == key.id for e in audit.entries(graph))
 

@@ -23,6 +23,10 @@ import numpy as np
 import scipy.sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
+from graphsvc.algorithms.common import EARTH_RADIUS_M, haversine_m
+from graphsvc.algorithms.common import haversine_grid_m as _haversine_grid
+from graphsvc.algorithms.common import is_number as _is_number
+from graphsvc.algorithms.common import raise_details as _raise
 from graphsvc.errors import Infeasible, InvalidInput
 
 __all__ = [
@@ -45,11 +49,9 @@ __all__ = [
     "what_if_removed",
 ]
 
-EARTH_RADIUS_M = 6_371_008.8  # IUGG mean radius
 Point = tuple[Hashable, float, float]  # (id, lat, lon), WGS84 decimal degrees
 
 # A city-wide bad import can produce thousands of offending rows; the first few say enough.
-_MAX_DETAILS = 20
 
 
 # --------------------------------------------------------------------------- helpers
@@ -73,18 +75,6 @@ def _is_int(value: Any) -> bool:
     # bool is an int subclass, but True as a cost or a capacity is always a projection bug.
     # The exact-type test first: this runs once per edge, and ABC checks are slow.
     return type(value) is int or (isinstance(value, numbers.Integral) and not isinstance(value, bool))
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
-
-
-def _raise(message: str, details: list[dict[str, Any]]) -> None:
-    if details:
-        shown = details[:_MAX_DETAILS]
-        if len(details) > _MAX_DETAILS:
-            message = f"{message} ({len(details)} problems, first {_MAX_DETAILS} shown)"
-        raise InvalidInput(message, details=shown)
 
 
 def _check_point(where: str, ident: Any, lat: Any, lon: Any, details: list[dict[str, Any]]) -> None:
@@ -115,27 +105,6 @@ def _check_count(name: str, value: Any) -> None:
 
 
 # --------------------------------------------------------------------------- geometry
-
-
-def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in metres between two WGS84 points.
-
-    >>> round(haversine_m(30.0, 120.0, 31.0, 120.0))
-    111195
-    """
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    dphi = phi2 - phi1
-    dlmb = math.radians(lon2 - lon1)
-    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlmb / 2) ** 2
-    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
-
-
-def _haversine_grid(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray) -> np.ndarray:
-    # Same formula as haversine_m, broadcast to a len(lat1) x len(lat2) matrix.
-    p1, p2 = np.radians(lat1)[:, None], np.radians(lat2)[None, :]
-    dlmb = np.radians(lon2)[None, :] - np.radians(lon1)[:, None]
-    a = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlmb / 2) ** 2
-    return np.asarray(2 * EARTH_RADIUS_M * np.arcsin(np.minimum(1.0, np.sqrt(a))))
 
 
 def walk_minutes(distance_m: float, *, speed_m_per_min: float = 80.0, detour: float = 1.3) -> float:

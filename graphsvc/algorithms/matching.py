@@ -31,6 +31,10 @@ import numpy as np
 import scipy.sparse
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
+from graphsvc.algorithms.common import haversine_m as _haversine_m
+from graphsvc.algorithms.common import haversine_m_array as _haversine_m_array
+from graphsvc.algorithms.common import is_number as _is_number
+from graphsvc.algorithms.common import raise_details as _raise
 from graphsvc.errors import Infeasible, InvalidInput
 
 __all__ = [
@@ -68,7 +72,6 @@ __all__ = [
     "suggest_partners",
 ]
 
-EARTH_RADIUS_M = 6_371_008.8  # IUGG mean radius, the same as algorithms/coverage.py
 
 # 五联共建: the five joint works a co-construction pairing is organised around.
 THEMES: tuple[str, ...] = ("party_work", "infrastructure", "culture", "welfare", "security")
@@ -146,7 +149,6 @@ _BLOCK_CELLS = 2_000_000
 _SEED_EDGES_PER_NEED = 8
 # networkx network simplex is exact only on integers: values are scaled to micro-units.
 _NX_SCALE = 1_000_000
-_MAX_DETAILS = 20
 
 
 # --------------------------------------------------------------------------- inputs
@@ -325,17 +327,6 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 
-def _is_number(value: Any) -> bool:
-    return isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
-
-
-def _raise(message: str, details: list[dict[str, Any]]) -> None:
-    if details:
-        if len(details) > _MAX_DETAILS:
-            message = f"{message} ({len(details)} problems, first {_MAX_DETAILS} shown)"
-        raise InvalidInput(message, details=details[:_MAX_DETAILS])
-
-
 def _problem(table: str, ident: Any, fieldname: str, problem: str) -> dict[str, Any]:
     return {"table": table, "id": ident, "field": fieldname, "problem": problem}
 
@@ -400,18 +391,6 @@ def _merge_weights(defaults: Mapping[str, float], overrides: Mapping[str, float]
 
 
 # --------------------------------------------------------------------------- geometry
-
-
-def _haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
-    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
-
-
-def _haversine_m_array(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray) -> np.ndarray:
-    p1, p2 = np.radians(lat1), np.radians(lat2)
-    a = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(np.radians(lon2 - lon1) / 2) ** 2
-    return 2 * EARTH_RADIUS_M * np.arcsin(np.minimum(1.0, np.sqrt(a)))
 
 
 def _closeness(distance_m: float, max_km: float) -> float:

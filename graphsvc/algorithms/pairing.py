@@ -37,6 +37,10 @@ import scipy.sparse
 from scipy.optimize import linear_sum_assignment, linprog
 from scipy.sparse.csgraph import breadth_first_order, maximum_flow
 
+from graphsvc.algorithms.common import MAX_DETAILS as _MAX_DETAILS
+from graphsvc.algorithms.common import haversine_grid_m, haversine_m
+from graphsvc.algorithms.common import is_number as _is_number
+from graphsvc.algorithms.common import raise_details as _raise
 from graphsvc.errors import Infeasible, InvalidInput
 
 __all__ = [
@@ -128,8 +132,6 @@ DEFAULT_PREFERRED_KM: tuple[float, float] = (5.0, 50.0)
 # DOMAIN.md: satisfaction under 70% brings a warning; we take it as the neutral point of a record.
 SATISFACTION_NEUTRAL = 70.0
 _CONTACTS_SATURATE = 5  # beyond a handful of shared members/projects, familiarity stops growing
-_EARTH_RADIUS_KM = 6371.0088
-_MAX_DETAILS = 20
 # Above this many cells the caps-1 fast path would allocate a dense score matrix (8 bytes a cell);
 # bigger, sparse instances go to the LP, which only ever sees candidate pairs.
 _DENSE_LIMIT = 25_000_000
@@ -206,18 +208,6 @@ class PairingDiff(TypedDict):
 # --------------------------------------------------------------------------- helpers
 
 
-def _raise(message: str, details: list[dict[str, Any]]) -> None:
-    if details:
-        shown = details[:_MAX_DETAILS]
-        if len(details) > _MAX_DETAILS:
-            message = f"{message} ({len(details)} problems, first {_MAX_DETAILS} shown)"
-        raise InvalidInput(message, details=shown)
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
-
-
 def _is_count(value: Any) -> bool:
     # bool is an int subclass, but True as a capacity is always a projection bug.
     return isinstance(value, numbers.Integral) and not isinstance(value, bool) and value >= 0
@@ -234,10 +224,7 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     >>> round(haversine_km(39.0515, 121.7121, 39.0903, 121.7688), 2)
     6.52
     """
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * _EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+    return haversine_m(lat1, lon1, lat2, lon2) / 1000.0
 
 
 # --------------------------------------------------------------------------- why: pair_score
@@ -400,15 +387,6 @@ def pair_score(
     return math.fsum(parts.values()), parts
 
 
-
-def _haversine_grid(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray) -> np.ndarray:
-    """`haversine_km` between every point of the first set (rows) and of the second (columns)."""
-    p1, p2 = np.radians(lat1)[:, None], np.radians(lat2)[None, :]
-    dl = np.radians(lon2)[None, :] - np.radians(lon1)[:, None]
-    h = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
-    return 2 * _EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(h)))
-
-
 def pair_scores(
     urban: Sequence[Side],
     rural: Sequence[Side],
@@ -470,7 +448,7 @@ def pair_scores(
     S = np.empty((len(urban), len(rural)))
     for a in range(0, len(urban), block):
         b = slice(a, a + block)
-        km = _haversine_grid(ulat[b], ulon[b], rlat, rlon)
+        km = haversine_grid_m(ulat[b], ulon[b], rlat, rlon) / 1000.0
         with np.errstate(invalid="ignore", divide="ignore"):
             fit = np.where(km < lo, km / lo if lo > 0 else 1.0, 1.0)
             fit = np.where(km > hi, np.maximum(0.0, 1.0 - (km - hi) / hi) if hi > 0 else 0.0, fit)
