@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from graphsvc.algorithms import matching as algo
+from graphsvc.algorithms.common import haversine_grid_m
 
 Row = Mapping[str, Any]
 
@@ -176,10 +177,9 @@ def nearby_pairs(
     """(community, unit) pairs within `max_km`: the candidate pairs worth scoring (vectorised, for city scale)."""
     if not communities or not units:
         return []
-    clat, clon = np.radians([c.lat for c in communities]), np.radians([c.lon for c in communities])
-    ulat, ulon = np.radians([u.lat for u in units]), np.radians([u.lon for u in units])
-    a = (np.sin((ulat[None, :] - clat[:, None]) / 2) ** 2
-         + np.cos(clat[:, None]) * np.cos(ulat[None, :]) * np.sin((ulon[None, :] - clon[:, None]) / 2) ** 2)
-    d = 2 * algo.EARTH_RADIUS_M * np.arcsin(np.minimum(1.0, np.sqrt(a)))
+    d = haversine_grid_m(
+        np.array([c.lat for c in communities]), np.array([c.lon for c in communities]),
+        np.array([u.lat for u in units]), np.array([u.lon for u in units]),
+    )
     ci, ui = np.nonzero(d <= max_km * 1000.0)
     return [(communities[i], units[j]) for i, j in zip(ci.tolist(), ui.tolist())]
