@@ -137,3 +137,42 @@ def test_street_and_community_keys_need_a_real_scope(graph: Graph) -> None:
         access.create_key(graph, Scope(), role="community", scope_id=None, name=None)
     with pytest.raises(InvalidInput):
         access.create_key(graph, Scope(), role="emperor", scope_id=None, name=None)
+
+
+def _far_ids() -> set[str]:
+    """Ids that live only in FAR's street: what a 斜桥巷 community key must never be shown."""
+    far = {c["id"] for c in LEDGER["communities"] if c["street_id"] == FAR["street_id"]}
+    ids = set(far) | {FAR["street_id"]}
+    for table in ("buildings", "units", "resident_groups", "needs", "service_points"):
+        ids |= {r["id"] for r in LEDGER[table] if r["community_id"] in far}
+    ids |= {o["id"] for o in LEDGER["party_orgs"] if o.get("community_id") in far}
+    return ids
+
+
+def test_no_get_endpoint_reads_across_scope(clients: dict[str, TestClient]) -> None:
+    """Every GET route, asked about the other street, answers 403/404/422 or shows none of its ids."""
+    far_ids = _far_ids()
+    far_org = next(o["id"] for o in LEDGER["party_orgs"] if o.get("community_id") == FAR["id"])
+    values = {"street_id": FAR["street_id"], "community_id": FAR["id"], "org_id": far_org, "node_id": far_org,
+              "rural_street_id": FAR["street_id"], "urban_street_id": FAR["street_id"]}
+    c = clients["community"]
+    paths = clients["admin"].get("/openapi.json").json()["paths"]
+    checked = 0
+    for path, ops in paths.items():
+        if "get" not in ops or path in ("/health", "/login", "/"):
+            continue
+        params = {p["name"] for p in ops["get"].get("parameters", [])}
+        query = {k: v for k, v in values.items() if k in params and f"{{{k}}}" not in path}
+        url = path
+        for k, v in values.items():
+            url = url.replace(f"{{{k}}}", v)
+        if "{" in url:
+            continue
+        r = c.get(url, params=query)
+        checked += 1
+        if r.status_code in (403, 404, 422):
+            continue
+        assert r.status_code == 200, (url, r.status_code)
+        leaked = {i for i in far_ids if f'"{i}"' in r.text or f">{i}<" in r.text}
+        assert not leaked, (url, sorted(leaked)[:5])
+    assert checked >= 20
