@@ -8,6 +8,8 @@ from pathlib import Path
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from graphsvc.schemas.coverage import GapParams
+
 
 def _default_data_dir() -> Path:
     base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
@@ -15,7 +17,7 @@ def _default_data_dir() -> Path:
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="GRAPHSVC_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="GRAPHSVC_", env_nested_delimiter="__", extra="ignore")
 
     data_dir: Path = Field(default_factory=_default_data_dir)
     # An external Neo4j 5 (bolt:// or neo4j:// for a cluster or Aura); unset = the embedded engine.
@@ -32,6 +34,8 @@ class Settings(BaseSettings):
     batch_size: int = 5000
     max_upload_mb: int = 200
     env: str = "production"
+    # The gap rules' thresholds (DOMAIN.md's defaults); a request may still override each one.
+    gaps: GapParams = Field(default_factory=GapParams)
 
     @model_validator(mode="after")
     def _external_needs_password(self) -> "Settings":

@@ -183,3 +183,21 @@ def test_cli_json_is_keyed_by_rule(
     assert lines[0].startswith("rule,id,name") and len(lines) == 2 and "u-xf-081" in lines[1]
     assert cli.main(["gaps", "--summary", "--format", "xlsx", "-o", str(tmp_path / "s.xlsx")]) == 0
     assert cli.main(["gaps", "--cap", "0"]) == 2  # a bad threshold is a clear error, not a traceback
+
+
+def test_thresholds_come_from_settings_and_requests_override_them(demo: Graph, settings) -> None:  # type: ignore[no-untyped-def]
+    from fastapi.testclient import TestClient
+
+    from graphsvc.main import create_app
+    from graphsvc.schemas.coverage import GapParams
+    from tests.conftest import bearer, make_token
+
+    strict = settings.model_copy(update={"gaps": GapParams(link_cap=5)})
+    with TestClient(create_app(strict)) as client:
+        client.headers.update(bearer(make_token(client.app.state.conn.graph)))  # type: ignore[attr-defined]
+        by_setting = client.get("/coverage/gaps", params={"rule": "member_overloaded", "street_id": "s-xf"}).json()
+        by_request = client.get(
+            "/coverage/gaps", params={"rule": "member_overloaded", "street_id": "s-xf", "link_cap": 15}
+        ).json()
+    assert by_setting["params"]["link_cap"] == 5 and by_request["params"]["link_cap"] == 15
+    assert by_setting["rules"]["member_overloaded"]["count"] > by_request["rules"]["member_overloaded"]["count"] > 0

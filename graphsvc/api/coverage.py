@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
 
-from graphsvc.api.deps import GraphDep, ScopeDep
+from graphsvc.api.deps import GraphDep, ScopeDep, SettingsDep
 from graphsvc.schemas import coverage as s
 from graphsvc.services import coverage
 
@@ -16,41 +16,41 @@ GapQuery = Annotated[s.GapQuery, Query()]
 
 
 @router.get("/coverage/gaps", response_model=s.GapReport)
-def gaps(graph: GraphDep, scope: ScopeDep, q: Annotated[s.GapsQuery, Query()]) -> s.GapReport:
+def gaps(graph: GraphDep, scope: ScopeDep, settings: SettingsDep, q: Annotated[s.GapsQuery, Query()]) -> s.GapReport:
     """The offending entities of every rule (or of `rule`), with street, community, grid and counts."""
-    return coverage.gaps(graph, scope, q.area(), q.params(), rules=q.rule)
+    return coverage.gaps(graph, scope, q.area(), q.params(settings.gaps), rules=q.rule)
 
 
 @router.get("/coverage/summary", response_model=s.CoverageSummary)
-def summary(graph: GraphDep, scope: ScopeDep, q: GapQuery) -> s.CoverageSummary:
+def summary(graph: GraphDep, scope: ScopeDep, settings: SettingsDep, q: GapQuery) -> s.CoverageSummary:
     """For a street, community or grid: the covered share and the gap count of every rule, and where the gaps are."""
-    return coverage.summary(graph, scope, q.area(), q.params())
+    return coverage.summary(graph, scope, q.area(), q.params(settings.gaps))
 
 
 @router.get("/coverage/suggestions/groups", response_model=s.BuildingSuggestions)
-def suggest_groups(graph: GraphDep, scope: ScopeDep, q: Annotated[s.GroupsQuery, Query()]) -> s.BuildingSuggestions:
+def suggest_groups(graph: GraphDep, scope: ScopeDep, settings: SettingsDep, q: Annotated[s.GroupsQuery, Query()]) -> s.BuildingSuggestions:
     """Which Party group should cover each uncovered building, or a new group formed there."""
     return coverage.suggest_groups(
-        graph, scope, q.area(), q.params(), group_building_cap=q.group_building_cap, top=q.top
+        graph, scope, q.area(), q.params(settings.gaps), group_building_cap=q.group_building_cap, top=q.top
     )
 
 
 @router.get("/coverage/suggestions/links", response_model=s.LinkAssignment)
-def suggest_links(graph: GraphDep, scope: ScopeDep, q: GapQuery) -> s.LinkAssignment:
+def suggest_links(graph: GraphDep, scope: ScopeDep, settings: SettingsDep, q: GapQuery) -> s.LinkAssignment:
     """The optimal member → household assignment for unlinked households (caps kept, vulnerable first)."""
-    return coverage.suggest_links(graph, scope, q.area(), q.params())
+    return coverage.suggest_links(graph, scope, q.area(), q.params(settings.gaps))
 
 
 @router.get("/coverage/suggestions/branches", response_model=s.BranchProposals)
-def suggest_branches(graph: GraphDep, scope: ScopeDep, q: GapQuery) -> s.BranchProposals:
+def suggest_branches(graph: GraphDep, scope: ScopeDep, settings: SettingsDep, q: GapQuery) -> s.BranchProposals:
     """Building branches to set up: single buildings over the threshold, and clusters of neighbours."""
-    return coverage.suggest_branches(graph, scope, q.area(), q.params())
+    return coverage.suggest_branches(graph, scope, q.area(), q.params(settings.gaps))
 
 
 @router.get("/coverage/suggestions/units", response_model=s.UnitSuggestions)
-def suggest_units(graph: GraphDep, scope: ScopeDep, q: GapQuery) -> s.UnitSuggestions:
+def suggest_units(graph: GraphDep, scope: ScopeDep, settings: SettingsDep, q: GapQuery) -> s.UnitSuggestions:
     """Units without an organisation: their own branch, or the joint branch to join."""
-    return coverage.suggest_units(graph, scope, q.area(), q.params())
+    return coverage.suggest_units(graph, scope, q.area(), q.params(settings.gaps))
 
 
 @router.post("/coverage/suggestions/service-points", response_model=s.ServicePlan)

@@ -7,10 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Path, Query
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from graphsvc.api.deps import TOKEN_COOKIE, GraphDep, ScopeDep
+from graphsvc.api.deps import TOKEN_COOKIE, GraphDep, ScopeDep, SettingsDep
 from graphsvc.api.network import SelectionDep
 from graphsvc.graph import Graph
-from graphsvc.schemas.coverage import Area, GapParams, GapRule
+from graphsvc.schemas.coverage import Area, GapRule
 from graphsvc.schemas.pairing import PlanRequest
 from graphsvc.scope import Scope
 from graphsvc.services import coverage, explore, matching, network, pairing
@@ -59,18 +59,18 @@ def _where(graph: Graph, scope: Scope, street_id: str | None, community_id: str 
 
 
 @router.get("/pages/streets/{street_id}")
-def street_page(graph: GraphDep, scope: ScopeDep, street_id: Annotated[str, Path(max_length=200)]) -> str:
+def street_page(graph: GraphDep, scope: ScopeDep, settings: SettingsDep, street_id: Annotated[str, Path(max_length=200)]) -> str:
     """A street's overview: coverage ratio of every rule, each community's counts and gaps, links."""
-    summary = coverage.summary(graph, scope, Area(street_id=street_id), GapParams())  # 404 for an unknown street
+    summary = coverage.summary(graph, scope, Area(street_id=street_id), settings.gaps)  # 404 for an unknown street
     name = next((x.name for x in explore.streets(graph, scope).items if x.id == street_id), street_id)
     return pages.street(street_id, name, explore.communities(graph, scope, street_id=street_id, skip=0, limit=1000), summary)
 
 
 @router.get("/pages/gaps")
-def gaps_page(graph: GraphDep, scope: ScopeDep, street_id: AreaId = None, community_id: AreaId = None,
+def gaps_page(graph: GraphDep, scope: ScopeDep, settings: SettingsDep, street_id: AreaId = None, community_id: AreaId = None,
               rule: GapRule | None = None) -> str:
     """Gap lists: every rule's uncovered buildings, households, members, units (names masked for analysts)."""
-    report = coverage.gaps(graph, scope, Area(street_id=street_id, community_id=community_id), GapParams(),
+    report = coverage.gaps(graph, scope, Area(street_id=street_id, community_id=community_id), settings.gaps,
                            rules=[rule] if rule else None)
     params = {"street_id": street_id, "community_id": community_id, "rule": rule.value if rule else None}
     return pages.gaps(report, where=_where(graph, scope, street_id, community_id), masked=scope.masked, params=params)

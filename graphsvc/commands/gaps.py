@@ -78,7 +78,7 @@ def cmd_gaps(settings: Settings, args: argparse.Namespace) -> None:
         raise InvalidInput("命令参数有误", details=details) from e
     with open_graph(settings) as graph:
         if args.summary:
-            result = coverage.summary(graph, cli_scope(), q.area(), q.params())
+            result = coverage.summary(graph, cli_scope(), q.area(), q.params(settings.gaps))
             rows = [i.model_dump(mode="json") for i in result.items]
             output.write(
                 result.model_dump(mode="json"),
@@ -90,7 +90,7 @@ def cmd_gaps(settings: Settings, args: argparse.Namespace) -> None:
             )
             return
         rules = [GapRule[r] for r in args.rule] if args.rule else None
-        report = coverage.gaps(graph, cli_scope(), q.area(), q.params(), rules=rules, distances=distances)
+        report = coverage.gaps(graph, cli_scope(), q.area(), q.params(settings.gaps), rules=rules, distances=distances)
     data = {k: v.model_dump(mode="json", exclude={"rule"}, exclude_none=True) for k, v in report.rules.items()}
     rows = [
         {

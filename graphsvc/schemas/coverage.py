@@ -367,8 +367,10 @@ class GapQuery(Area, GapParams):
     def area(self) -> Area:
         return Area(**self.model_dump(include=set(Area.model_fields)))
 
-    def params(self) -> GapParams:
-        return GapParams(**self.model_dump(include=set(GapParams.model_fields)))
+    def params(self, defaults: GapParams | None = None) -> GapParams:
+        """The thresholds: those given in the request over `defaults` (the GRAPHSVC_GAPS__* settings)."""
+        given = self.model_dump(include=set(GapParams.model_fields) & self.model_fields_set)
+        return GapParams(**((defaults or GapParams()).model_dump() | given))
 
 
 class GapsQuery(GapQuery):
