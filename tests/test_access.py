@@ -176,3 +176,16 @@ def test_no_get_endpoint_reads_across_scope(clients: dict[str, TestClient]) -> N
         leaked = {i for i in far_ids if f'"{i}"' in r.text or f">{i}<" in r.text}
         assert not leaked, (url, sorted(leaked)[:5])
     assert checked >= 20
+
+
+def test_pairing_records_are_audited_and_analysts_cannot_write(clients: dict[str, TestClient]) -> None:
+    org_a = next(o["id"] for o in LEDGER["party_orgs"] if o.get("community_id") == XF["id"] and o["level"] != "group")
+    org_b = next(o["id"] for o in LEDGER["party_orgs"] if o.get("community_id") == OTHER["id"] and o["level"] != "group")
+    body = {"org_a": org_a, "org_b": org_b, "kind": "co_construction", "themes": ["culture"]}
+    assert clients["analyst"].post("/records/pairings", json=body).status_code == 403
+    r = clients["street"].post("/records/pairings", json=body)
+    assert r.status_code == 201, r.text
+    pid = r.json()["id"]
+    assert clients["street"].post(f"/records/pairings/{pid}/end", json={}).status_code == 200
+    actions = {(e["action"], e["target"]) for e in clients["admin"].get("/audit").json()["items"]}
+    assert {("pairing.create", pid), ("pairing.end", pid)} <= actions
