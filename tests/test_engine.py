@@ -49,3 +49,33 @@ def test_data_survives_restart_and_stop(tmp_path: Path) -> None:
     finally:
         conn.close()
     assert engine.stop(tmp_path) is False  # already stopped
+
+
+def test_serve_stops_the_engine_it_started_on_sigterm(tmp_path: Path) -> None:
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "GRAPHSVC_DATA_DIR": str(tmp_path), "GRAPHSVC_ENGINE_HEAP": "512m"}
+    proc = subprocess.Popen([sys.executable, "-m", "graphsvc.cli", "serve", "--port", str(port)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.5)
+        assert engine.running(tmp_path) is not None
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(60)
+    finally:
+        proc.kill()
+    assert engine.running(tmp_path) is None
