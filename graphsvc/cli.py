@@ -13,6 +13,7 @@ from pathlib import Path
 from graphsvc import engine
 from graphsvc.errors import GraphsvcError
 from graphsvc.graph import Graph, connect
+from graphsvc.output import FORMATS
 from graphsvc.scope import Scope
 from graphsvc.settings import Settings
 
@@ -201,12 +202,6 @@ def cmd_engine(settings: Settings, args: argparse.Namespace) -> None:
         print(json.dumps(status, ensure_ascii=False))
 
 
-def output_formats() -> tuple[str, ...]:
-    from graphsvc.output import FORMATS
-
-    return FORMATS
-
-
 # Modules under graphsvc/commands/ that add subcommands (each has register(subparsers)).
 COMMAND_MODULES: tuple[str, ...] = ("pair", "match", "viz", "analyze", "gaps")
 
@@ -251,7 +246,7 @@ def build_parser() -> argparse.ArgumentParser:
     k.add_argument("--scope", help="街道编号（street）或社区编号（community）")
     k.add_argument("--name", help="备注名")
     k = keys.add_parser("list", help="列出密钥")
-    k.add_argument("--format", choices=output_formats(), default="table")
+    k.add_argument("--format", choices=FORMATS, default="table")
     k.add_argument("-o", "--output")
     k = keys.add_parser("revoke", help="撤销密钥")
     k.add_argument("id")
@@ -260,7 +255,7 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("audit", help="审计记录（最新在前）")
     s.add_argument("--action", help="只看某类操作，如 ledger.import")
     s.add_argument("--limit", type=int, default=100)
-    s.add_argument("--format", choices=output_formats(), default="table")
+    s.add_argument("--format", choices=FORMATS, default="table")
     s.add_argument("-o", "--output")
     s.set_defaults(func=cmd_audit)
 

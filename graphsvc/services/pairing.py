@@ -10,7 +10,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from graphsvc import audit
 from graphsvc.algorithms.pairing import (
     KIND_LINKS,
     LINKS,
@@ -346,14 +345,10 @@ def accept(graph: Graph, scope: Scope, req: s.AcceptRequest) -> PairingRecord:
             raise InvalidInput(f"{ident} 不是可结对的{side}党组织", details=[{"field": field, "id": ident}])
     sc = _scored(loaded, base)
     suggestion = _suggestion(sc, req.urban_id, req.rural_id, sc.scores[(req.urban_id, req.rural_id)])
-    pairing = records.create_pairing(
+    # create_pairing audits the write ("pairing.create", source "suggestion") in the same transaction.
+    return records.create_pairing(
         graph, scope, req.urban_id, req.rural_id, KIND, req.themes or suggestion.themes, "suggestion"
     )
-    audit.record(
-        graph, scope, "pairing.accept", pairing.id,
-        {"urban_id": req.urban_id, "rural_id": req.rural_id, "score": suggestion.score}, source="suggestion",
-    )
-    return pairing
 
 
 def picture(graph: Graph, scope: Scope, req: s.PlanRequest, kind: Literal["network", "map"]) -> str:
