@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import random
 import threading
 import time
 from collections.abc import Callable, Hashable, Iterator
@@ -12,7 +13,7 @@ from typing import Any, TypeVar
 
 import neo4j
 from neo4j import Driver, GraphDatabase, Query, RoutingControl
-from neo4j.exceptions import ConstraintError, ServiceUnavailable, SessionExpired
+from neo4j.exceptions import ConstraintError, DatabaseError, ServiceUnavailable, SessionExpired, TransientError
 
 from graphsvc import engine
 from graphsvc.cypher import catalog, names
@@ -23,6 +24,15 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 ENGINE_DOWN = "图数据库暂时不可用，请稍后再试"
+RACE_RETRIES = 12
+
+
+def _lost_race(e: Exception) -> bool:
+    """A commit that failed only because another transaction got there first (worth running again)."""
+    if isinstance(e, (ConstraintError, TransientError)):
+        return True
+    text = str(e)
+    return "ConcurrentModification" in text or "version" in text.lower()
 
 
 @contextmanager
@@ -116,10 +126,22 @@ class Graph:
                 yield record.data()
 
     def transaction(self, work: Callable[[Tx], T]) -> T:
-        """Run `work(tx)` in one write transaction: all of it commits or none of it."""
+        """Run `work(tx)` in one write transaction: all of it commits or none of it.
+
+        A transaction that lost a race on ArcadeDB (a unique key made at once, or a record two
+        transactions changed) fails at commit rather than waiting: it is run again from the start,
+        so its checks see the winner's write.
+        """
         try:
-            with _engine_errors(), self.driver.session(database=self.database) as s:
-                return s.execute_write(lambda tx: work(Tx(tx, self.queries)))
+            for attempt in range(RACE_RETRIES):
+                try:
+                    with _engine_errors(), self.driver.session(database=self.database) as s:
+                        return s.execute_write(lambda tx: work(Tx(tx, self.queries)))
+                except (ConstraintError, TransientError, DatabaseError) as e:
+                    if attempt == RACE_RETRIES - 1 or not _lost_race(e):
+                        raise
+                    time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))
+            raise AssertionError("unreachable")
         finally:
             self._wrote()
 

@@ -3,6 +3,7 @@ what-if, and accepting a suggestion (the only writes, stamped and audited)."""
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
@@ -24,6 +25,7 @@ from graphsvc.projection import coverage as proj
 from graphsvc.schemas import coverage as s
 from graphsvc.schemas.coverage import GapRule
 from graphsvc.schemas.ledger import OrgDomain
+from graphsvc.services import guard
 from graphsvc.scope import Scope, mask_name
 from graphsvc.views import coverage as view
 
@@ -42,6 +44,9 @@ RULE_QUERIES: dict[GapRule, str] = {
 }
 MEMBER_RULES = {GapRule.member_overloaded, GapRule.mobile_unregistered, GapRule.employed_unregistered}
 HOUSEHOLD_RULES = {GapRule.household_unlinked, GapRule.vulnerable_without_helper}
+# Rules whose every offender carries a sensitive flag (PIPL art. 28): masked callers get the count, never the ids.
+FLAG_RULES = {GapRule.vulnerable_without_helper}
+SENSITIVE_CATEGORIES = {"hardship"}  # 生活困难党员: a member's category that is itself sensitive
 CONTEXT = ("id", "name", "street_id", "community_id", "community_name", "grid_id")
 BASICS = ("office", "funds", "land")
 
@@ -120,6 +125,7 @@ def _gap(rule: GapRule, row: dict[str, Any], scope: Scope, p: s.GapParams) -> s.
     name = row.get("name")
     if rule in MEMBER_RULES and scope.masked:
         name = mask_name(name)
+        detail.pop("category", None)
     if rule in HOUSEHOLD_RULES:
         flags = detail.pop("flags")
         if not scope.masked:
@@ -239,10 +245,13 @@ def _gaps(
     out: dict[str, s.RuleGaps] = {}
     for rule in rules or list(GapRule):
         items = [_gap(rule, r, scope, params) for r in _rule_rows(graph, rule, q, params, table)]
+        count = len(items)
+        if scope.masked and rule in FLAG_RULES:
+            items = []
         out[rule.value] = s.RuleGaps(
             rule=rule,
             zh=rule.zh,
-            count=len(items),
+            count=count,
             ids=[i.id for i in items],
             items=items,
             clusters=_clusters(graph, q, params) if rule is GapRule.building_needs_branch else None,
@@ -257,7 +266,8 @@ def summary(graph: Graph, scope: Scope, area: s.Area, params: s.GapParams) -> s.
 
 
 def _summary(graph: Graph, scope: Scope, area: s.Area, params: s.GapParams) -> s.CoverageSummary:
-    report = gaps(graph, scope, area, params)
+    # The summary holds only counts, so it may count what a masked caller cannot list (the flagged rules).
+    report = gaps(graph, dataclasses.replace(scope, masked=False), area, params)
     q = _query_params(report.communities, area.grid_id, params)
     totals = graph.read("coverage/totals_places", **q)[0] | graph.read("coverage/totals_members", **q)[0]
     over = graph.read("coverage/building_residents", **q | {"min_members": params.branch_threshold + 1})
@@ -660,6 +670,7 @@ def what_if(graph: Graph, scope: Scope, req: s.WhatIfRequest) -> s.WhatIf:
 
 
 def _stamp(scope: Scope) -> dict[str, str]:
+    guard.writer(scope)
     return {"accepted_by": scope.actor, "accepted_at": audit.now(), "source": "suggestion"}
 
 
@@ -723,6 +734,8 @@ def accept_covers(graph: Graph, scope: Scope, body: s.AcceptCovers) -> s.Accepte
     pairs = [p.model_dump() for p in body.items]
 
     def work(tx: Tx) -> list[str]:
+        named = [(f"items[{i}].{f}", getattr(p, f)) for i, p in enumerate(body.items) for f in ("org_id", "building_id")]
+        guard.in_scope(tx, scope, named, "找不到这些党组织或楼栋")
         _check_covers(tx, scope, body.items, body.group_building_cap)
         rows = tx.run("coverage/accept_covers", pairs=pairs, stamp=stamp)
         audit.record(tx, scope, "coverage.accept_covers", "COVERS", {"pairs": len(rows)}, source="suggestion")
@@ -743,6 +756,8 @@ def accept_links(graph: Graph, scope: Scope, body: s.AcceptLinks) -> s.Accepted:
         )
 
     def work(tx: Tx) -> list[str]:
+        named = [(f"items[{i}].{f}", getattr(p, f)) for i, p in enumerate(body.items) for f in ("member_id", "household_id")]
+        guard.in_scope(tx, scope, named, "找不到这些党员或住户")
         members = {r["id"]: r for r in tx.run("coverage/members_by_id", ids=sorted({p.member_id for p in body.items}))}
         households = {
             r["id"]: r for r in tx.run("coverage/households_by_id", ids=sorted({p.household_id for p in body.items}))
@@ -787,6 +802,8 @@ def accept_org(graph: Graph, scope: Scope, body: s.NewOrg) -> s.Accepted:
             "community_id": (body.community_id, "Community"),
             "unit_id": (body.unit_id, "Unit"),
         }
+        named = [(f, v) for f, (v, label) in wanted.items() if label] + [("building_ids", b) for b in body.building_ids]
+        guard.in_scope(tx, scope, named, "找不到上级党组织、社区或单位")
         labels = {r["id"]: r["labels"] for r in tx.run("read/ids_exist", ids=[v for v, _ in wanted.values() if v])}
         if org_id in labels:
             raise InvalidInput("编号已被占用", details=[{"field": "id", "id": org_id}])
