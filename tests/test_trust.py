@@ -180,3 +180,43 @@ def test_simultaneous_sharings_never_exceed_capacity(clients: dict[str, TestClie
     assert codes.count(201) == taken and codes.count(409) == n - taken, codes
     state = graph.read("records/resource_state", resource_id=res_id, need_id=None)[0]
     assert sum(state["shared_units"]) == capacity
+
+
+def test_analysts_count_flagged_households_never_list_them(clients: dict[str, TestClient]) -> None:
+    for flag in ("low_income", "unemployed", "separated", "elderly_alone", "hardship"):
+        q = {"rule": "vulnerable_without_helper", "vulnerable": flag}
+        full = clients["admin"].get("/coverage/gaps", params=q).json()["rules"]["vulnerable_without_helper"]
+        seen = clients["analyst"].get("/coverage/gaps", params=q).json()["rules"]["vulnerable_without_helper"]
+        assert full["count"] > 0 and len(full["ids"]) == full["count"]
+        assert seen["count"] == full["count"] and seen["ids"] == [] and seen["items"] == [], flag
+    # the summary still counts them, by community
+    summary = clients["analyst"].get("/coverage/summary").json()
+    assert next(i for i in summary["items"] if i["rule"] == "vulnerable_without_helper")["gaps"] > 0
+    assert any("vulnerable_without_helper" in c["gaps"] for c in summary["communities"])
+
+
+def test_analysts_never_see_a_members_category(clients: dict[str, TestClient]) -> None:
+    poor = next(m for m in LEDGER["members"] if m["category"] == "hardship")
+    assert "category" not in clients["analyst"].get(f"/nodes/{poor['id']}").json()["props"]
+    assert clients["admin"].get(f"/nodes/{poor['id']}").json()["props"]["category"] == "hardship"
+    overloaded = clients["analyst"].get("/coverage/gaps", params={"rule": "member_overloaded", "link_cap": 1}).json()
+    items = overloaded["rules"]["member_overloaded"]["items"]
+    assert items and all("category" not in g["detail"] for g in items)
+
+
+def test_neighbours_are_scoped_like_the_node(clients: dict[str, TestClient]) -> None:
+    c = clients["community"]
+    checked, hidden = 0, 0
+    for org_id in sorted({s["org_id"] for s in LEDGER["seats"]}):
+        r = c.get(f"/nodes/{org_id}")
+        if r.status_code != 200:
+            continue
+        members = [n["id"] for n in r.json()["neighbours"] if n["label"] == "Member"]
+        for m in members:
+            assert c.get(f"/nodes/{m}").status_code == 200, (org_id, m)
+        checked += 1
+        # the admin sees the seats of other communities that the community key does not
+        everyone = [n["id"] for n in clients["admin"].get(f"/nodes/{org_id}").json()["neighbours"] if n["label"] == "Member"]
+        assert set(members) <= set(everyone)
+        hidden += len(set(everyone) - set(members))
+    assert checked and hidden
