@@ -122,7 +122,7 @@ def demo_admin_token(graph: Graph, settings: Settings) -> str:
         except GraphsvcError:
             path.unlink()  # revoked, or made for another database
     _, token = create_key(graph, cli_scope(), role="admin", scope_id=None, name="示范管理员")
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine.private_dir(settings.data_dir)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as f:
         f.write(token)
