@@ -85,6 +85,8 @@ class OrgSummaries(BaseModel):
 class ImportResult(BaseModel):
     rows: dict[str, int]
     total: int
+    # per table: {"new", "updated", "unchanged"} — 新增、更新、未变化 against what the graph held
+    changes: dict[str, dict[str, int]] = {}
     warnings: list[str]
 
 
