@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Path, Query
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi import APIRouter, Form, Path, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from graphsvc.api.deps import TOKEN_COOKIE, GraphDep, ScopeDep, SettingsDep
 from graphsvc.api.network import SelectionDep
+from graphsvc.errors import Unauthorized
 from graphsvc.graph import Graph
 from graphsvc.schemas.coverage import Area, GapRule
+from graphsvc.schemas.ids import ID_MAX, ID_PATTERN
 from graphsvc.schemas.pairing import PlanRequest
 from graphsvc.scope import Scope
 from graphsvc.services import coverage, explore, matching, network, pairing
@@ -27,18 +29,24 @@ def home(graph: GraphDep, scope: ScopeDep) -> str:
 
 
 @router.get("/login", response_model=None)
-def login_page(token: Annotated[str | None, Query(max_length=200, pattern=TOKEN_PATTERN)] = None) -> str | RedirectResponse:
+def login_page(
+    request: Request, token: Annotated[str | None, Query(max_length=200, pattern=TOKEN_PATTERN)] = None
+) -> str | Response:
     """A form to paste an access token; `?token=` (the link `graphsvc demo` prints) logs in at once."""
-    return _logged_in(token) if token else pages.login()
+    return _logged_in(request, token) if token else pages.login()
 
 
-@router.post("/login")
-def login(token: Annotated[str, Form(max_length=200, pattern=TOKEN_PATTERN)]) -> RedirectResponse:
-    """Keep the token in an HttpOnly, same-site cookie and go home; a bad token comes back to this page."""
-    return _logged_in(token)
+@router.post("/login", response_model=None)
+def login(request: Request, token: Annotated[str, Form(max_length=200, pattern=TOKEN_PATTERN)]) -> Response:
+    """Keep a valid token in an HttpOnly, same-site cookie and go home; a bad token comes back to this page (401)."""
+    return _logged_in(request, token)
 
 
-def _logged_in(token: str) -> RedirectResponse:
+def _logged_in(request: Request, token: str) -> Response:
+    try:
+        request.app.state.keys.resolve(token.strip())
+    except Unauthorized:
+        return HTMLResponse(pages.login("令牌无效或已撤销，请重新输入"), status_code=401)
     resp = RedirectResponse("/", status_code=303)
     resp.set_cookie(TOKEN_COOKIE, token.strip(), httponly=True, samesite="strict")
     return resp
@@ -46,7 +54,7 @@ def _logged_in(token: str) -> RedirectResponse:
 
 # --- the pages of the questions (each service's own JSON endpoint serves the same data) ------------
 
-AreaId = Annotated[str | None, Query(max_length=200)]
+AreaId = Annotated[str | None, Query(max_length=ID_MAX, pattern=f"^$|{ID_PATTERN}")]  # blank: everywhere
 
 
 def _where(graph: Graph, scope: Scope, street_id: str | None, community_id: str | None) -> str:
@@ -59,7 +67,7 @@ def _where(graph: Graph, scope: Scope, street_id: str | None, community_id: str 
 
 
 @router.get("/pages/streets/{street_id}")
-def street_page(graph: GraphDep, scope: ScopeDep, settings: SettingsDep, street_id: Annotated[str, Path(max_length=200)]) -> str:
+def street_page(graph: GraphDep, scope: ScopeDep, settings: SettingsDep, street_id: Annotated[str, Path(max_length=ID_MAX, pattern=ID_PATTERN)]) -> str:
     """A street's overview: coverage ratio of every rule, each community's counts and gaps, links."""
     summary = coverage.summary(graph, scope, Area(street_id=street_id), settings.gaps)  # 404 for an unknown street
     name = next((x.name for x in explore.streets(graph, scope).items if x.id == street_id), street_id)

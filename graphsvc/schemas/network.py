@@ -6,6 +6,7 @@ from pydantic import BaseModel, Field
 
 from graphsvc.algorithms.network import MEASURES
 from graphsvc.projection import network as projection
+from graphsvc.schemas.ids import OptId
 from graphsvc.schemas.ledger import ZhEnum
 
 
@@ -49,8 +50,8 @@ class ColorBy(ZhEnum):
 class Selection(BaseModel):
     """Which part of the network: one street or community (none: all in scope), which ties."""
 
-    street_id: str | None = Field(None, max_length=200)
-    community_id: str | None = Field(None, max_length=200)
+    street_id: OptId = None
+    community_id: OptId = None
     kinds: list[TieKind] = Field(default_factory=lambda: list(TieKind))
 
     @property

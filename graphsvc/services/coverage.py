@@ -25,8 +25,8 @@ from graphsvc.projection import coverage as proj
 from graphsvc.schemas import coverage as s
 from graphsvc.schemas.coverage import GapRule
 from graphsvc.schemas.ledger import OrgDomain
-from graphsvc.services import guard
 from graphsvc.scope import Scope, mask_name
+from graphsvc.services import guard
 from graphsvc.views import coverage as view
 
 # Rule 9 is computed in Python (distances); every other rule is one named query.

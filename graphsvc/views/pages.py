@@ -185,9 +185,9 @@ def home(streets: api.Streets, communities: api.CommunitySummaries) -> str:
     return layout("共建图谱", body)
 
 
-def login() -> str:
+def login(error: str | None = None) -> str:
     """The login form: paste the token printed by `graphsvc keys create` (or by `graphsvc demo`)."""
-    body = (
+    body = (f'<p class="error" role="alert">{escape(error)}</p>' if error else "") + (
         '<form method="post" action="/login"><p>请输入访问令牌（由 <code>graphsvc keys create</code> 生成；'
         "示范环境的令牌由 <code>graphsvc demo</code> 打印并保存在数据目录的 admin-token 文件中）：</p>"
         '<input name="token" size="60" autocomplete="off" aria-label="访问令牌"> <button>登录</button></form>'
