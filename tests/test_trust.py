@@ -220,3 +220,18 @@ def test_neighbours_are_scoped_like_the_node(clients: dict[str, TestClient]) -> 
         assert set(members) <= set(everyone)
         hidden += len(set(everyone) - set(members))
     assert checked and hidden
+
+
+def test_a_write_drops_only_the_cached_answers_of_what_it_touched(clients: dict[str, TestClient]) -> None:
+    from graphsvc.schemas.coverage import Area, GapParams
+    from graphsvc.scope import LOCAL_ADMIN
+    from graphsvc.services import coverage
+
+    app_graph = clients["admin"].app.state.conn.graph  # type: ignore[attr-defined]
+    far, xf, p = Area(community_id=FAR["id"]), Area(community_id=XF["id"]), GapParams()
+    far_before, xf_before = coverage.summary(app_graph, LOCAL_ADMIN, far, p), coverage.summary(app_graph, LOCAL_ADMIN, xf, p)
+    assert coverage.summary(app_graph, LOCAL_ADMIN, xf, p) is xf_before  # cached
+    body = {"items": [{"org_id": _group(XF), "building_id": _buildings(XF)[3]}]}
+    assert clients["community"].post("/coverage/accept/covers", json=body).status_code == 200
+    assert coverage.summary(app_graph, LOCAL_ADMIN, far, p) is far_before  # another street: kept
+    assert coverage.summary(app_graph, LOCAL_ADMIN, xf, p) is not xf_before  # the written community: recomputed

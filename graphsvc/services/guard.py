@@ -24,9 +24,11 @@ def in_scope(tx: Tx, scope: Scope, named: Iterable[tuple[str, str | None]], mess
     Run inside the write's transaction so the check and the write see the same graph.
     """
     pairs = [(f, i) for f, i in named if i]
-    if scope.communities is None or not pairs:
+    if not pairs:
         return
     rows = tx.run("scope/visible", ids=sorted({i for _, i in pairs}), communities=scope.community_list)
+    for r in rows:
+        tx.touch(r["communities"])  # what the write is about: cached answers of these communities go
     visible = {r["id"] for r in rows if r["visible"]}
     bad = [{"field": f, "id": i} for f, i in pairs if i not in visible]
     if bad:
