@@ -2,19 +2,22 @@
 the same instances through generic networkx algorithms. Not used by graphsvc itself.
 
 - `allocate_networkx_reference`: `graphsvc.algorithms.allocation.allocate`'s problem as a min-cost flow
+- `optimal_pairing_networkx_reference`: caps-1 `optimal_pairing` as networkx `max_weight_matching`
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import networkx as nx
 import numpy as np
 
 from graphsvc.algorithms.allocation import Allocation, build_instance, report
 from graphsvc.algorithms.matching import Need, Resource
+from graphsvc.algorithms.pairing import Pair, Pairing
+from graphsvc.algorithms.pairing_problem import build_problem, pairing_result
 
-__all__ = ["allocate_networkx_reference"]
+__all__ = ["allocate_networkx_reference", "optimal_pairing_networkx_reference"]
 
 # networkx network simplex is exact only on integers: values are scaled to micro-units.
 _NX_SCALE = 1_000_000
@@ -73,3 +76,24 @@ def allocate_networkx_reference(
     for e, (i, j) in enumerate(zip(inst.edge_need.tolist(), inst.edge_res.tolist())):
         units[e] += flow[j][r_count + i]
     return report(inst, units)
+
+
+
+def optimal_pairing_networkx_reference(scores: Mapping[Pair, float]) -> Pairing:
+    """Caps-1 optimal pairing with networkx `max_weight_matching` (benchmark reference only).
+
+    >>> optimal_pairing_networkx_reference({("u1", "r1"): 3.0, ("u1", "r2"): 2.0, ("u2", "r1"): 2.5})["objective"]
+    4.5
+    """
+    prob = build_problem(
+        scores, urban_cap=1, rural_cap=1, cap_overrides=None, locked=(), forbidden=(), existing=(), released=()
+    )
+    G = nx.Graph()
+    n = len(prob.urban)
+    positive = prob.w > 0
+    # Rural nodes are offset by n so the two sides never share a node.
+    G.add_weighted_edges_from(
+        zip(prob.ei[positive].tolist(), (n + prob.ej[positive]).tolist(), prob.w[positive].tolist())
+    )
+    chosen = [(min(a, b), max(a, b) - n) for a, b in nx.max_weight_matching(G)]
+    return pairing_result(prob, chosen, "networkx")
