@@ -38,8 +38,8 @@ from graphsvc.errors import InvalidInput
 __all__ = [
     "EARTH_RADIUS_M",
     "Assignment",
-    "BranchProposal",
-    "BuildingSuggestion",
+    "ProposedBranch",
+    "GroupOptions",
     "GroupCandidate",
     "RemovalImpact",
     "assign_households",
@@ -206,7 +206,7 @@ class GroupCandidate:
 
 
 @dataclass(frozen=True)
-class BuildingSuggestion:
+class GroupOptions:
     """What to do about one uncovered building; `candidates` best first."""
 
     building_id: Hashable
@@ -247,7 +247,7 @@ def suggest_group_for_buildings(
     top: int = 3,
     cross_community_m: float = 300.0,
     min_new_group_members: int = 3,
-) -> list[BuildingSuggestion]:
+) -> list[GroupOptions]:
     """Rank existing Party groups for each residential building no group covers (rule 2).
 
     `uncovered`: `[{"id", "community_id", "lat", "lon", "resident_members"?}]` — the buildings,
@@ -289,7 +289,7 @@ def suggest_group_for_buildings(
         for g in groups
     ]
 
-    result: list[BuildingSuggestion] = []
+    result: list[GroupOptions] = []
     for i, b in sorted(enumerate(uncovered), key=lambda ib: id_key(ib[1]["id"])):
         ranked: list[tuple[tuple[Any, ...], GroupCandidate]] = []
         in_community = full_in_community = 0
@@ -320,7 +320,7 @@ def suggest_group_for_buildings(
         else:
             action = "no_option"
         result.append(
-            BuildingSuggestion(
+            GroupOptions(
                 building_id=b["id"],
                 action=action,
                 candidates=[c for _, c in ranked[:top]],
@@ -339,7 +339,7 @@ def suggest_group_for_buildings(
 
 
 @dataclass(frozen=True)
-class BranchProposal:
+class ProposedBranch:
     """One proposed building branch: a single building or a cluster of neighbours."""
 
     community_id: Hashable
@@ -354,7 +354,7 @@ def propose_building_branches(
     *,
     threshold: int = 50,
     max_distance_m: float = 300.0,
-) -> list[BranchProposal]:
+) -> list[ProposedBranch]:
     """Propose building branches where more than `threshold` members live (rule 3, 支部进楼宇).
 
     `buildings`: `[{"id", "community_id", "lat", "lon", "resident_members"}]`, only buildings no
@@ -380,15 +380,15 @@ def propose_building_branches(
     check_count("threshold", threshold)
     check_positive("max_distance_m", max_distance_m, allow_zero=True)
 
-    proposals: list[BranchProposal] = []
+    proposals: list[ProposedBranch] = []
     by_community: dict[Hashable, list[Mapping[str, Any]]] = {}
     for b in buildings:
         by_community.setdefault(b["community_id"], []).append(b)
 
-    def proposal(community: Hashable, rows: list[Mapping[str, Any]], kind: str, radius: float) -> BranchProposal:
+    def proposal(community: Hashable, rows: list[Mapping[str, Any]], kind: str, radius: float) -> ProposedBranch:
         why = {"kind": kind, "threshold": threshold, "max_distance_m": max_distance_m, "radius_m": round(radius)}
         members = sum(r["resident_members"] for r in rows)
-        return BranchProposal(community, rows[0]["id"], [r["id"] for r in rows], members, why)
+        return ProposedBranch(community, rows[0]["id"], [r["id"] for r in rows], members, why)
 
     for community in sorted_ids(by_community):
         rows = sorted(by_community[community], key=lambda r: (-r["resident_members"], id_key(r["id"])))
