@@ -71,7 +71,7 @@ def _message(table: str, column: str | None, d: dict[str, Any], value: Any) -> s
     if isinstance(value, str) and has_control(value):
         return CONTROL_MESSAGE
     what = f"「{_shown(value)}」" if _echo(table, column, value) else "此格"
-    if kind == "missing" or (kind == "string_too_short" and not value):
+    if kind == "missing" or (kind in ("string_too_short", "too_short") and value in (None, "", [])):
         return "必填，不能为空"
     enum = enum_of(table, column) if column else None
     if kind == "enum" and enum is not None:
