@@ -110,10 +110,16 @@ def label(value: Any, column: str | None = None) -> Any:
     return value
 
 
+def _short(m: Any) -> str:
+    """A rule's short name (党小组联幢), or its whole label where two rules share one (党员联户：…)."""
+    short = m.zh.split("：")[0]
+    return m.zh if sum(1 for x in type(m) if x.zh.split("：")[0] == short) > 1 else short
+
+
 def _zh(enum: type[L.ZhEnum], value: str, default: Any = ...) -> Any:
     for m in enum:
         if value == m.value:
-            return m.zh.split("：")[0] if enum is _rules() else m.zh
+            return _short(m) if enum is _rules() else m.zh
     return value if default is ... else default
 
 
@@ -163,4 +169,4 @@ def enum_list_arg(enum: type[Enum]) -> Callable[[str], list[str]]:
 
 def choices_help(enum: type[Enum]) -> str:
     """'党建联做、基础设施联建 …' for a flag's help."""
-    return "、".join(getattr(m, "zh", None) and m.zh.split("：")[0] or WORDS.get(str(m.value), str(m.value)) for m in enum)
+    return "、".join(_short(m) if getattr(m, "zh", None) else WORDS.get(str(m.value), str(m.value)) for m in enum)
