@@ -46,7 +46,7 @@ def _why(why: dict[str, Any]) -> str:
 
 
 def suggest(settings: Settings, args: argparse.Namespace, q: s.GapQuery) -> None:
-    from graphsvc.cli import cli_scope, open_graph, say
+    from graphsvc.commands.common import cli_scope, open_graph, say
     from graphsvc.services import coverage
 
     rule = code_of(s.GapRule, args.words[1]) if len(args.words) > 1 else None
@@ -87,7 +87,7 @@ def suggest(settings: Settings, args: argparse.Namespace, q: s.GapQuery) -> None
 
 
 def accept(settings: Settings, args: argparse.Namespace) -> None:
-    from graphsvc.cli import cli_scope, open_graph, say
+    from graphsvc.commands.common import cli_scope, open_graph, say
     from graphsvc.services import coverage
 
     covers, links, orgs = _accept_input(args)
@@ -134,7 +134,7 @@ def _accept_input(args: argparse.Namespace) -> tuple[list[Any], list[Any], list[
 
 
 def place(settings: Settings, args: argparse.Namespace, q: s.GapQuery, distances: list[s.Distance]) -> None:
-    from graphsvc.cli import cli_scope, open_graph, say
+    from graphsvc.commands.common import cli_scope, open_graph, say
     from graphsvc.services import coverage
 
     req = s.ServicePlanRequest(**q.area().model_dump(), kinds=args.kind or None, p=args.max_new,
