@@ -51,10 +51,9 @@ def _detail(detail: dict[str, Any]) -> str:
 
 
 def cmd_gaps(settings: Settings, args: argparse.Namespace) -> None:
+    from graphsvc.commands import gaps_plan
     from graphsvc.schemas.coverage import Distance, GapQuery, GapRule
     from graphsvc.services import coverage
-
-    from graphsvc.commands import gaps_plan
 
     overrides = {
         "branch_threshold": args.threshold,

@@ -10,7 +10,7 @@ dates — never for names, phones, ID numbers or notes (`echo_safe`).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from pydantic import ValidationError
@@ -65,7 +65,7 @@ def _echo(table: str, column: str | None, value: Any) -> bool:
     return not has_control(text) and not _PERSONAL.search(text.replace(" ", "").replace("-", ""))
 
 
-def _message(table: str, column: str | None, d: dict[str, Any], value: Any) -> str:
+def _message(table: str, column: str | None, d: Mapping[str, Any], value: Any) -> str:
     """A pydantic error in Chinese, with the value when the column allows it."""
     kind, ctx = d["type"], d.get("ctx") or {}
     if isinstance(value, str) and has_control(value):

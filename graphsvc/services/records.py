@@ -12,9 +12,9 @@ from datetime import date, datetime, timezone
 from typing import Any, get_args
 
 from graphsvc import audit
-from graphsvc.audit import now  # the stamp of a write: ISO UTC, formatted here, not by the engine
 from graphsvc.algorithms.matching import THEMES
 from graphsvc.algorithms.pairing import LINKS
+from graphsvc.audit import now  # the stamp of a write: ISO UTC, formatted here, not by the engine
 from graphsvc.errors import Infeasible, InvalidInput, NotFound
 from graphsvc.graph import Graph, Tx
 from graphsvc.schemas.ledger import PairingKind, Theme
