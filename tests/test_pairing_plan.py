@@ -44,7 +44,7 @@ def client(demo: Graph, settings: Settings) -> Iterator[TestClient]:
         yield c
 
 
-def pairs(items: list) -> set[tuple[str, str]]:  # type: ignore[type-arg]
+def pairs(items: list) -> set[tuple[str, str]]:
     return {(i.urban_id, i.rural_id) for i in items}
 
 

@@ -109,7 +109,7 @@ def cmd_gaps(settings: Settings, args: argparse.Namespace) -> None:
     say("；".join(f"{r}: {found.count}" for r, found in report.rules.items()))
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     from graphsvc.schemas.coverage import GapRule
 
     p = sub.add_parser("gaps", help="覆盖缺口：十条规则逐条列出缺口（或 --summary 看覆盖率）")

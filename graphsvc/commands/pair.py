@@ -132,7 +132,7 @@ def cmd_accept(settings: Settings, args: argparse.Namespace) -> None:
     say(f"已记录城乡结对 {record.id}：{record.name_a} — {record.name_b}（{'、'.join(record.themes)}）")
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     from graphsvc.algorithms.pairing import DEFAULT_PREFERRED_KM, LINKS
 
     pair = sub.add_parser("pair", help="城乡结对：建议（最优与稳定）、假设分析、采纳")

@@ -130,9 +130,9 @@ def _xinfeng_units(rng: random.Random, xf: Street) -> list[UnitSpec]:
     for plan, count in XINFENG_FIRM_PLANS.items():
         for _ in range(count):
             name = firm_name(rng, names)
-            employees = {"org": (20, 300), "joint": (5, 30), "none": (3, 15), "bad_big": (30, 120),
+            employees_range = {"org": (20, 300), "joint": (5, 30), "none": (3, 15), "bad_big": (30, 120),
                          "bad_small": (5, 20)}[plan]
-            units.append((name, "private_enterprise", rng.randint(*employees), plan))
+            units.append((name, "private_enterprise", rng.randint(*employees_range), plan))
     rng.shuffle(units)
     pact = xf.comm(XINFENG_PACT)
     others = [c for c in xf.comms if c is not pact]
@@ -144,7 +144,7 @@ def _xinfeng_units(rng: random.Random, xf: Street) -> list[UnitSpec]:
         out.append((name, kind, employees, comm, plan, rng.randint(*WORKERS[kind])))
     for name, kind, employees, plan in units:
         if plan != "org":
-            workers = {"none": 0, "joint": rng.randint(1, 2), "bad_small": rng.randint(1, 2),
+            workers: int = {"none": 0, "joint": rng.randint(1, 2), "bad_small": rng.randint(1, 2),
                        "bad_big": rng.randint(3, 6)}[plan]
             out.append((name, kind, employees, rng.choice(xf.comms), plan, workers))
     return out

@@ -71,7 +71,7 @@ class ZhEnum(str, Enum):
 
     zh: str
 
-    def __new__(cls, value: str, zh: str) -> "ZhEnum":
+    def __new__(cls, value: str, zh: str = "") -> "ZhEnum":
         obj = str.__new__(cls, value)
         obj._value_ = value
         obj.zh = zh

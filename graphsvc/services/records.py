@@ -284,7 +284,7 @@ def end_project(
 ) -> ProjectRecord:
     """Close a project with its outcome and residents' satisfaction (what evaluation ranks)."""
     _writer(scope, source)
-    bad = [{"field": "status", "value": status}] if status not in ("done", "cancelled") else []
+    bad: list[dict[str, Any]] = [{"field": "status", "value": status}] if status not in ("done", "cancelled") else []
     bad += [{"field": f, "value": v} for f, v in (("outcome", outcome), ("satisfaction", satisfaction))
             if v is not None and not 0 <= v <= 100]
     if bad:

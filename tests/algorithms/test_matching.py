@@ -250,7 +250,9 @@ def random_instance(seed: int, n_needs: int, n_res: int) -> dict:
         )
     matched = [(n, r) for n in needs for r in resources if n.kind == r.kind]
     rng.shuffle(matched)
-    locked, used_n, used_r = [], Counter(), Counter()
+    locked: list[tuple[str, str]] = []
+    used_n: Counter[str] = Counter()
+    used_r: Counter[str] = Counter()
     for n, r in matched[: rng.randint(0, 3)]:
         if used_n[n.id] < n.quantity and used_r[r.id] < r.capacity:
             locked.append((n.id, r.id))
@@ -314,7 +316,8 @@ def brute_force_objective(inst: dict) -> float:
     ranges = [range(1 if lk else 0, min(n.quantity, r.capacity) + 1) for n, r, _, lk in pairs]
     best = -math.inf
     for x in itertools.product(*ranges):
-        taken, given = Counter(), Counter()
+        taken: Counter[str] = Counter()
+        given: Counter[str] = Counter()
         for (n, r, _, _), units in zip(pairs, x):
             taken[n.id] += units
             given[r.id] += units
@@ -328,7 +331,8 @@ def brute_force_objective(inst: dict) -> float:
 def assert_allocation_valid(inst: dict, result: Allocation) -> None:
     needs = {n.id: n for n in inst["needs"]}
     resources = {r.id: r for r in inst["resources"]}
-    taken, given = Counter(), Counter()
+    taken: Counter[str] = Counter()
+    given: Counter[str] = Counter()
     for f in result.flows:
         assert f.units >= 1
         assert needs[f.need_id].kind == resources[f.resource_id].kind
@@ -350,10 +354,10 @@ def assert_allocation_valid(inst: dict, result: Allocation) -> None:
 def assert_reasons_hold(inst: dict, result: Allocation) -> None:
     """An unmet need is 'all_capacity_used' iff some allowed resource would gain value from serving it, and
     every such resource is then full; 'too_far' iff none would."""
-    given = Counter()
+    given: Counter[str] = Counter()
     for f in result.flows:
         given[f.resource_id] += f.units
-    worth = Counter()
+    worth: Counter[str] = Counter()
     for n, r, value, _ in oracle_pairs(inst):
         if value > 0 and r.capacity > 0:
             worth[n.id] += 1

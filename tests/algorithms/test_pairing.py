@@ -17,7 +17,7 @@ import pytest
 from scipy.optimize import Bounds, LinearConstraint, linear_sum_assignment, milp
 
 from benchmarks.reference_solvers import optimal_pairing_networkx_reference
-from graphsvc.algorithms.pairing import LINKS, Side, Ties, pair_score
+from graphsvc.algorithms.pairing import LINKS, PairingResult, Side, Ties, pair_score
 from graphsvc.algorithms.pairing_solvers import blocking_pairs, compare, diff, optimal_pairing, stable_pairing
 from graphsvc.errors import Infeasible, InvalidInput
 
@@ -49,7 +49,8 @@ def random_instance(rng: random.Random, n: int, m: int) -> dict:
     overrides = {x: rng.randint(0, 3) for x in rng.sample(us + rs, 3)}
     ucap, rcap = caps_of(us, urban_cap, overrides), caps_of(rs, rural_cap, overrides)
     used: dict[str, int] = defaultdict(int)
-    locked, existing = [], []
+    locked: list[tuple[str, str]] = []
+    existing: list[tuple[str, str]] = []
     for p in rng.sample(sorted(scores), min(6, len(scores))):
         u, r = p
         if used[u] < ucap[u] and used[r] < rcap[r]:
@@ -94,7 +95,7 @@ def milp_optimum(inst: dict) -> float | None:
     return None if res.status == 2 else -res.fun
 
 
-def assert_feasible(result: dict, inst: dict) -> None:
+def assert_feasible(result: PairingResult, inst: dict) -> None:
     made = [(u, r) for u, r, _ in result.pairs]
     assert len(made) == len(set(made)), "a pair made twice"
     count: dict[str, int] = defaultdict(int)
