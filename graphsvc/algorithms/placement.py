@@ -294,7 +294,7 @@ def mclp(
         # HiGHS may spend spare budget on sites that add nothing; drop them (highest id first).
         for j in sorted(picked, reverse=True):
             others = picked - {j}
-            if all(not (j in row) or others.intersection(row) for row in model.rows):
+            if all(j not in row or others.intersection(row) for row in model.rows):
                 picked = others
 
     covered_open = [d for d, row in zip(model.open_demand, model.rows, strict=True) if picked.intersection(row)]

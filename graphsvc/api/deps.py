@@ -6,8 +6,8 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from graphsvc.graph import Graph
 from graphsvc.errors import Unauthorized
+from graphsvc.graph import Graph
 from graphsvc.scope import Scope
 from graphsvc.settings import Settings
 

@@ -36,7 +36,7 @@ def _pairs(values: list[list[str]] | None) -> list[dict[str, str]]:
 
 
 def _caps(values: list[list[str]] | None) -> dict[str, str]:
-    return {ident: n for ident, n in values or []}
+    return dict(values or [])
 
 
 def _constraint_args(p: argparse.ArgumentParser, prefix: str = "", zh: str = "") -> None:

@@ -214,21 +214,21 @@ def _plant(b: Builder, xf: Street, hl: Street) -> dict[str, set[str]]:
 
     # 党员联户: two members overloaded (18 and 22 households), then 30 households unlinked
     links = rows["member_links"]
-    linker = {l["household_id"]: l for l in links}
+    linker = {link["household_id"]: link for link in links}
     hh_grid = {h["id"]: c.grid_of[bid] for c in xf_comms for bid, hs in c.households.items() for h in hs}
-    load = Counter(l["member_id"] for l in links)
+    load = Counter(link["member_id"] for link in links)
     heavy: set[str] = set()
     grid_size = Counter(hh_grid.values())
     for comm, target in zip(rng.sample(xf_comms, 2), (18, 22)):
         m = next(m for m in comm.members() if m["volunteer"] and m["category"] == "retired"
                  and load[m["id"]] >= 5 and grid_size[hh_grid[m["household_id"]]] >= 80)
         grid = hh_grid[m["household_id"]]
-        for l in links:
+        for link in links:
             if load[m["id"]] >= target:
                 break
-            if l["member_id"] != m["id"] and hh_grid.get(l["household_id"]) == grid and load[l["member_id"]] > 3:
-                load[l["member_id"]] -= 1
-                l["member_id"] = m["id"]
+            if link["member_id"] != m["id"] and hh_grid.get(link["household_id"]) == grid and load[link["member_id"]] > 3:
+                load[link["member_id"]] -= 1
+                link["member_id"] = m["id"]
                 load[m["id"]] += 1
         heavy.add(m["id"])
     households = [h for c in xf_comms for hs in c.households.values() for h in hs

@@ -118,7 +118,8 @@ def _scored(loaded: Candidates, req: s.PlanRequest, scores: dict[Pair, float] | 
     cands = loaded.without(req.dropped)
     if scores is None:
         urban, rural = cands.sides()
-        scores = pair_scores(urban, rural, ties=cands.ties(), preferred_km=req.preferred_km, weights={str(k): v for k, v in req.weights.items()})
+        weights = {str(k): v for k, v in req.weights.items()}
+        scores = pair_scores(urban, rural, ties=cands.ties(), preferred_km=req.preferred_km, weights=weights)
     elif req.dropped:
         gone = set(req.dropped)
         scores = {p: v for p, v in scores.items() if p[0] not in gone and p[1] not in gone}
@@ -220,7 +221,8 @@ def _suggestion(sc: Scored, u_id: str, r_id: str, score: float) -> s.PairSuggest
     )
     themes = [k for k in sorted(LINKS, key=lambda k: -parts[k]) if parts[k] >= PART_SHOWN][:THEMES_SUGGESTED]
     return s.PairSuggestion(
-        urban_id=u_id, urban_name=u.name, urban_kind=cast(Literal["community", "unit"], u.kind), rural_id=r_id, rural_name=r.name, score=round(score, 6),
+        urban_id=u_id, urban_name=u.name, urban_kind=cast(Literal["community", "unit"], u.kind), rural_id=r_id,
+        rural_name=r.name, score=round(score, 6),
         parts=s.PairParts(**{k: round(v, 6) for k, v in parts.items()}), km=None if km is None else round(km, 3),
         status=status, pairing_id=pairing_id, themes=cast(list[s.Link], themes),
         reasons=_reasons(u, r, parts, km, facts, req.preferred_km),

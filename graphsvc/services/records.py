@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any, get_args
 
 from graphsvc import audit
-from graphsvc.audit import now  # the stamp of a write: ISO UTC, formatted here, not by the engine
 from graphsvc.algorithms.matching import THEMES
 from graphsvc.algorithms.pairing import LINKS
+from graphsvc.audit import now  # the stamp of a write: ISO UTC, formatted here, not by the engine
 from graphsvc.errors import Infeasible, InvalidInput, NotFound
 from graphsvc.graph import Graph, Tx
 from graphsvc.schemas.ledger import PairingKind
@@ -122,7 +122,7 @@ def create_pairing(
         raise InvalidInput("不能与自身结对", details=[{"field": "org_b", "id": org_b}])
     props = {
         "id": new_id("pr"), "org_a": org_a, "org_b": org_b, "kind": kind, "themes": picked,
-        "since": (since or datetime.now(timezone.utc).date()).isoformat(), **_stamp(scope, source),
+        "since": (since or datetime.now(UTC).date()).isoformat(), **_stamp(scope, source),
     }
 
     def work(tx: Tx) -> None:
@@ -186,7 +186,7 @@ def create_sharing(
 ) -> Sharing:
     """Share `units` of a resource (default: all it has left) with a community, optionally to meet one of its needs."""
     props: dict[str, Any] = {
-        "id": new_id("sh"), "since": (since or datetime.now(timezone.utc).date()).isoformat(), **_stamp(scope, source)
+        "id": new_id("sh"), "since": (since or datetime.now(UTC).date()).isoformat(), **_stamp(scope, source)
     }
 
     def work(tx: Tx) -> None:

@@ -88,7 +88,7 @@ def test_score_kind_mismatch_and_empty_capacity_are_not_candidates() -> None:
 
 
 def test_score_distance_decays_to_zero_at_max_km_and_weights_override() -> None:
-    only_distance = {k: 0.0 for k in DEFAULT_RESOURCE_WEIGHTS} | {"distance": 1.0}
+    only_distance = dict.fromkeys(DEFAULT_RESOURCE_WEIGHTS, 0.0) | {"distance": 1.0}
     near, _ = score_resource_for_need(need("n1"), res("r1", at_m=500), max_km=1.0, weights=only_distance)
     edge, _ = score_resource_for_need(need("n1"), res("r1", at_m=1000), max_km=1.0, weights=only_distance)
     beyond, _ = score_resource_for_need(need("n1"), res("r1", at_m=3000), max_km=1.0, weights=only_distance)
@@ -97,7 +97,7 @@ def test_score_distance_decays_to_zero_at_max_km_and_weights_override() -> None:
 
 
 def test_score_unrated_owner_is_neutral() -> None:
-    only_rating = {k: 0.0 for k in DEFAULT_RESOURCE_WEIGHTS} | {"rating": 1.0}
+    only_rating = dict.fromkeys(DEFAULT_RESOURCE_WEIGHTS, 0.0) | {"rating": 1.0}
     assert score_resource_for_need(need("n1"), res("r1"), weights=only_rating)[0] == 0.5
     assert score_resource_for_need(need("n1"), res("r1", owner_rating=20), weights=only_rating)[0] == pytest.approx(0.2)
 
@@ -200,7 +200,7 @@ def test_allocate_infeasible_locks_name_the_pair() -> None:
     with pytest.raises(Infeasible, match=r"\(n2, r-off\) is also forbidden"):
         allocate(needs, resources, locked=[("n2", "r-off")], forbidden=[("n2", "r-off")])
     with pytest.raises(Infeasible, match=r"need n2 has 1 unit\(s\) but 2 locked"):
-        allocate(needs, resources + [res("r-off2", kind="office")], locked=[("n2", "r-off"), ("n2", "r-off2")])
+        allocate(needs, [*resources, res("r-off2", kind="office")], locked=[("n2", "r-off"), ("n2", "r-off2")])
 
 
 def test_allocate_rejects_unknown_ids_and_bad_options() -> None:
