@@ -41,7 +41,7 @@ def _file_gateway_names(tree: ast.AST) -> set[str]:
     ]
     found = {c.args[0].value for c in calls if isinstance(c.args[0], ast.Constant) and isinstance(c.args[0].value, str)}
     via = set().union(*(_names(c.args[0]) for c in calls)) if calls else set()
-    helpers = {}  # function name -> positions of its parameters that carry a statement name
+    helpers: dict[str, list[int]] = {}  # function name -> positions of its parameters that carry a statement name
     while True:
         before = (len(via), len(helpers))
         for node in ast.walk(tree):
