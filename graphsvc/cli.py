@@ -32,7 +32,7 @@ def engine_session(settings: Settings) -> Iterator[None]:
             engine.stop(settings.data_dir)
 
 
-def progress_bar(total: int, desc: str):  # type: ignore[no-untyped-def]
+def progress_bar(total: int, desc: str):
     from tqdm import tqdm
 
     return tqdm(total=total, desc=desc, unit="行", file=sys.stderr, disable=None, mininterval=0.5)
@@ -195,10 +195,10 @@ def cmd_engine(settings: Settings, args: argparse.Namespace) -> None:
     elif args.action == "stop":
         say("内置引擎已停止" if engine.stop(settings.data_dir) else "内置引擎没有在运行")
     else:
-        info = engine.running(settings.data_dir.resolve())
-        status = {"running": bool(info), "data_dir": str(settings.data_dir.resolve())}
-        if info:
-            status.update(pid=info.pid, bolt=f"127.0.0.1:{info.bolt_port}", http=f"127.0.0.1:{info.http_port}")
+        found = engine.running(settings.data_dir.resolve())
+        status = {"running": bool(found), "data_dir": str(settings.data_dir.resolve())}
+        if found:
+            status.update(pid=found.pid, bolt=f"127.0.0.1:{found.bolt_port}", http=f"127.0.0.1:{found.http_port}")
         print(json.dumps(status, ensure_ascii=False))
 
 

@@ -36,7 +36,7 @@ def _engine_errors() -> Iterator[None]:
 class Tx:
     """An explicit transaction; statements by catalog name."""
 
-    def __init__(self, tx: neo4j.Transaction, queries: dict[str, str]) -> None:
+    def __init__(self, tx: neo4j.ManagedTransaction | neo4j.Transaction, queries: dict[str, str]) -> None:
         self._tx, self._queries = tx, queries
 
     def run(self, name: str, **params: Any) -> list[dict[str, Any]]:
@@ -69,7 +69,7 @@ class Graph:
             hit = self._cache.get(key)
             generation = self._generation
         if hit and hit[0] > now and hit[1] == generation:
-            return hit[2]  # type: ignore[no-any-return]
+            return hit[2]
         value = compute()
         with self._lock:
             if len(self._cache) > 512:
@@ -82,7 +82,7 @@ class Graph:
             self._generation += 1
 
     def _query(self, name: str) -> Query:
-        return Query(self.queries[name], timeout=self.timeout_s)  # type: ignore[arg-type]
+        return Query(self.queries[name], timeout=self.timeout_s)
 
     def read(self, name: str, **params: Any) -> list[dict[str, Any]]:
         """Run a read query; rows as dicts (nodes become property maps)."""

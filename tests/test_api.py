@@ -23,19 +23,19 @@ def client(settings: Settings, example_path: Path, admin_token: str) -> Iterator
         yield c
 
 
-def data_stats(client: TestClient) -> dict:  # type: ignore[type-arg]
+def data_stats(client: TestClient) -> dict:
     """Counts of the ledger's data (keys and audit entries grow with every write)."""
     body = client.get("/stats").json()
     body["nodes"] = {k: v for k, v in body["nodes"].items() if k not in ("ApiKey", "AuditEntry")}
-    return body  # type: ignore[no-any-return]
+    return body
 
 
-def assert_error(r, status: int, code: str) -> dict:  # type: ignore[no-untyped-def]
+def assert_error(r, status: int, code: str) -> dict:
     assert r.status_code == status, r.text
     body = r.json()
     assert set(body) == {"error"} and set(body["error"]) == {"code", "message", "details"}
     assert body["error"]["code"] == code
-    return body["error"]  # type: ignore[no-any-return]
+    return body["error"]
 
 
 def test_health(client: TestClient) -> None:

@@ -6,18 +6,18 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from graphsvc.graph import Graph
 from graphsvc.errors import Unauthorized
+from graphsvc.graph import Graph
 from graphsvc.scope import Scope
 from graphsvc.settings import Settings
 
 
 def _graph(request: Request) -> Graph:
-    return request.app.state.conn.graph  # type: ignore[no-any-return]
+    return request.app.state.conn.graph
 
 
 def _settings(request: Request) -> Settings:
-    return request.app.state.settings  # type: ignore[no-any-return]
+    return request.app.state.settings
 
 
 GraphDep = Annotated[Graph, Depends(_graph)]
@@ -33,7 +33,7 @@ def _scope(request: Request) -> Scope:
     token = auth[7:].strip() if auth.lower().startswith("bearer ") else request.cookies.get(TOKEN_COOKIE, "")
     if not token:
         raise Unauthorized("需要访问令牌：Authorization: Bearer <令牌>（用 graphsvc keys create 创建）")
-    return request.app.state.keys.resolve(token)  # type: ignore[no-any-return]
+    return request.app.state.keys.resolve(token)
 
 
 ScopeDep = Annotated[Scope, Depends(_scope)]

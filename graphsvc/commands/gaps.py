@@ -123,7 +123,7 @@ def cmd_gaps(settings: Settings, args: argparse.Namespace) -> None:
     say("；".join(f"{rule_name(r)} {found.count}" for r, found in report.rules.items()))
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     from graphsvc.schemas.coverage import GapRule, VulnerableFlag
     from graphsvc.schemas.ledger import ServiceKind
 

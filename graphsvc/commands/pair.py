@@ -36,7 +36,7 @@ def _pairs(values: list[list[str]] | None) -> list[dict[str, str]]:
 
 
 def _caps(values: list[list[str]] | None) -> dict[str, str]:
-    return {ident: n for ident, n in values or []}
+    return dict(values or [])
 
 
 def _constraint_args(p: argparse.ArgumentParser, prefix: str = "", zh: str = "") -> None:
@@ -132,7 +132,7 @@ def cmd_accept(settings: Settings, args: argparse.Namespace) -> None:
     say(f"已记录城乡结对 {record.id}：{record.name_a} — {record.name_b}（{'、'.join(record.themes)}）")
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     from graphsvc.algorithms.pairing import DEFAULT_PREFERRED_KM, LINKS
     from graphsvc.commands.labels import enum_arg
     from graphsvc.schemas.ledger import Theme

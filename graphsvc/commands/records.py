@@ -47,8 +47,8 @@ def cmd_pairing(settings: Settings, args: argparse.Namespace) -> None:
     _run(settings, args, "结对",
          lambda g, sc: records.pairings(g, sc, kind=args.kind, active=STATE[args.state], community_id=args.community,
                                         street_id=args.street),
-         lambda g, sc: records.create_pairing(g, sc, *args.ids, args.kind or "co_construction", _themes(args.themes),
-                                              "cli", since=args.since),
+         lambda g, sc: records.create_pairing(g, sc, args.ids[0], args.ids[1], args.kind or "co_construction",
+                                              _themes(args.themes), "cli", since=args.since),
          lambda g, sc: records.end_pairing(g, sc, args.ids[0], source="cli", reason=args.reason))
 
 

@@ -273,7 +273,7 @@ class ServicePlanRequest(Area):
     candidates: list[Site] | None = Field(default=None, max_length=5_000, description="默认：提供活动场所的驻区单位")
     p: int | None = Field(default=None, ge=0, le=1_000, description="MCLP：最多新增几个站点")
     distances: list[Distance] = Field(default_factory=list, max_length=1_000_000)
-    params: GapParams = Field(default_factory=lambda: GapParams())
+    params: GapParams = Field(default_factory=GapParams)
 
 
 class ChosenSite(BaseModel):

@@ -74,14 +74,14 @@ class ZhEnum(str, Enum):
 
     zh: str
 
-    def __new__(cls, value: str, zh: str) -> "ZhEnum":
+    def __new__(cls, value: str, zh: str = "") -> ZhEnum:
         obj = str.__new__(cls, value)
         obj._value_ = value
         obj.zh = zh
         return obj
 
     @classmethod
-    def _missing_(cls, value: object) -> "ZhEnum | None":
+    def _missing_(cls, value: object) -> ZhEnum | None:
         for m in cls:
             if value == m.zh or (isinstance(value, str) and value.strip().lower() == m.value):
                 return m
@@ -553,7 +553,7 @@ def header_map(table: str) -> dict[str, str]:
     """Every accepted header (English or Chinese, case-insensitive for English) -> column."""
     out: dict[str, str] = {}
     for col in TABLES[table].columns:
-        for h in zh_headers(table, col)[::-1] + (col,):
+        for h in (*zh_headers(table, col)[::-1], col):
             out[h.strip().lower()] = col
     return out
 

@@ -38,7 +38,7 @@ def create_key(graph: Graph, by: Scope, *, role: str, scope_id: str | None, name
     else:
         scope_id = None
     token = "gsk_" + secrets.token_urlsafe(32)
-    key = {
+    key: dict[str, str | None] = {
         "id": f"key-{uuid.uuid4().hex[:8]}",
         "name": name or role,
         "role": role,
@@ -50,10 +50,10 @@ def create_key(graph: Graph, by: Scope, *, role: str, scope_id: str | None, name
 
     def work(tx: Tx) -> None:
         tx.run("access/key_create", key={k: v for k, v in key.items() if v is not None})
-        audit.record(tx, by, "key.create", key["id"], {"role": role, "scope_id": scope_id}, source="cli")
+        audit.record(tx, by, "key.create", str(key["id"]), {"role": role, "scope_id": scope_id}, source="cli")
 
     graph.transaction(work)
-    return ApiKey(**{k: v for k, v in key.items() if k != "hash"}), token
+    return ApiKey.model_validate({k: v for k, v in key.items() if k != "hash"}), token
 
 
 def list_keys(graph: Graph) -> ApiKeys:

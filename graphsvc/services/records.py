@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any, get_args
 
 from graphsvc import audit
@@ -131,7 +131,7 @@ def create_pairing(
         raise InvalidInput("不能与自身结对", details=[{"field": "org_b", "id": org_b}])
     props = {
         "id": new_id("pr"), "org_a": org_a, "org_b": org_b, "kind": kind, "themes": picked,
-        "since": (since or datetime.now(timezone.utc).date()).isoformat(), **_stamp(scope, source),
+        "since": (since or datetime.now(UTC).date()).isoformat(), **_stamp(scope, source),
     }
 
     def work(tx: Tx) -> None:
@@ -195,7 +195,7 @@ def create_sharing(
 ) -> Sharing:
     """Share `units` of a resource (default: all it has left) with a community, optionally to meet one of its needs."""
     props: dict[str, Any] = {
-        "id": new_id("sh"), "since": (since or datetime.now(timezone.utc).date()).isoformat(), **_stamp(scope, source)
+        "id": new_id("sh"), "since": (since or datetime.now(UTC).date()).isoformat(), **_stamp(scope, source)
     }
 
     def work(tx: Tx) -> None:
@@ -293,7 +293,7 @@ def end_project(
 ) -> ProjectRecord:
     """Close a project with its outcome and residents' satisfaction (what evaluation ranks)."""
     _writer(scope, source)
-    bad = [{"field": "status", "value": status}] if status not in ("done", "cancelled") else []
+    bad: list[dict[str, Any]] = [{"field": "status", "value": status}] if status not in ("done", "cancelled") else []
     bad += [{"field": f, "value": v} for f, v in (("outcome", outcome), ("satisfaction", satisfaction))
             if v is not None and not 0 <= v <= 100]
     if bad:
