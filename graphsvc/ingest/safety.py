@@ -124,6 +124,7 @@ def decode_csv(data: bytes, name: str) -> str:
 # --- CSV injection (OWASP): a cell starting with = + - @ tab or CR is prefixed with ' on export --------------
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_ESCAPED_START = (*_FORMULA_START, "'")
 
 
 def csv_escape(s: str) -> str:
@@ -132,7 +133,7 @@ def csv_escape(s: str) -> str:
     >>> [csv_escape(v) for v in ["=SUM(A1)", "-5", "'x", "康乐"]]
     ["'=SUM(A1)", "'-5", "''x", '康乐']
     """
-    return "'" + s if s.startswith(_FORMULA_START + ("'",)) else s
+    return "'" + s if s.startswith(_ESCAPED_START) else s
 
 
 def csv_unescape(s: str) -> str:
@@ -141,4 +142,4 @@ def csv_unescape(s: str) -> str:
     >>> [csv_unescape(v) for v in ["'=SUM(A1)", "''x", "'x", "康乐"]]
     ['=SUM(A1)', "'x", "'x", '康乐']
     """
-    return s[1:] if len(s) > 1 and s[0] == "'" and s[1] in _FORMULA_START + ("'",) else s
+    return s[1:] if len(s) > 1 and s[0] == "'" and s[1] in _ESCAPED_START else s
