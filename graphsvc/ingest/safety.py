@@ -101,9 +101,9 @@ def check_xlsx(data: bytes, what: str, limits: Limits) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             for info in check_zip(z, what, limits):
-                if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
-                    if _count_rows(z, info) > limits.rows + 2:
-                        raise TooLarge(f"{what} 中有工作表超过上限 {limits.rows} 行（GRAPHSVC_MAX_SHEET_ROWS），请分表导入")
+                sheet = info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
+                if sheet and _count_rows(z, info) > limits.rows + 2:
+                    raise TooLarge(f"{what} 中有工作表超过上限 {limits.rows} 行（GRAPHSVC_MAX_SHEET_ROWS），请分表导入")
     except zipfile.BadZipFile as e:
         raise InvalidInput(f"{what} 不是有效的 XLSX 工作簿") from e
 
