@@ -34,7 +34,7 @@ class Settings(BaseSettings):
     batch_size: int = 5000
     max_upload_mb: int = 200
     env: str = "production"
-    # The gap rules' thresholds (DOMAIN.md's defaults); a request may still override each one.
+    # The gap rules' thresholds (docs/domain.md's defaults); a request may still override each one.
     gaps: GapParams = Field(default_factory=GapParams)
 
     @model_validator(mode="after")

@@ -1,4 +1,4 @@
-"""Ledger v1 rows (DOMAIN.md): one pydantic model per table, Chinese header and value aliases.
+"""Ledger v1 rows (docs/domain.md): one pydantic model per table, Chinese header and value aliases.
 
 The table and column names are a contract with users' spreadsheets and scripts: never rename.
 """

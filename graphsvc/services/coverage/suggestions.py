@@ -15,7 +15,7 @@ from graphsvc.schemas.ledger import OrgDomain
 from graphsvc.scope import Scope, mask_name
 from graphsvc.services.coverage.area import communities_of, community_leads, parent_org, query_params
 
-# The domain of a unit's own Party organisation, by unit kind (DOMAIN.md).
+# The domain of a unit's own Party organisation, by unit kind (docs/domain.md).
 UNIT_ORG_DOMAIN = {
     "market": OrgDomain.market,
     "association": OrgDomain.association,
