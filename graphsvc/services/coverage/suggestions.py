@@ -7,7 +7,8 @@ from collections import Counter, defaultdict
 from collections.abc import Hashable, Mapping
 from typing import Any
 
-from graphsvc.algorithms.coverage import assign_households, propose_building_branches, suggest_group_for_buildings
+from graphsvc.algorithms.assignment import assign_households
+from graphsvc.algorithms.coverage import propose_building_branches, suggest_group_for_buildings
 from graphsvc.graph import Graph
 from graphsvc.projection import coverage as proj
 from graphsvc.schemas import coverage as s
