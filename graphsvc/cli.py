@@ -124,7 +124,9 @@ def cmd_keys(settings: Settings, args: argparse.Namespace) -> None:
     with open_graph(settings) as graph:
         if args.action == "create":
             key, token = access.create_key(graph, cli_scope(), role=args.role, scope_id=args.scope, name=args.name)
-            say(f"已创建密钥 {key.id}（{key.role}{'，范围 ' + key.scope_id if key.scope_id else ''}）。令牌只显示这一次：")
+            from graphsvc.commands.labels import WORDS
+
+            say(f"已创建密钥 {key.id}（{WORDS.get(key.role, key.role)}{'，范围 ' + key.scope_id if key.scope_id else ''}）。令牌只显示这一次：")
             print(token)
         elif args.action == "revoke":
             access.revoke_key(graph, cli_scope(), args.id)

@@ -26,7 +26,7 @@ class Limits:
     rows: int = 300_000
 
     @classmethod
-    def of(cls, settings: object) -> "Limits":
+    def of(cls, settings: object) -> Limits:
         return cls(
             unpacked_mb=getattr(settings, "max_unpacked_mb", cls.unpacked_mb),
             members=getattr(settings, "max_zip_members", cls.members),

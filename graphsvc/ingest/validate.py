@@ -10,7 +10,7 @@ dates — never for names, phones, ID numbers or notes (`echo_safe`).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from pydantic import ValidationError
@@ -65,13 +65,13 @@ def _echo(table: str, column: str | None, value: Any) -> bool:
     return not has_control(text) and not _PERSONAL.search(text.replace(" ", "").replace("-", ""))
 
 
-def _message(table: str, column: str | None, d: dict[str, Any], value: Any) -> str:
+def _message(table: str, column: str | None, d: Mapping[str, Any], value: Any) -> str:
     """A pydantic error in Chinese, with the value when the column allows it."""
     kind, ctx = d["type"], d.get("ctx") or {}
     if isinstance(value, str) and has_control(value):
         return CONTROL_MESSAGE
     what = f"「{_shown(value)}」" if _echo(table, column, value) else "此格"
-    if kind == "missing" or (kind == "string_too_short" and not value):
+    if kind == "missing" or (kind in ("string_too_short", "too_short") and value in (None, "", [])):
         return "必填，不能为空"
     enum = enum_of(table, column) if column else None
     if kind == "enum" and enum is not None:

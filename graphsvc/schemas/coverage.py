@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from graphsvc.schemas.ids import Id, OptId
 from graphsvc.schemas.ledger import OrgDomain, ServiceKind, ZhEnum
+from graphsvc.schemas.text import no_control
 
 
 class GapRule(ZhEnum):
@@ -154,7 +155,7 @@ class NewOrg(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     id: OptId = Field(default=None, description="留空则自动生成")
-    name: str = Field(min_length=1, max_length=200)
+    name: Annotated[str, Field(min_length=1, max_length=200), AfterValidator(no_control)]
     level: Literal["group", "branch"] = "group"
     domain: OrgDomain = OrgDomain.community
     parent_id: Id

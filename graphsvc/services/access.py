@@ -12,6 +12,7 @@ from graphsvc import audit
 from graphsvc.errors import InvalidInput, NotFound, Unauthorized
 from graphsvc.graph import Graph, Tx
 from graphsvc.schemas.access import ApiKey, ApiKeys, AuditEntries, AuditEntry
+from graphsvc.schemas.text import CONTROL_MESSAGE, has_control
 from graphsvc.scope import Role, Scope, require
 
 ROLES: tuple[Role, ...] = ("admin", "street", "community", "analyst")
@@ -28,6 +29,8 @@ def create_key(graph: Graph, by: Scope, *, role: str, scope_id: str | None, name
     """A new key; returns it and its token (shown once, never stored)."""
     if role not in ROLES:
         raise InvalidInput(f"角色应为 {'/'.join(ROLES)}", details=[{"field": "role", "message": "unknown role"}])
+    if any(v and has_control(v, allow_whitespace=False) for v in (name, scope_id)):
+        raise InvalidInput(f"密钥的名称或范围{CONTROL_MESSAGE}")
     if role in ("street", "community"):
         if not scope_id:
             raise InvalidInput(f"{role} 角色需要 --scope（街道或社区编号）", details=[{"field": "scope", "message": "required"}])
