@@ -33,6 +33,11 @@ class Settings(BaseSettings):
     cache_s: float = 60.0
     batch_size: int = 5000
     max_upload_mb: int = 200
+    # What one ledger file may expand to: a zip/xlsx bomb is refused before it is read.
+    max_unpacked_mb: int = 100
+    max_zip_members: int = 200
+    max_zip_ratio: int = 100
+    max_sheet_rows: int = 300_000
     env: str = "production"
     # The gap rules' thresholds (docs/domain.md's defaults); a request may still override each one.
     gaps: GapParams = Field(default_factory=GapParams)

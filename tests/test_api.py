@@ -75,7 +75,7 @@ def test_bad_upload_lists_errors_and_writes_nothing(client: TestClient, example_
     doc["households"].append({"id": "h-9", "building_id": "b-none"})
     r = client.post("/ledger", files={"file": ("l.json", json.dumps(doc).encode(), "application/json")})
     err = assert_error(r, 422, "invalid_input")
-    assert {(d["table"], d["row"], d["column"]) for d in err["details"]} == {("buildings", 1, "kind")}
+    assert {(d["table"], d["row"], d["column"]) for d in err["details"]} == {("buildings", 1, "kind"), ("households", 3, "building_id")}
     assert_error(client.post("/ledger", files={"file": ("l.json", b"{not json", "application/json")}), 422, "invalid_input")
     assert_error(client.post("/ledger", files={"file": ("l.pdf", b"%PDF", "application/pdf")}), 422, "invalid_input")
     assert_error(client.post("/ledger", files={"file": ("l.xlsx", b"PK\x03\x04junk", "application/zip")}), 422, "invalid_input")
