@@ -141,6 +141,12 @@ def validate(raw: RawLedger, *, known_ids: KnownIds | None = None, check_refs: b
     if check_refs:
         errors += _check_ids(raw, bad_cells, known_ids)
     if errors:
+        order = {t: i for i, t in enumerate(TABLES)}
+
+        def place(e: dict[str, Any]) -> tuple[int, int, int]:  # the file's order: table, row, column
+            return order.get(e["table"], 99), e.get("row") or 0, raw.source(e["table"]).col_index.get(e.get("column") or "", 0)
+
+        errors.sort(key=place)
         shown = [locate(raw, e) for e in errors[:MAX_ERRORS]]
         more = f"（仅列出前 {MAX_ERRORS} 条）" if len(errors) > MAX_ERRORS else ""
         raise InvalidInput(f"账本有 {len(errors)} 处错误，未写入任何数据{more}", details=shown)

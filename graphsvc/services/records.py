@@ -95,10 +95,11 @@ def get_pairing(graph: Graph, scope: Scope, pairing_id: str) -> Pairing:
 
 
 def _theme_code(t: object) -> str:
+    code = str(t.value) if isinstance(t, Theme) else str(t)
     try:
-        return str(Theme(getattr(t, "value", t)).value)
+        return str(Theme(code).value)  # a code or its Chinese label
     except ValueError:
-        return str(t)
+        return code
 
 
 def _check_themes(kind: str, themes: Iterable[str]) -> list[str]:
