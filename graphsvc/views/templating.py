@@ -127,6 +127,7 @@ def render(request: Request, page: Page) -> HTMLResponse:
     return templates.TemplateResponse(request, page.template, context, status_code=page.status)
 
 
-def fragment(request: Request, template: str, context: dict[str, Any], *, status: int = 200) -> HTMLResponse:
+def fragment(request: Request, template: str, context: dict[str, Any], *, status: int = 200,
+             headers: dict[str, str] | None = None) -> HTMLResponse:
     """A piece of a page (an htmx answer): no layout around it."""
-    return templates.TemplateResponse(request, template, context, status_code=status)
+    return templates.TemplateResponse(request, template, context, status_code=status, headers=headers)
