@@ -26,6 +26,7 @@ from graphsvc.api import (
     planner,
     records,
 )
+from graphsvc.api.gates import BodyGates
 from graphsvc.graph import connect
 from graphsvc.services.access import KeyCache
 from graphsvc.settings import Settings
@@ -51,6 +52,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # FastAPI's own /docs loads Swagger UI from a CDN; intranets have none, so serve a bundled copy.
     app = FastAPI(title="graphsvc 共建图谱", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None)
     errors.install(app)
+    app.add_middleware(BodyGates)
     for module in (explore, ledger, access, coverage, pairing, network, matching, records, pages, planner, admin_pages):
         app.include_router(module.router)
     # vis-network ships inside pyvis; mounted before /static so its path wins.

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from graphsvc.algorithms import evaluation as evaluation_algo
 from graphsvc.algorithms import matching as algo
 from graphsvc.algorithms.common import haversine_grid_m
 
@@ -87,7 +88,7 @@ def open_needs(need_rows: Iterable[Row], communities: Mapping[str, Row]) -> tupl
 def basics_needs(communities: Mapping[str, Row], explicit: Sequence[algo.Need]) -> tuple[list[algo.Need], dict[str, dict[str, Any]]]:
     """三无居委 gaps (rule 10) as needs, except where the community already raised a need of that kind."""
     raised = {(n.community_id, n.kind) for n in explicit}
-    derived = [n for n in algo.lacking_basics_needs(communities.values()) if (n.community_id, n.kind) not in raised]
+    derived = [n for n in evaluation_algo.lacking_basics_needs(communities.values()) if (n.community_id, n.kind) not in raised]
     info = {n.id: {"description": None, "quantity": n.quantity, "met": 0, "derived": True} for n in derived}
     return derived, info
 
@@ -114,9 +115,10 @@ def resources(
     for row in rows:
         where = (row["owner_lat"], row["owner_lon"])
         if where[0] is None or where[1] is None:
-            where = _centre([(communities[h]["lat"], communities[h]["lon"]) for h in row["homes"] if h in communities])
-            if where is None:
+            centre = _centre([(communities[h]["lat"], communities[h]["lon"]) for h in row["homes"] if h in communities])
+            if centre is None:
                 continue  # an owner with no place cannot be matched by distance
+            where = centre
         capacity = math.floor(row["capacity"] or 0)
         used = sum(int(s["units"]) for s in row["sharings"] if s["active"])
         orgs = row["owner_orgs"]

@@ -6,6 +6,7 @@ from typing import Any, BinaryIO
 
 from graphsvc.errors import GraphsvcError, InvalidInput
 from graphsvc.graph import Graph
+from graphsvc.schemas.api import ImportResult
 from graphsvc.scope import Scope, require
 from graphsvc.services import access, ledger
 from graphsvc.services.pages import with_chrome
@@ -25,13 +26,16 @@ def ledger_page(graph: Graph, scope: Scope) -> Page:
 
 def upload(graph: Graph, scope: Scope, filename: str, file: BinaryIO, settings: Settings) -> dict[str, Any]:
     """Import an uploaded ledger: the counts, or every error as (table, row, column, message); nothing half-written."""
+    workbook = filename.lower().endswith((".xlsx", ".xlsm"))
     try:
         result = ledger.import_upload(graph, scope, filename, file, settings=settings)
     except InvalidInput as e:
         rows = [(d.get("table", ""), d.get("row", ""), d.get("column", ""), d.get("message", "")) for d in e.details]
-        return {"message": e.message, "errors": rows}
+        return {"message": e.message, "errors": rows, "annotate": workbook and bool(rows)}
     except GraphsvcError as e:
         return {"message": e.message, "errors": []}
+    if not isinstance(result, ImportResult):  # only errors_format="xlsx" answers a workbook
+        raise TypeError("unexpected import result")
     return {"rows": sorted(result.rows.items()), "total": result.total, "warnings": result.warnings}
 
 

@@ -86,8 +86,8 @@ def pictures(graph: Graph, scope: Scope) -> Page:
     return with_chrome(pages.pictures(explore.communities(graph, scope, street_id=None, skip=0, limit=ALL)), graph, scope)
 
 
-def login() -> Page:
-    return pages.login()
+def login(error: str | None = None) -> Page:
+    return pages.login(error)
 
 
 def error(status: int, message: str) -> Page:

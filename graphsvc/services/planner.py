@@ -16,8 +16,9 @@ from graphsvc.graph import Graph
 from graphsvc.schemas import coverage as s
 from graphsvc.schemas.coverage import GapRule
 from graphsvc.schemas.planner import AcceptHelps
-from graphsvc.scope import Scope, mask_name, require
-from graphsvc.services import coverage, explore, pages, suggest
+from graphsvc.scope import Scope, mask_name
+from graphsvc.services import coverage, explore, guard, pages, suggest
+from graphsvc.services.coverage.gaps import MEMBER_RULES
 from graphsvc.views import planner as v
 from graphsvc.views.pages import _detail, _short
 from graphsvc.views.templating import Page, Why
@@ -71,7 +72,7 @@ def _gap_rows(report: s.GapReport, rule: GapRule, masked: bool) -> list[Row]:
     rows = []
     for g in r.items[:SHOWN]:
         name = g.name or g.id
-        if rule in coverage.MEMBER_RULES and masked:
+        if rule in MEMBER_RULES and masked:
             name = mask_name(g.name) or g.id
         rows.append(Row(f"{rule.value}-{g.id}", [name, g.community_name or g.community_id or "", g.grid_id or "",
                                                   Why(_detail(g.detail))]))
@@ -252,7 +253,7 @@ class Outcome:
 def accept(graph: Graph, scope: Scope, rule: GapRule, encoded: str, ctx: str, settings_gaps: s.GapParams, *,
            whole: bool) -> Outcome:
     """Write what the confirmation showed, through the API's services; then the rule's count (and section)."""
-    require(scope, *suggest.WRITERS)
+    guard.writer(scope)
     actions = v.decode(encoded)
     try:
         _write(graph, scope, actions)
@@ -281,7 +282,7 @@ def _write(graph: Graph, scope: Scope, actions: list[v.Action]) -> None:
 
 def confirm(scope: Scope, encoded: str) -> list[str]:
     """The sentences a confirmation shows: exactly what will be written."""
-    require(scope, *suggest.WRITERS)
+    guard.writer(scope)
     return [a.say for a in v.decode(encoded)]
 
 
@@ -300,5 +301,6 @@ def what_if(graph: Graph, scope: Scope, member_id: str, org_id: str) -> dict[str
         return [(v.household_label(names.get(x.building_id), x.id) if household else names.get(x.id, x.id),
                  "、".join(who.get(c, c) for c in x.lost)) for x in items]
 
-    return {"leaving": "、".join(who.values()), "unlinked": rows(result.households_unlinked, True), "unhelped": rows(result.households_without_helper, True),
+    return {"leaving": "、".join(who.values()), "unlinked": rows(result.households_unlinked, True),
+            "unhelped": rows(result.households_without_helper, True),
             "uncovered": rows(result.buildings_uncovered, False), "count": result.count}

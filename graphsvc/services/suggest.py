@@ -13,18 +13,11 @@ from graphsvc.graph import Graph, Tx
 from graphsvc.schemas import coverage as s
 from graphsvc.schemas import planner as p
 from graphsvc.schemas.ledger import OrgDomain
-from graphsvc.scope import Scope, mask_name, require
-from graphsvc.services.coverage import (
-    _absent,
-    _accepted,
-    _leads,
-    _over_cap,
-    _query_params,
-    _stamp,
-    communities_of,
-)
+from graphsvc.scope import Scope, mask_name
+from graphsvc.services import guard
+from graphsvc.services.coverage.accepting import _absent, _accepted, _over_cap, _stamp
+from graphsvc.services.coverage.area import communities_of, community_leads, query_params
 
-WRITERS = ("admin", "street", "community")
 HELP_CAP = 3  # households one member helps at most (一帮一 is one to one; a few at most)
 
 
@@ -32,7 +25,7 @@ def suggest_helpers(graph: Graph, scope: Scope, area: s.Area, params: s.GapParam
                     help_cap: int = HELP_CAP) -> p.HelperSuggestions:
     """Rule 5: for each vulnerable household no member helps, the nearest member with room (same building, then grid)."""
     communities = communities_of(graph, scope, area)
-    households = graph.read("coverage/vulnerable_without_helper", **_query_params(communities, area.grid_id, params))
+    households = graph.read("coverage/vulnerable_without_helper", **query_params(communities, area.grid_id, params))
     if not households:
         return p.HelperSuggestions(items=[], count=0, unassigned=[], help_cap=help_cap, accept=[])
     members = graph.read("coverage/help_members", communities=sorted({h["community_id"] for h in households}))
@@ -63,8 +56,8 @@ def suggest_helpers(graph: Graph, scope: Scope, area: s.Area, params: s.GapParam
 def suggest_community_branches(graph: Graph, scope: Scope, area: s.Area) -> p.CommunityBranches:
     """Rule 1: a community branch under the street's working committee for each community no organisation serves."""
     communities = communities_of(graph, scope, area)
-    rows = graph.read("coverage/community_without_org", **_query_params(communities, None, s.GapParams()))
-    leads = _leads(graph, (r["id"] for r in rows))
+    rows = graph.read("coverage/community_without_org", **query_params(communities, None, s.GapParams()))
+    leads = community_leads(graph, (r["id"] for r in rows))
     items = []
     for r in rows:
         above = leads.get(r["id"], {}).get("street_org_id")
@@ -79,7 +72,7 @@ def suggest_community_branches(graph: Graph, scope: Scope, area: s.Area) -> p.Co
 
 def accept_helps(graph: Graph, scope: Scope, body: p.AcceptHelps) -> s.Accepted:
     """Write accepted member -> household HELPS (一帮一) after checking ids, scope and every member's cap."""
-    require(scope, *WRITERS)
+    guard.writer(scope)
     stamp = _stamp(scope)
     if dupes := [k for k, n in Counter((i.member_id, i.household_id) for i in body.items).items() if n > 1]:
         raise InvalidInput("同一对党员和住户出现了多次",
@@ -87,6 +80,8 @@ def accept_helps(graph: Graph, scope: Scope, body: p.AcceptHelps) -> s.Accepted:
     pairs = [i.model_dump() for i in body.items]
 
     def work(tx: Tx) -> list[str]:
+        named = [(f"items[{n}].{f}", getattr(i, f)) for n, i in enumerate(body.items) for f in ("member_id", "household_id")]
+        guard.in_scope(tx, scope, named, "找不到这些党员或住户")
         members = {r["id"]: r for r in tx.run("coverage/members_helps", ids=sorted({i.member_id for i in body.items}))}
         households = {r["id"]: r for r in tx.run("coverage/households_by_id",
                                                    ids=sorted({i.household_id for i in body.items}))}

@@ -113,9 +113,9 @@ def home(streets: api.Streets, communities: api.CommunitySummaries) -> Page:
     })
 
 
-def login() -> Page:
-    """The login form: paste the token printed by `graphsvc keys create` (or by `graphsvc demo`)."""
-    return Page("login.html", "登录")
+def login(error: str | None = None) -> Page:
+    """The login form: paste the token printed by `graphsvc keys create` (or by `graphsvc demo`); 401 after a bad one."""
+    return Page("login.html", "登录", {"error": error}, status=401 if error else 200)
 
 
 # --- street overview ------------------------------------------------------------------------------

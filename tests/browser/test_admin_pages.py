@@ -83,3 +83,27 @@ def test_admin_pages_refuse_other_roles_in_chinese(browse: Callable[..., Web]) -
     assert "密钥" not in web.text("nav") if web.goto("/") else True
     response = web.goto("/pages/admin/keys", shot="admin-keys-refused")
     assert response.status == 403 and web.page.inner_text("h1") == "无权查看"
+
+
+def test_a_workbook_with_errors_comes_back_annotated(web: Web, tmp_path: Path) -> None:
+    from openpyxl import Workbook, load_workbook
+
+    wb = Workbook()
+    sheet = wb.active
+    sheet.title = "buildings"
+    sheet.append(["id", "name", "kind", "community_id", "lat", "lon"])
+    sheet.append(["b-bad", "坏楼", "residential", "c-nowhere", 31.7, 119.9])
+    path = tmp_path / "bad.xlsx"
+    wb.save(path)
+    web.goto("/pages/ledger")
+    web.page.set_input_files("input[type=file]", str(path))
+    web.page.click("text=上传并导入")
+    web.page.locator("#annotated").wait_for()
+    web.shoot("ledger-upload-xlsx-errors")
+    assert "community_id" in web.text("#upload-result table") or "所属社区" in web.text("#upload-result table")
+    with web.page.expect_download() as got:
+        web.page.click("#annotated")
+    saved = tmp_path / "annotated.xlsx"
+    got.value.save_as(saved)
+    assert any("错误" in name for name in load_workbook(saved).sheetnames)
+    web.assert_clean()

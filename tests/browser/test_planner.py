@@ -18,7 +18,7 @@ def api(web: Web, site: Site, role: str, path: str) -> Any:
 
 
 def gap_ids(web: Web, site: Site, rule: str, where: str = f"community_id={COMMUNITY}") -> list[str]:
-    return api(web, site, "admin", f"/coverage/gaps?{where}&rule={rule}")["rules"][rule]["ids"]  # type: ignore[no-any-return]
+    return api(web, site, "admin", f"/coverage/gaps?{where}&rule={rule}")["rules"][rule]["ids"]
 
 
 def count(web: Web, rule: str) -> int:
@@ -33,7 +33,7 @@ def test_accept_one_link_writes_it_and_the_row_leaves(browse: Callable[..., Web]
     rule = "household_unlinked"
     before = count(web, rule)
     row = web.page.locator(f"#sec-{rule} tr[id^='row-hu-']").filter(has=web.page.locator("button", has_text="采纳")).first
-    household = row.get_attribute("id").removeprefix("row-hu-")  # type: ignore[union-attr]
+    household = row.get_attribute("id").removeprefix("row-hu-")
     row = web.page.locator(f"#row-hu-{household}")
     assert household in gap_ids(web, site, rule)
     row.locator("button", has_text="采纳").click()
@@ -59,7 +59,7 @@ def test_cancel_writes_nothing(web: Web, site: Site) -> None:
     rows = web.page.locator(f"#sec-{rule} tr[id^='row-vwh-']").filter(has=web.page.locator("button", has_text="采纳"))
     assert rows.count() >= 1, "a helper is suggested for a vulnerable household"
     row = rows.first
-    household = row.get_attribute("id").removeprefix("row-vwh-")  # type: ignore[union-attr]
+    household = row.get_attribute("id").removeprefix("row-vwh-")
     row = web.page.locator(f"#row-vwh-{household}")
     assert "帮扶" in row.inner_text()
     row.locator("button", has_text="采纳").click()
