@@ -68,6 +68,7 @@ def change_lines(changes: dict[str, dict[str, int]]) -> list[str]:
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
     import uvicorn
 
+    from graphsvc.api import server
     from graphsvc.main import create_app
     from graphsvc.services.access import list_keys
 
@@ -77,7 +78,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
             if not any(k.revoked_at is None for k in list_keys(graph).items):
                 say("还没有访问密钥：先运行 graphsvc keys create --role admin --name 管理员 创建一个")
         say(f"共建图谱已启动：http://{host}:{port}/ （接口文档 /docs），按 Ctrl+C 退出")
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+        uvicorn.Server(server.config(create_app(settings), host, port)).run()
 
 
 def cmd_demo(settings: Settings, args: argparse.Namespace) -> None:
@@ -109,7 +110,7 @@ def demo_admin_token(graph: Graph, settings: Settings) -> str:
         except GraphsvcError:
             path.unlink()  # revoked, or made for another database
     _, token = create_key(graph, cli_scope(), role="admin", scope_id=None, name="示范管理员")
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine.private_dir(settings.data_dir)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as f:
         f.write(token)

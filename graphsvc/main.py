@@ -12,7 +12,21 @@ from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from graphsvc import __version__
-from graphsvc.api import access, coverage, errors, explore, ledger, matching, network, pages, pairing, records
+from graphsvc.api import (
+    access,
+    admin_pages,
+    coverage,
+    errors,
+    explore,
+    ledger,
+    matching,
+    network,
+    pages,
+    pairing,
+    planner,
+    records,
+)
+from graphsvc.api.gates import BodyGates
 from graphsvc.graph import connect
 from graphsvc.services.access import KeyCache
 from graphsvc.settings import Settings
@@ -38,7 +52,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # FastAPI's own /docs loads Swagger UI from a CDN; intranets have none, so serve a bundled copy.
     app = FastAPI(title="graphsvc 共建图谱", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None)
     errors.install(app)
-    for module in (explore, ledger, access, coverage, pairing, network, matching, records, pages):
+    app.add_middleware(BodyGates)
+    for module in (explore, ledger, access, coverage, pairing, network, matching, records, pages, planner, admin_pages):
         app.include_router(module.router)
     # vis-network ships inside pyvis; mounted before /static so its path wins.
     app.mount(picture.STATIC_ROUTE, StaticFiles(directory=picture.STATIC_DIR), name="vis")

@@ -27,13 +27,18 @@ SettingsDep = Annotated[Settings, Depends(_settings)]
 TOKEN_COOKIE = "graphsvc_token"
 
 
-def _scope(request: Request) -> Scope:
-    """The caller's Scope from `Authorization: Bearer TOKEN` (or the pages' login cookie)."""
+def token_of(request: Request) -> str:
+    """The token of `Authorization: Bearer TOKEN` (or of the pages' login cookie); Unauthorized if none."""
     auth = request.headers.get("authorization", "")
     token = auth[7:].strip() if auth.lower().startswith("bearer ") else request.cookies.get(TOKEN_COOKIE, "")
     if not token:
         raise Unauthorized("需要访问令牌：Authorization: Bearer <令牌>（用 graphsvc keys create 创建）")
-    return request.app.state.keys.resolve(token)
+    return token
+
+
+def _scope(request: Request) -> Scope:
+    """The caller's Scope from its token."""
+    return request.app.state.keys.resolve(token_of(request))
 
 
 ScopeDep = Annotated[Scope, Depends(_scope)]

@@ -6,6 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+ENGINE_INT_MAX = 2**31 - 1  # the largest SKIP/LIMIT (a 32-bit int) the engines accept
 
 class Health(BaseModel):
     status: str

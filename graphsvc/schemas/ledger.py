@@ -1,4 +1,4 @@
-"""Ledger v1 rows (DOMAIN.md): one pydantic model per table, Chinese header and value aliases.
+"""Ledger v1 rows (docs/domain.md): one pydantic model per table, Chinese header and value aliases.
 
 The table and column names are a contract with users' spreadsheets and scripts: never rename.
 """
@@ -11,6 +11,7 @@ from typing import Annotated, Any, get_args, get_origin
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
+from graphsvc.schemas.ids import ID_MAX, check_id
 from graphsvc.schemas.text import has_control, no_control, no_control_id
 
 # --- value parsing shared by JSON, CSV and XLSX ------------------------------------------------
@@ -51,7 +52,7 @@ def _id(v: Any) -> Any:
 
 
 Flag = Annotated[bool, BeforeValidator(_bool)]
-Id = Annotated[str, BeforeValidator(_id), Field(min_length=1, max_length=200), AfterValidator(no_control_id)]
+Id = Annotated[str, BeforeValidator(_id), Field(min_length=1, max_length=ID_MAX), AfterValidator(no_control_id), AfterValidator(check_id)]
 OptId = Annotated[Id | None, BeforeValidator(_blank_none)]
 # Free text (names, phones, notes): never echoed in messages; control characters refused.
 Text = Annotated[str, Field(max_length=2000), AfterValidator(no_control)]

@@ -90,7 +90,7 @@ class Sharings(BaseModel):
 class SharingCreate(BaseModel):
     resource_id: Id
     community_id: Id
-    units: Annotated[int | None, Field(ge=1)] = None
+    units: Annotated[int | None, Field(ge=1, le=2**31 - 1)] = None
     need_id: Id | None = None
     since: date | None = None
     source: Literal["api", "suggestion"] = "api"

@@ -16,7 +16,9 @@ from graphsvc.schemas.text import CONTROL_MESSAGE, has_control
 from graphsvc.scope import Role, Scope, require
 
 ROLES: tuple[Role, ...] = ("admin", "street", "community", "analyst")
-CACHE_S = 10.0  # a revoked key stops working within this many seconds
+CACHE_S = 10.0  # a key revoked by another process (the CLI beside `serve`) stops working within this many seconds
+_revocations = 0  # bumped by every revocation in this process: every KeyCache here forgets what it knew at once
+_revocations_lock = threading.Lock()
 
 
 def hash_token(token: str) -> str:
@@ -68,6 +70,9 @@ def revoke_key(graph: Graph, by: Scope, key_id: str) -> None:
         audit.record(tx, by, "key.revoke", key_id, source="cli")
 
     graph.transaction(work)
+    global _revocations
+    with _revocations_lock:
+        _revocations += 1
 
 
 def resolve(graph: Graph, token: str) -> Scope:
@@ -86,24 +91,28 @@ def resolve(graph: Graph, token: str) -> Scope:
 
 
 class KeyCache:
-    """Token -> Scope for CACHE_S seconds, so a request costs no key lookup most of the time."""
+    """Token -> Scope for CACHE_S seconds, so a request costs no key lookup most of the time.
+
+    A revocation in this process empties it at once; one made by another process shows within CACHE_S.
+    """
 
     def __init__(self, graph: Graph) -> None:
         self.graph = graph
         self._lock = threading.Lock()
-        self._cache: dict[str, tuple[float, Scope]] = {}
+        self._cache: dict[str, tuple[float, int, Scope]] = {}
 
     def resolve(self, token: str) -> Scope:
         h = hash_token(token)
         with self._lock:
             hit = self._cache.get(h)
-        if hit and hit[0] > time.monotonic():
-            return hit[1]
+        if hit and hit[0] > time.monotonic() and hit[1] == _revocations:
+            return hit[2]
+        seen = _revocations
         scope = resolve(self.graph, token)
         with self._lock:
             if len(self._cache) > 10_000:
                 self._cache.clear()
-            self._cache[h] = (time.monotonic() + CACHE_S, scope)
+            self._cache[h] = (time.monotonic() + CACHE_S, seen, scope)
         return scope
 
 
