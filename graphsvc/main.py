@@ -12,8 +12,8 @@ from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from graphsvc import __version__
-from graphsvc.api.gates import BodyGates
 from graphsvc.api import access, coverage, errors, explore, ledger, matching, network, pages, pairing, records
+from graphsvc.api.gates import BodyGates
 from graphsvc.graph import connect
 from graphsvc.services.access import KeyCache
 from graphsvc.settings import Settings
