@@ -32,8 +32,7 @@ def _lost_race(e: Exception) -> bool:
     """A commit that failed only because another transaction got there first (worth running again)."""
     if isinstance(e, (ConstraintError, TransientError)):
         return True
-    text = str(e)
-    return "ConcurrentModification" in text or "version" in text.lower()
+    return "ConcurrentModification" in str(e)
 
 
 @contextmanager
