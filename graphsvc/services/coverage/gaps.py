@@ -152,8 +152,8 @@ def gaps(
     distances = tuple(distances)
     table_key = tuple(d.model_dump_json() for d in distances)
     key = ("coverage.gaps", scope, area.model_dump_json(), params.model_dump_json(), tuple(rules or ()), table_key)
-    covers = communities_of(graph, scope, area)
-    return graph.cached(key, lambda: _gaps(graph, scope, area, params, rules=rules, distances=distances), covers, "coverage")
+    compute = lambda: _gaps(graph, scope, area, params, rules=rules, distances=distances)
+    return graph.cached(key, compute, lambda report: report.communities, "coverage")
 
 
 def _gaps(
@@ -188,10 +188,14 @@ def _gaps(
 def summary(graph: Graph, scope: Scope, area: s.Area, params: s.GapParams) -> s.CoverageSummary:
     """For every rule: how much of its population is covered, and which communities hold the gaps."""
     key = ("coverage.summary", scope, area.model_dump_json(), params.model_dump_json())
-    return graph.cached(key, lambda: _summary(graph, scope, area, params), communities_of(graph, scope, area), "coverage")
+    found = graph.cached(key, lambda: _summary(graph, scope, area, params), lambda both: both[1], "coverage")
+    return found[0]
 
 
-def _summary(graph: Graph, scope: Scope, area: s.Area, params: s.GapParams) -> s.CoverageSummary:
+def _summary(
+    graph: Graph, scope: Scope, area: s.Area, params: s.GapParams
+) -> tuple[s.CoverageSummary, list[str] | None]:
+    """The summary, and the communities it covers (None = all)."""
     # The summary holds only counts, so it may count what a masked caller cannot list (the flagged rules).
     report = gaps(graph, dataclasses.replace(scope, masked=False), area, params)
     q = query_params(report.communities, area.grid_id, params)
@@ -220,7 +224,7 @@ def _summary(graph: Graph, scope: Scope, area: s.Area, params: s.GapParams) -> s
         ),
         key=lambda c: (-c.total, c.community_id),
     )
-    return s.CoverageSummary(items=items, count=len(items), communities=communities)
+    return s.CoverageSummary(items=items, count=len(items), communities=communities), report.communities
 
 
 # --- the picture -----------------------------------------------------------------------------------
