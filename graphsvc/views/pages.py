@@ -59,7 +59,7 @@ _DETAIL = {
     "households": "住户", "resident_members": "居住党员", "links": "联系户数", "category": "类别", "org_name": "组织关系所在",
     "building_name": "楼栋", "size": "人口", "working_members": "在此工作的党员", "in_joint_branch": "已在联合支部",
     "needs": "应当", "missing": "缺少站点", "reach_m": "步行范围（米）", "lacks": "缺少", "three_nos": "三无",
-    "unit_kind": "单位类型", "building_kind": "楼栋类型", "members": "党员",
+    "unit_kind": "单位类型", "building_kind": "楼栋类型", "members": "党员", "nearest_m": "最近的站点（步行）",
 }
 
 
@@ -76,9 +76,15 @@ def _zh(v: Any, words: Mapping[str, str] = _ZH) -> str:
     return words.get(v, _ZH.get(v, v)) if isinstance(v, str) else str(v)
 
 
+def _nearest(nearest: Mapping[str, int | None]) -> str:
+    """{'service_station': 1240, 'activity_room': None} -> 社区服务站 1240 米、党员活动室 附近没有."""
+    return "、".join(f"{_zh(k)} {m} 米" if m is not None else f"{_zh(k)} 附近没有" for k, m in nearest.items())
+
+
 def _detail(detail: Mapping[str, Any]) -> str:
     return "；".join(
-        f"{_DETAIL[k]}：{_zh(v, _FIELD_ZH.get(k, _ZH))}" for k, v in detail.items() if k in _DETAIL and v not in (None, "")
+        f"{_DETAIL[k]}：{_nearest(v) if k == 'nearest_m' else _zh(v, _FIELD_ZH.get(k, _ZH))}"
+        for k, v in detail.items() if k in _DETAIL and v not in (None, "")
     )
 
 
