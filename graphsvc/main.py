@@ -17,7 +17,7 @@ from graphsvc.api import access, coverage, errors, explore, ledger, matching, ne
 from graphsvc.graph import connect
 from graphsvc.services.access import KeyCache
 from graphsvc.settings import Settings
-from graphsvc.views.picture import STATIC_DIR, STATIC_ROUTE
+from graphsvc.views.picture import PICTURE_JS, PICTURE_ROUTE, STATIC_DIR, STATIC_ROUTE
 
 log = logging.getLogger("graphsvc")
 
@@ -42,6 +42,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (explore, ledger, access, coverage, pairing, network, matching, records, pages):
         app.include_router(module.router)
     app.mount(STATIC_ROUTE, StaticFiles(directory=STATIC_DIR), name="vis")
+    app.mount(PICTURE_ROUTE, StaticFiles(directory=PICTURE_JS.parent), name="picture")
     app.mount("/static/swagger", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="swagger")
 
     @app.get("/docs", include_in_schema=False)

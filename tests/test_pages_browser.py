@@ -223,7 +223,7 @@ def test_picture_loads_clean_and_offline(site: tuple[Browser, str, dict[str, str
     browser.pump(0.3)
     assert_clean(browser, base)
     assert browser.eval("document.querySelector('h1').textContent") == title
-    assert browser.eval("nodes.length") > 1 and browser.eval("document.querySelectorAll('#net canvas').length") == 1
+    assert browser.eval("picture.nodes.length") > 1 and browser.eval("document.querySelectorAll('#net canvas').length") == 1
     # the heading is drawn with a CJK font, and the canvas labels' font is there to draw with
     assert any("CJK" in f for f in browser.fonts("h1")), browser.fonts("h1")
     assert browser.eval("document.fonts.check('14px \"Noto Sans CJK SC\"', '党组织')")
@@ -233,15 +233,15 @@ def test_picture_loads_clean_and_offline(site: tuple[Browser, str, dict[str, str
 def test_legend_hides_and_shows_a_kind(site: tuple[Browser, str, dict[str, str]]) -> None:
     browser, base, _ = site
     browser.goto(base + "/pictures/network/tree?street_id=s-xf", until=READY)
-    groups = browser.eval("nodes.get({filter: n => n.group === 'group'}).length")
+    groups = browser.eval("picture.nodes.get({filter: n => n.kind === 'group'}).length")
     assert groups == sum(1 for o in LEDGER["party_orgs"] if o["level"] == "group" and o["id"].startswith("pg-xf"))
     button = "document.querySelector('.lg[data-key=\"group\"]')"
     assert browser.eval(f"{button}.textContent").startswith("党小组")
     browser.eval(f"{button}.click()")
-    assert browser.eval("nodes.get({filter: n => n.hidden}).length") == groups
+    assert browser.eval("picture.nodes.get({filter: n => n.hidden}).length") == groups
     assert browser.eval(f"{button}.getAttribute('aria-pressed')") == "false"
     browser.eval(f"{button}.click()")
-    assert browser.eval("nodes.get({filter: n => n.hidden}).length") == 0
+    assert browser.eval("picture.nodes.get({filter: n => n.hidden}).length") == 0
     assert_clean(browser, base)
 
 
@@ -250,7 +250,7 @@ def test_search_finds_and_selects(site: tuple[Browser, str, dict[str, str]]) -> 
     browser.goto(base + "/pictures/network/tree?street_id=s-xf", until=READY)
     browser.eval("const q = document.getElementById('q'); q.value = '斜桥巷社区党总支'; q.dispatchEvent(new Event('input'))")
     assert browser.eval("document.getElementById('found').textContent") == "找到 1 个"
-    assert browser.eval("network.getSelectedNodes()") == [HUB]
+    assert browser.eval("picture.network.getSelectedNodes()") == [HUB]
     browser.eval("const q2 = document.getElementById('q'); q2.value = '党小组'; q2.dispatchEvent(new Event('input'))")
     assert int(re.search(r"\d+", browser.eval("document.getElementById('found').textContent")).group()) > 50  # type: ignore[union-attr]
     assert_clean(browser, base)
@@ -259,7 +259,7 @@ def test_search_finds_and_selects(site: tuple[Browser, str, dict[str, str]]) -> 
 def test_double_click_drills_down_to_the_ego_picture(site: tuple[Browser, str, dict[str, str]]) -> None:
     browser, base, _ = site
     browser.goto(base + "/pictures/network/tree?street_id=s-xf", until=READY)
-    browser.eval(f"network.body.emitter.emit('doubleClick', {{nodes: ['{HUB}'], edges: []}}), true")
+    browser.eval(f"picture.network.body.emitter.emit('doubleClick', {{nodes: ['{HUB}'], edges: []}}), true")
     browser.wait(f"location.pathname === '/pictures/network/ego/{HUB}' && {READY}")
     assert browser.eval("document.querySelector('h1').textContent") == "斜桥巷社区党总支 的关系网络"
     assert_clean(browser, base)
@@ -278,7 +278,7 @@ def test_standalone_picture_opens_from_disk_with_no_request(
     browser.goto(page.as_uri(), until=READY)
     assert browser.errors() == []
     assert [u for u in browser.requests() if not u.startswith("file://")] == []
-    assert browser.eval("nodes.length") == 202
+    assert browser.eval("picture.nodes.length") == 202
 
 
 PAGES = [
@@ -319,7 +319,7 @@ def test_linked_picture_draws_clean(site: tuple[Browser, str, dict[str, str]], p
     browser.goto(base + path, until=READY)
     browser.pump(0.2)
     assert_clean(browser, base)
-    assert browser.eval("nodes.length") > 0
+    assert browser.eval("picture.nodes.length") > 0
 
 
 def test_every_link_of_home_and_pictures_pages_answers(site: tuple[Browser, str, dict[str, str]]) -> None:

@@ -45,14 +45,14 @@ NAV = (
     ("/", "首页"), ("/pages/network", "网络分析"), ("/pages/gaps", "覆盖缺口"), ("/pages/matching", "共建匹配"),
     ("/pages/pairing", "城乡结对"), ("/pages/pictures", "关系图"), ("/ledger?format=xlsx", "下载台账"), ("/docs", "接口文档"),
 )
-# The pictures of the other helpers' issues, by their routes (issue 3, 4, 5), and this issue's.
+# Every picture, by its route, with what it shows.
 PICTURES = (
     ("/pictures/network/tree", "党组织架构图", "上下级隶属，从街道党工委到党小组"),
     ("/pictures/network", "党组织关系网络", "上下级、结对、资源共享、党员报到、兼职委员，按群组着色"),
     ("/pictures/network/pairings", "结对关系图", "现有结对共建与城乡结对"),
-    ("/pictures/matching", "共建匹配图", "驻区单位与社区：现有结对与建议结对（问题 4）"),
-    ("/pairing/urban-rural/network", "城乡结对网络图", "现有结对与两种方案的建议（问题 5）"),
-    ("/pairing/urban-rural/map", "城乡结对地图", "城乡结对在地图上的连线（问题 5）"),
+    ("/pictures/matching", "共建匹配图", "驻区单位与社区：现有结对与建议结对"),
+    ("/pairing/urban-rural/network", "城乡结对网络图", "现有结对与两种方案的建议"),
+    ("/pairing/urban-rural/map", "城乡结对地图", "城乡结对在地图上的连线"),
 )
 _TIE_ZH = {k.value: k.zh for k in TieKind}
 COVERAGE_PICTURE = "/pictures/coverage"  # issue 3's; it draws one community
