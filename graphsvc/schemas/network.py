@@ -6,7 +6,7 @@ from pydantic import BaseModel, Field
 
 from graphsvc.algorithms.network import MEASURES
 from graphsvc.projection import network as projection
-from graphsvc.schemas.ledger import ZhEnum
+from graphsvc.schemas.ledger import OrgLevel, ZhEnum
 
 
 class TieKind(ZhEnum):
@@ -52,10 +52,11 @@ class Selection(BaseModel):
     street_id: str | None = Field(None, max_length=200)
     community_id: str | None = Field(None, max_length=200)
     kinds: list[TieKind] = Field(default_factory=lambda: list(TieKind))
+    levels: list[OrgLevel] = Field(default_factory=list, description="只看这些级别的党组织（空 = 全部）")
 
     @property
     def filtered(self) -> bool:
-        return self.street_id is not None or self.community_id is not None
+        return self.street_id is not None or self.community_id is not None or bool(self.levels)
 
 
 class OrgRef(BaseModel):

@@ -203,6 +203,7 @@ def _edge(u: str, v: str, e: dict[str, Any]) -> list[PEdge]:
         seen[key] = seen.get(key, 0) + 1
         smooth = None if i == 0 else {"enabled": True, "type": "curvedCW" if i % 2 else "curvedCCW",
                                        "roundness": 0.2 * ((i + 1) // 2)}
+        a, b = sorted((u, v))
         edges.append(PEdge(u, v, group=key, title=title, dashes=dashed, width=1.5 if key != "UNDER" else 1.0,
-                           smooth=smooth))
+                           smooth=smooth, id=f"{a}~{b}~{key}~{seen[key]}"))
     return edges

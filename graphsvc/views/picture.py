@@ -66,6 +66,7 @@ class PEdge:
     dashes: bool = False
     width: float = 1.0
     smooth: dict[str, Any] | None = None  # a curve, so that parallel ties of different kinds both show
+    id: str = ""  # stable across pictures of the same network (a page adds neighbours in place); "" = numbered
 
 
 @dataclass(frozen=True)
@@ -146,7 +147,7 @@ def picture_data(
     for i, e in enumerate(edge_list):
         st = edge_styles.get(e.group)
         vis_edges.append({
-            "id": f"e{i}", "from": e.source, "to": e.target, "kind": e.group, "title": e.title or e.label,
+            "id": e.id or f"e{i}", "from": e.source, "to": e.target, "kind": e.group, "title": e.title or e.label,
             "label": e.label, "dashes": e.dashes, "width": e.width, "baseWidth": e.width,
             "color": st.color if st else UNKNOWN_EDGE, **({"smooth": e.smooth} if e.smooth else {}),
         })
