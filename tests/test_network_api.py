@@ -254,3 +254,10 @@ def test_ended_pairing_is_history(loaded: Graph) -> None:
     after = network.org_network(loaded, LOCAL_ADMIN, Selection(kinds=[TieKind.PAIRED_WITH]))
     assert not after.has_edge(p["org_a"], p["org_b"])
     assert after.number_of_edges() == before.number_of_edges() - 1
+
+
+def test_selection_by_level(client: TestClient) -> None:
+    body = client.get("/network/metrics", params={"street_id": "s-xf", "levels": ["general_branch", "working_committee"]}).json()
+    assert body["count"] > 0 and {m["level"] for m in body["items"]} == {"general_branch", "working_committee"}
+    assert all(m["level"] != "group" for m in body["items"])
+    assert client.get("/network/metrics", params={"levels": "nonsense"}).status_code == 422

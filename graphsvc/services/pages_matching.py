@@ -111,6 +111,7 @@ def _street_of(graph: Graph, scope: Scope, area: Area) -> str | None:
 def _records(graph: Graph, scope: Scope, area: Area, *, kind: str = "pairings", **_: Any) -> dict[str, Any]:
     names = _community_names(graph, scope)
     rows: list[dict[str, Any]]
+    head: tuple[str, ...]
     if kind == "sharings":
         sh = records.sharings(graph, scope, street_id=area.street_id, community_id=area.community_id)
         rows = [{"id": x.id or f"{x.resource_id}@{x.community_id}", "cells": (
@@ -144,14 +145,14 @@ def _community_names(graph: Graph, scope: Scope) -> dict[str, str]:
 
 
 def _projects(graph: Graph, scope: Scope, area: Area, *, year: int | None = None, **_: Any) -> dict[str, Any]:
-    year = year or date.today().year
+    done = {x.year for x in records.projects(graph, scope, street_id=area.street_id).items if x.status == "done"}
+    year = year or max(done, default=date.today().year)  # the latest year with results to rank
     ranking = matching.evaluation(graph, scope, street_id=area.street_id, year=year)
     pairings = records.pairings(graph, scope, kind="co_construction", street_id=area.street_id,
                                 community_id=area.community_id).items
-    years = sorted({year, date.today().year, *(x.year for x in records.projects(graph, scope, street_id=area.street_id).items)},
-                   reverse=True)
+    years = sorted({year, date.today().year, *done}, reverse=True)
     rows = [{"score": x, "names": " — ".join(n or o for n, o in zip(x.org_names, x.org_ids))} for x in ranking.items]
-    return {"all_rows": rows, "year": year, "years": years, "pairings": pairings,
+    return {"all_rows": rows, "year": year, "years": years, "pairings": pairings, "this_year": date.today().year,
             "themes": [(t, THEME_ZH[t]) for t in FIVE], "ranking": ranking}
 
 

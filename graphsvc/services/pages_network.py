@@ -27,6 +27,7 @@ SEARCH_LIMIT = 20
 ROUTE = "/pages/network"
 _LEVEL_ZH = {x.value: x.zh for x in OrgLevel}
 _DOMAIN_ZH = {x.value: x.zh for x in OrgDomain}
+_TIE_ZH = {x.value: x.zh for x in s.TieKind}
 
 
 @dataclass
@@ -142,7 +143,7 @@ def org(graph: Graph, scope: Scope, sel: s.Selection, org_id: str) -> dict[str, 
     ties: dict[str, int] = {}
     for _, _, kinds in G.edges(org_id, data="kinds"):
         for k in kinds:
-            ties[s.TieKind(k).zh] = ties.get(s.TieKind(k).zh, 0) + 1
+            ties[_TIE_ZH[k]] = ties.get(_TIE_ZH[k], 0) + 1
     facts = [
         ("编号", org_id), ("级别", _LEVEL_ZH.get(d.get("level") or "", "")), ("领域", _DOMAIN_ZH.get(d.get("domain") or "", "")),
         ("街道", d.get("street_name") or ""), ("社区", d.get("community_name") or ""), ("单位", d.get("unit_name") or ""),

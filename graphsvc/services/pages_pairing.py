@@ -126,7 +126,7 @@ def plan_context(graph: Graph, scope: Scope, params: dict[str, list[str]]) -> di
         "optimal": _rows(plan.optimal, plan.stable, req), "stable": _rows(plan.stable, plan.optimal, req),
         "can_write": scope.role in ("admin", "street", "community"), "changes": None,
     }
-    prev = (params.get("prev") or [None])[-1]
+    prev = params["prev"][-1] if params.get("prev") else None
     if prev is not None and prev != ctx["query"]:
         before = pairing.plan(graph, scope, request_of(parse_qs(prev, keep_blank_values=True)))
         ctx["changes"] = {name: _diff(getattr(before, name), getattr(plan, name)) for name in ("optimal", "stable")}
@@ -153,7 +153,8 @@ def page(graph: Graph, scope: Scope, params: dict[str, list[str]]) -> Page:
 def accept(graph: Graph, scope: Scope, urban_id: str, rural_id: str, themes: list[str]) -> dict[str, Any]:
     """采纳 a pair: record the pairing (with the suggested themes unless others are chosen)."""
     try:
-        req = s.AcceptRequest(urban_id=urban_id, rural_id=rural_id, themes=[t for t in themes if t in s.LINK_ZH])
+        req = s.AcceptRequest.model_validate(
+            {"urban_id": urban_id, "rural_id": rural_id, "themes": [t for t in themes if t in s.LINK_ZH]})
         rec = pairing.accept(graph, scope, req)
     except GraphsvcError as e:
         return {"ok": False, "message": e.message}

@@ -147,8 +147,7 @@ def test_community_key_sees_only_its_community(browse: Callable[..., Web], site:
     web.goto("/pages/matching?tab=needs", shot="matching-community")
     rows = web.page.locator("#tab table tr").all()[1:]
     assert rows and all(r.locator("td").first.inner_text() == name for r in rows)
-    web.goto("/pages/network", ready=False, shot="network-community")
-    web.page.wait_for_function(READY)
+    web.goto("/pages/network", ready=True, shot="network-community")
     communities = set(web.page.evaluate("picture.nodes.get().map(n => n.cluster).filter(Boolean)"))
     assert communities <= {name}
     web.assert_clean()
@@ -191,8 +190,8 @@ def test_county_forbids_a_pair_recomputes_and_accepts(browse: Callable[..., Web]
 
 def test_analyst_filters_searches_opens_expands_and_finds_a_path(browse: Callable[..., Web], site: Site) -> None:
     web = browse("analyst")
-    web.goto("/pages/network?street_id=s-xf&levels=general_branch&levels=working_committee", shot="network-analyst")
-    web.page.wait_for_function(READY)
+    web.goto("/pages/network?street_id=s-xf&levels=general_branch&levels=working_committee", ready=True,
+             shot="network-analyst")
     web.assert_chinese("h1", "td")
     shown = web.page.evaluate("picture.nodes.length")
     levels = {o["id"]: o["level"] for o in site.ledger["party_orgs"]}
@@ -240,7 +239,7 @@ def test_analyst_filters_searches_opens_expands_and_finds_a_path(browse: Callabl
 
 def test_analyst_tables_page_and_show_all(browse: Callable[..., Web]) -> None:
     web = browse("analyst")
-    web.goto("/pages/network?street_id=s-xf")
+    web.goto("/pages/network?street_id=s-xf", ready=True)
     for name in ("brokers", "hierarchy_bridges", "other_bridges", "clusters", "isolated"):
         assert web.page.locator(f"#t-{name} h2").count() == 1
     brokers = web.page.locator("#t-brokers")
