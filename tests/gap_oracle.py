@@ -7,6 +7,7 @@ from collections import Counter, defaultdict
 from typing import Any
 
 from graphsvc.algorithms.common import haversine_m
+from graphsvc.algorithms.coverage import neighbour_clusters
 from graphsvc.demo.vocabulary import (
     BRANCH_THRESHOLD,
     CLUSTER_DISTANCE_M,
@@ -95,27 +96,12 @@ def find_gaps(tables: Rows) -> dict[str, list[str]]:
 
 
 def _clusters(buildings: list[Row], members: Counter[str], has_branch: dict[str, bool]) -> list[str]:
-    """Buildings of 20–50 resident members without a building branch, joined when < 150 m apart
-    in the same community; the ids of every group of two or more with more than 50 together."""
-    cands = [b for b in buildings
-             if CLUSTER_MIN_MEMBERS <= members[b["id"]] <= BRANCH_THRESHOLD and not has_branch[b["id"]]]
-    parent = {b["id"]: b["id"] for b in cands}
-
-    def root(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for i, a in enumerate(cands):
-        for c in cands[i + 1:]:
-            near = haversine_m(a["lat"], a["lon"], c["lat"], c["lon"]) < CLUSTER_DISTANCE_M
-            if near and a["community_id"] == c["community_id"]:
-                parent[root(a["id"])] = root(c["id"])
-    comps: dict[str, list[str]] = defaultdict(list)
-    for b in cands:
-        comps[root(b["id"])].append(b["id"])
-    big = [ids for ids in comps.values() if len(ids) > 1 and sum(members[i] for i in ids) > BRANCH_THRESHOLD]
-    return sorted(x for ids in big for x in ids)
-
-
+    """Buildings of 20–50 resident members without a building branch, in rule 3's clusters of
+    neighbours (graphsvc.algorithms.coverage.neighbour_clusters, the one definition)."""
+    cands = [
+        b | {"resident_members": members[b["id"]]}
+        for b in buildings
+        if CLUSTER_MIN_MEMBERS <= members[b["id"]] <= BRANCH_THRESHOLD and not has_branch[b["id"]]
+    ]
+    clusters = neighbour_clusters(cands, max_distance_m=CLUSTER_DISTANCE_M, threshold=BRANCH_THRESHOLD)
+    return sorted(b["id"] for c in clusters for b in c)

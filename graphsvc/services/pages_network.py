@@ -125,7 +125,7 @@ def neighbours(graph: Graph, scope: Scope, sel: s.Selection, org_id: str) -> dic
     G = network.org_network(graph, scope, s.Selection(kinds=sel.kinds))
     if org_id not in G:
         raise NotFound(f"找不到党组织 {org_id}", details=[{"field": "org_id", "id": org_id}])
-    sub = nx.ego_graph(G, org_id, radius=1)
+    sub = algo.ego_graph(G, org_id, 1)
     style = views.Style(size_by=s.SizeBy.degree, sizes={n: float(G.degree(n)) for n in sub}, color_by=s.ColorBy.level)
     data = views.network_data(sub, style, collapse=False)
     return {"nodes": data["nodes"], "edges": data["edges"]}

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, urlencode
 
-from graphsvc.algorithms.pairing import DEFAULT_PREFERRED_KM
 from graphsvc.errors import GraphsvcError, InvalidInput
 from graphsvc.graph import Graph
 from graphsvc.schemas import pairing as s
@@ -65,8 +64,8 @@ def request_of(params: dict[str, list[str]]) -> s.PlanRequest:
     for name, values in params.items():
         if name.startswith("cap.") and values and values[-1].strip():
             caps[name[4:]] = int(_number(params, name, 0, "结对上限", hi=100))
-    lo = _number(params, "min_km", DEFAULT_PREFERRED_KM[0], "适宜距离下限")
-    hi = _number(params, "max_km", DEFAULT_PREFERRED_KM[1], "适宜距离上限")
+    lo = _number(params, "min_km", s.PREFERRED_KM[0], "适宜距离下限")
+    hi = _number(params, "max_km", s.PREFERRED_KM[1], "适宜距离上限")
     if lo > hi:
         raise InvalidInput("适宜距离下限大于上限", details=[{"field": "min_km"}])
     return s.PlanRequest(
