@@ -209,7 +209,9 @@ def test_pictures(client: TestClient) -> None:
 
 @pytest.mark.parametrize("path", ["/pictures/network", "/pictures/network/tree", "/pictures/network/pairings",
                                   f"/pictures/network/ego/{HUB}", "/pictures/network?color_by=domain",
-                                  "/pictures/network?color_by=level"])
+                                  "/pictures/network?color_by=level", "/pictures/matching?street_id=s-xf",
+                                  "/pairing/urban-rural/network", "/pairing/urban-rural/map",
+                                  "/pictures/coverage?community_id=c-xf01"])
 def test_every_colour_drawn_is_in_the_legend(client: TestClient, path: str) -> None:
     data = picture_data(client.get(path).text)
     legend = {(x["kind"], x["key"]): x["color"] for x in data["legend"]}
