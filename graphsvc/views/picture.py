@@ -312,7 +312,7 @@ def _parts_layout(G: nx.Graph, parts: Sequence[Sequence[Any]], seed: int) -> dic
     centres = _spread(nx.spring_layout(Q, seed=seed, weight="weight"), radii)
     pos: dict[Any, Point] = {}
     for i, p in enumerate(parts):
-        inner = _sunflower(G, p) if len(p) <= _SMALL_PART else _communities_layout(G.subgraph(p), seed)
+        inner = _disc(_sunflower(G, p), _radius(len(p))) if len(p) <= _SMALL_PART else _communities_layout(G.subgraph(p), seed)
         cx, cy = centres[i]
         pos.update({n: (cx + x, cy + y) for n, (x, y) in inner.items()})
     return pos
