@@ -13,9 +13,23 @@ from fastapi.staticfiles import StaticFiles
 
 from graphsvc import __version__
 from graphsvc.api import (
-    access, coverage, errors, explore, ledger, matching, network, pages, pages_matching, pages_network, pages_pairing,
-    pairing, records,
+    access,
+    admin_pages,
+    coverage,
+    errors,
+    explore,
+    ledger,
+    matching,
+    network,
+    pages,
+    pages_matching,
+    pages_network,
+    pages_pairing,
+    pairing,
+    planner,
+    records,
 )
+from graphsvc.api.gates import BodyGates
 from graphsvc.graph import connect
 from graphsvc.services.access import KeyCache
 from graphsvc.settings import Settings
@@ -41,9 +55,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # FastAPI's own /docs loads Swagger UI from a CDN; intranets have none, so serve a bundled copy.
     app = FastAPI(title="graphsvc 共建图谱", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None)
     errors.install(app)
-    # the work pages first: their routes replace the read-only pages of the same paths
+    app.add_middleware(BodyGates)
+    # the work pages before `pages`: theirs are the routes of /pages/matching, /pages/pairing, /pages/network
     for module in (explore, ledger, access, coverage, pairing, network, matching, records, pages_matching, pages_pairing,
-                   pages_network, pages):
+                   pages_network, pages, planner, admin_pages):
         app.include_router(module.router)
     # vis-network ships inside pyvis; mounted before /static so its path wins.
     app.mount(picture.STATIC_ROUTE, StaticFiles(directory=picture.STATIC_DIR), name="vis")

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from graphsvc.schemas import api
-from graphsvc.schemas.coverage import CoverageSummary, GapReport
+from graphsvc.schemas.coverage import CoverageSummary
 from graphsvc.schemas.ledger import (
     BuildingKind,
     CommunityKind,
@@ -24,7 +24,7 @@ from graphsvc.schemas.ledger import (
     Theme,
     UnitKind,
 )
-from graphsvc.scope import mask_name
+from graphsvc.schemas.network import TieKind
 from graphsvc.views.templating import Link, Many, Page, Why, pct, q
 
 # Every picture, by its route, with what it shows.
@@ -36,6 +36,7 @@ PICTURES = (
     ("/pairing/urban-rural/network", "城乡结对网络图", "现有结对与两种方案的建议"),
     ("/pairing/urban-rural/map", "城乡结对地图", "城乡结对在地图上的连线"),
 )
+_TIE_ZH = {k.value: k.zh for k in TieKind}
 COVERAGE_PICTURE = "/pictures/coverage"  # issue 3's; it draws one community
 # Gap rules whose entities are people: their names are masked for analysts.
 PERSON_RULES = frozenset({"member_overloaded", "mobile_unregistered", "employed_unregistered"})
@@ -110,9 +111,9 @@ def home(streets: api.Streets, communities: api.CommunitySummaries) -> Page:
     })
 
 
-def login() -> Page:
-    """The login form: paste the token printed by `graphsvc keys create` (or by `graphsvc demo`)."""
-    return Page("login.html", "登录")
+def login(error: str | None = None) -> Page:
+    """The login form: paste the token printed by `graphsvc keys create` (or by `graphsvc demo`); 401 after a bad one."""
+    return Page("login.html", "登录", {"error": error}, status=401 if error else 200)
 
 
 # --- street overview ------------------------------------------------------------------------------
@@ -147,27 +148,6 @@ def street(street_id: str, name: str, communities: api.CommunitySummaries, summa
         Link(q("/pages/matching", street_id=street_id), "共建匹配"),
     )
     return Page("street.html", f"{name} · 街道概览", {"links": links, "rules": rules, "rows": rows})
-
-
-# --- gap lists ------------------------------------------------------------------------------------
-
-
-def gaps(report: GapReport, *, where: str, masked: bool, params: Mapping[str, Any]) -> Page:
-    """Every rule's offending entities, one section per rule, with where they are and why."""
-    toc = [(key, f"{_short(r.zh)}（{r.count}）") for key, r in report.rules.items()]
-    sections = []
-    for key, r in report.rules.items():
-        rows = [
-            (
-                (mask_name(g.name) if masked and key in PERSON_RULES else g.name) or g.id, g.id,
-                g.community_name or g.community_id or "", g.grid_id or "", Why(_detail(g.detail)),
-            )
-            for g in r.items
-        ]
-        clusters = [f"{'、'.join(c.building_ids)}（{c.members} 名党员，相距最远 {c.span_m} 米）" for c in r.clusters or ()]
-        sections.append({"key": key, "title": f"{r.zh}：{r.count}", "rows": rows, "clusters": "；".join(clusters)})
-    every = Link(q("/pages/gaps", **{**params, "rule": None}), "全部规则") if params.get("rule") else None
-    return Page("gaps.html", "覆盖缺口", {"where": where, "every": every, "toc": toc, "sections": sections})
 
 
 def pictures(communities: api.CommunitySummaries) -> Page:
