@@ -8,15 +8,17 @@ from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse
 
 from graphsvc.api.deps import GraphDep, ScopeDep
+from graphsvc.schemas.ids import ID_MAX, ID_PATTERN
 from graphsvc.services import pages_matching as svc
 from graphsvc.views.templating import fragment, render
 
 router = APIRouter(prefix="/pages/matching", tags=["pages"], default_response_class=HTMLResponse)
-AreaId = Annotated[str | None, Query(max_length=200)]
+AreaId = Annotated[str | None, Query(max_length=ID_MAX, pattern=ID_PATTERN)]
 Tab = Literal["partners", "needs", "allocate", "records", "projects"]
 Kind = Literal["pairings", "sharings", "projects"]
 Year = Annotated[int | None, Query(ge=1949, le=2100)]
-Id = Annotated[str, Form(min_length=1, max_length=200)]
+Id = Annotated[str, Form(min_length=1, max_length=ID_MAX, pattern=ID_PATTERN)]
+RecordId = Annotated[str, Path(max_length=ID_MAX, pattern=ID_PATTERN)]
 Percent = Annotated[str, Form(max_length=10)]  # a number 0–100 or empty: checked by the service
 
 
@@ -55,7 +57,7 @@ def accept_flow(request: Request, graph: GraphDep, scope: ScopeDep, resource_id:
 
 
 @router.post("/records/{kind}/{record_id}/end")
-def end(request: Request, graph: GraphDep, scope: ScopeDep, kind: Kind, record_id: Annotated[str, Path(max_length=200)],
+def end(request: Request, graph: GraphDep, scope: ScopeDep, kind: Kind, record_id: RecordId,
         outcome: Percent = "", satisfaction: Percent = "") -> HTMLResponse:
     """结束 a record (it keeps its history)."""
     r = svc.end(graph, scope, kind, record_id, outcome=outcome, satisfaction=satisfaction)

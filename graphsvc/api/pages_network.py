@@ -10,11 +10,12 @@ from fastapi.responses import HTMLResponse
 
 from graphsvc.api.deps import GraphDep, ScopeDep
 from graphsvc.api.network import SelectionDep
+from graphsvc.schemas.ids import ID_MAX, ID_PATTERN
 from graphsvc.services import pages_network as svc
 from graphsvc.views.templating import fragment, render
 
 router = APIRouter(prefix="/pages/network", tags=["pages"])
-OrgId = Annotated[str, Path(max_length=200)]
+OrgId = Annotated[str, Path(max_length=ID_MAX, pattern=ID_PATTERN)]
 
 
 @router.get("", response_class=HTMLResponse)

@@ -8,11 +8,12 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse
 
 from graphsvc.api.deps import GraphDep, ScopeDep
+from graphsvc.schemas.ids import ID_MAX, ID_PATTERN
 from graphsvc.services import pages_pairing as svc
 from graphsvc.views.templating import fragment, render
 
 router = APIRouter(prefix="/pages/pairing", tags=["pages"], default_response_class=HTMLResponse)
-Id = Annotated[str, Form(min_length=1, max_length=200)]
+Id = Annotated[str, Form(min_length=1, max_length=ID_MAX, pattern=ID_PATTERN)]
 
 
 def _params(request: Request) -> dict[str, list[str]]:
