@@ -267,3 +267,33 @@ def test_analyst_gets_no_write_buttons_and_writes_are_refused(browse: Callable[.
     r = web.page.request.post(web.base + "/pages/matching/pair",
                               form={"org_a": HUB, "org_b": "po-xf-u001", "themes": "welfare"})
     assert "无权" in r.text() and api(web, "/records/pairings")["count"] == before
+
+
+# --- the pictures -----------------------------------------------------------------------------------
+
+
+def test_network_picture_opens_collapsed_expands_on_click_and_legend_is_what_is_drawn(web: Web) -> None:
+    web.goto("/pictures/network?street_id=s-xf", ready=True, shot="picture-collapsed")
+    web.assert_clean()
+    clusters = web.page.evaluate("picture.nodes.getIds().filter(i => i.startsWith('cluster:'))")
+    assert "cluster:斜桥巷社区" in clusters and len(clusters) >= 10
+    assert web.page.evaluate(f"picture.nodes.get('{HUB}')") is None  # inside its collapsed community
+    # every name at default zoom is drawn at a readable size: font size × zoom ≥ 11 px
+    sizes = web.page.evaluate("""() => { const s = picture.network.getScale();
+        return picture.nodes.get().map(n => (n.font && n.font.size || 14) * s); }""")
+    assert min(sizes) >= 11
+    web.page.evaluate("picture.network.body.emitter.emit('click', {nodes: ['cluster:斜桥巷社区'], edges: []})")
+    web.page.wait_for_function(f"() => picture.nodes.get('{HUB}') !== null")
+    assert web.page.evaluate("picture.nodes.get('cluster:斜桥巷社区')") is None
+    web.shoot("picture-expanded")
+    # the colours drawn are the legend's: every node and every line (vis's own state, not our data)
+    drawn = web.page.evaluate("""() => {
+        const b = picture.network.body, legend = new Set(picture.data.legend.map(l => l.color.toLowerCase()));
+        const nodes = Object.values(b.nodes).filter(n => !n.isCluster && picture.nodes.get(n.id));
+        const edges = Object.values(b.edges).filter(e => picture.edges.get(e.id));
+        return {bad: nodes.filter(n => !legend.has(String(n.options.color.background).toLowerCase())).length
+                   + edges.filter(e => !legend.has(String(e.options.color.color).toLowerCase())).length,
+                nodes: nodes.length, edges: edges.length}; }""")
+    assert drawn["bad"] == 0 and drawn["nodes"] > 40 and drawn["edges"] > 40
+    assert "资源共享" in web.text("#legend")
+    web.assert_clean()

@@ -67,7 +67,7 @@
     let lastScale = 0;
     function relabel() {
       const s = network.getScale();
-      if (!s || (lastScale && Math.abs(s - lastScale) / s < 0.05)) return;
+      if (!s || (lastScale && Math.abs(s - lastScale) / s < 0.02)) return;
       lastScale = s;
       const size = id => Math.max(base.get(id) || 16, Math.round(LABEL_PX / s));
       nodes.update([...important].filter(id => nodes.get(id)).map(id => ({id, font: {size: size(id)}})));
