@@ -33,7 +33,8 @@ SPACING = 45.0  # picture units between neighbouring nodes in server layouts
 _LEAF = 300  # communities up to this size get a plain spring layout; bigger ones are split again
 _SMALL_PART = 60  # parts up to this size are set on a spiral rather than by a spring layout
 _GOLDEN = math.pi * (3 - math.sqrt(5))
-COLLAPSE_MIN_NODES = 150  # bigger pictures open with each cluster (a community) collapsed into one node
+COLLAPSE_MIN_NODES = 150
+OPEN_ROOM = 2.2  # an opened community spreads its organisations wider: their names are long  # bigger pictures open with each cluster (a community) collapsed into one node
 LABELLED = 40  # pictures up to this size show every name; bigger ones the names of this many biggest nodes
 COLLAPSED_COLOR = "#5d4037"  # a collapsed community: a colour no legend of nodes uses
 COLLAPSED_EDGE = "#a1887f"
@@ -273,7 +274,7 @@ def force_positions(
         grouped = {n for p in parts for n in p}
         parts = [list(p) for p in parts] + [[n] for n in G if n not in grouped and G.degree(n)]
         lonely = sorted((n for n in G if G.degree(n) == 0 and n not in grouped), key=str)
-        pos = _parts_layout(G, parts, seed)
+        pos = _parts_layout(G, parts, seed, room=OPEN_ROOM)
     else:
         lonely = sorted((n for n in G if G.degree(n) == 0), key=str)
         G.remove_nodes_from(lonely)
@@ -299,8 +300,9 @@ def _communities_layout(G: nx.Graph, seed: int) -> dict[Any, Point]:
     return _parts_layout(G, parts, seed)
 
 
-def _parts_layout(G: nx.Graph, parts: Sequence[Sequence[Any]], seed: int) -> dict[Any, Point]:
-    """Each part laid out inside its own disc; the discs placed by a spring layout of the parts' ties."""
+def _parts_layout(G: nx.Graph, parts: Sequence[Sequence[Any]], seed: int, room: float = 1.0) -> dict[Any, Point]:
+    """Each part laid out inside its own disc (`room` times the usual size); the discs placed by a
+    spring layout of the parts' ties."""
     part_of = {n: i for i, p in enumerate(parts) for n in p}
     Q = nx.Graph()
     Q.add_nodes_from(range(len(parts)))
@@ -308,11 +310,12 @@ def _parts_layout(G: nx.Graph, parts: Sequence[Sequence[Any]], seed: int) -> dic
         a, b = part_of[u], part_of[v]
         if a != b:
             Q.add_edge(a, b, weight=Q.get_edge_data(a, b, {"weight": 0})["weight"] + 1)
-    radii = np.array([_radius(len(p)) for p in parts])
+    radii = np.array([room * _radius(len(p)) for p in parts])
     centres = _spread(nx.spring_layout(Q, seed=seed, weight="weight"), radii)
     pos: dict[Any, Point] = {}
     for i, p in enumerate(parts):
-        inner = _disc(_sunflower(G, p), _radius(len(p))) if len(p) <= _SMALL_PART else _communities_layout(G.subgraph(p), seed)
+        inner = (_disc(_sunflower(G, p), room * _radius(len(p))) if len(p) <= _SMALL_PART
+                 else _communities_layout(G.subgraph(p), seed))
         cx, cy = centres[i]
         pos.update({n: (cx + x, cy + y) for n, (x, y) in inner.items()})
     return pos

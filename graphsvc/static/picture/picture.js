@@ -77,7 +77,13 @@
     network.on("click", p => {
       if (p.nodes.length !== 1) return;
       const id = String(p.nodes[0]);
-      if (id.startsWith(CLUSTER)) { open(id.slice(CLUSTER.length)); return; }
+      if (id.startsWith(CLUSTER)) {  // open it and look at it: its organisations fill the window
+        const key = id.slice(CLUSTER.length);
+        open(key);
+        network.fit({nodes: [...all.values()].filter(n => n.cluster === key).map(n => n.id), animation: false});
+        lastScale = 0; relabel();
+        return;
+      }
       if (handle.onNode) handle.onNode(id);
     });
     network.on("doubleClick", p => {
