@@ -120,4 +120,4 @@ def test_enough_requests_were_sent() -> None:
     print(f"\nfuzz: {SENT['requests']} requests over {len(OPERATIONS)} of {len(every)} operations, {SENT['5xx']} 5xx")
     assert SENT["5xx"] == 0
     assert SENT["requests"] >= MIN_REQUESTS, SENT
-    assert OPERATIONS == every
+    assert every == OPERATIONS

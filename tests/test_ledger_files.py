@@ -5,6 +5,7 @@ No engine here: reading, validation (references checked within the file) and wor
 
 from __future__ import annotations
 
+import csv
 import io
 import zipfile
 from pathlib import Path
@@ -238,3 +239,14 @@ def test_chinese_labels_round_trip_in_cells() -> None:
     assert workbook.cell_value("pairings", "themes", ["party_work", "security"], "zh") == "党建联做;社会治安联防"
     assert workbook.cell_value("communities", "has_office", True, "zh") == "是"
     assert workbook.cell_value("communities", "has_office", True, "codes") == "true"
+
+
+def test_command_line_tables_carry_no_formulas(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from graphsvc import output
+
+    rows = [{"name": '=HYPERLINK("http://x")', "size": -5}]
+    output.write(rows, "csv")
+    assert list(csv.reader(io.StringIO(capsys.readouterr().out)))[1] == ["'=HYPERLINK(\"http://x\")", "-5"]
+    output.write(rows, "xlsx", output=str(tmp_path / "o.xlsx"))
+    cell = load_workbook(tmp_path / "o.xlsx").active["A3"]
+    assert (cell.value, cell.data_type) == ('=HYPERLINK("http://x")', "s")

@@ -76,8 +76,9 @@ def _message(table: str, column: str | None, d: Mapping[str, Any], value: Any) -
     enum = enum_of(table, column) if column else None
     if kind == "enum" and enum is not None:
         return f"{what}不是可选的值；可选：{'、'.join(m.zh for m in enum)}"
-    if kind == "value_error" and CONTROL_MESSAGE in d.get("msg", ""):
-        return CONTROL_MESSAGE
+    if kind == "value_error":  # our own validators' Chinese messages (control characters, the id grammar)
+        msg = str(d.get("msg", "")).removeprefix("Value error, ")
+        return msg if CONTROL_MESSAGE in msg else f"{what}：{msg}"
     simple = {
         "int_parsing": "应为整数", "int_from_float": "应为整数", "int_type": "应为整数",
         "float_parsing": "应为数字", "float_type": "应为数字",
