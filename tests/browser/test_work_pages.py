@@ -185,6 +185,23 @@ def test_county_forbids_a_pair_recomputes_and_accepts(browse: Callable[..., Web]
     web.assert_clean()
 
 
+def test_county_drops_an_organisation_and_raises_a_cap(browse: Callable[..., Web]) -> None:
+    web = browse("street")
+    web.goto("/pages/pairing", shot="pairing-street")
+    first = web.page.locator("tr[id^=optimal-]").first
+    urban = first.locator("td").nth(0).inner_text()
+    web.page.get_by_label(f"{urban} 不参加").check()
+    web.page.locator("input[name=urban_cap]").fill("2")
+    web.page.get_by_role("button", name="重新计算").click()
+    web.page.wait_for_selector("#changes")
+    optimal = web.page.inner_text("section[aria-label=最优方案] table")
+    assert urban not in optimal.split("\n", 1)[1]  # dropped: in no pair of the new plan
+    assert web.page.locator("input[name=urban_cap]").input_value() == "2"
+    assert web.page.get_by_label(f"{urban} 不参加").is_checked()  # the form keeps what was asked
+    web.shoot("pairing-dropped")
+    web.assert_clean()
+
+
 # --- the analyst ----------------------------------------------------------------------------------
 
 
