@@ -22,6 +22,9 @@ from graphsvc.api import (
     matching,
     network,
     pages,
+    pages_matching,
+    pages_network,
+    pages_pairing,
     pairing,
     planner,
     records,
@@ -53,7 +56,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="graphsvc 共建图谱", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None)
     errors.install(app)
     app.add_middleware(BodyGates)
-    for module in (explore, ledger, access, coverage, pairing, network, matching, records, pages, planner, admin_pages):
+    # the work pages before `pages`: theirs are the routes of /pages/matching, /pages/pairing, /pages/network
+    for module in (explore, ledger, access, coverage, pairing, network, matching, records, pages_matching, pages_pairing,
+                   pages_network, pages, planner, admin_pages):
         app.include_router(module.router)
     # vis-network ships inside pyvis; mounted before /static so its path wins.
     app.mount(picture.STATIC_ROUTE, StaticFiles(directory=picture.STATIC_DIR), name="vis")
