@@ -90,7 +90,7 @@ class Graph:
             self._answers.invalidate(communities, topic)
 
     def _query(self, name: str) -> Query:
-        return Query(self.queries[name], timeout=self.timeout_s)  # type: ignore[arg-type]
+        return Query(self.queries[name], timeout=self.timeout_s)
 
     def read(self, name: str, **params: Any) -> list[dict[str, Any]]:
         """Run a read query; rows as dicts (nodes become property maps)."""

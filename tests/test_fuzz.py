@@ -102,7 +102,7 @@ def token(graph: Graph) -> str:
 
 @schema.parametrize()
 @settings(max_examples=MAX_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
-def test_no_server_errors_and_one_error_shape(case, base_url: str, token: str) -> None:  # type: ignore[no-untyped-def]
+def test_no_server_errors_and_one_error_shape(case, base_url: str, token: str) -> None:
     response = case.call(base_url=base_url, headers=bearer(token), timeout=60)
     with _count:
         SENT["requests"] += 1

@@ -13,11 +13,11 @@ from graphsvc.settings import Settings
 
 
 def _graph(request: Request) -> Graph:
-    return request.app.state.conn.graph  # type: ignore[no-any-return]
+    return request.app.state.conn.graph
 
 
 def _settings(request: Request) -> Settings:
-    return request.app.state.settings  # type: ignore[no-any-return]
+    return request.app.state.settings
 
 
 GraphDep = Annotated[Graph, Depends(_graph)]
@@ -38,7 +38,7 @@ def token_of(request: Request) -> str:
 
 def _scope(request: Request) -> Scope:
     """The caller's Scope from its token."""
-    return request.app.state.keys.resolve(token_of(request))  # type: ignore[no-any-return]
+    return request.app.state.keys.resolve(token_of(request))
 
 
 ScopeDep = Annotated[Scope, Depends(_scope)]

@@ -23,7 +23,7 @@ TABLE_ORDER = [
 ]
 assert sorted(TABLE_ORDER) == sorted(TABLES)
 
-# --- rule parameters (DOMAIN.md defaults) ------------------------------------------------------
+# --- rule parameters (docs/domain.md defaults) ------------------------------------------------------
 
 LINK_CAP = 15                      # 党员联户: households per member
 BRANCH_THRESHOLD = 50              # 支部进楼宇: resident members per building (or cluster)
@@ -46,7 +46,8 @@ SURNAMES = (
     ("叶", 4), ("程", 4), ("苏", 3), ("魏", 3), ("吕", 3), ("丁", 3), ("任", 3), ("沈", 3), ("姚", 3),
     ("卢", 3), ("钱", 3), ("顾", 3), ("陆", 3), ("汪", 3), ("庄", 2), ("华", 2), ("储", 1), ("恽", 1),
 )
-MALE_OLD = "建国 国强 建华 志明 德胜 福生 金宝 根宝 国平 建平 永康 玉林 荣华 洪生 秋生 春林 文忠 宝林 振华 卫东 国良 建新 锡明 培元 志坚 兴华 永福".split()
+MALE_OLD = ("建国 国强 建华 志明 德胜 福生 金宝 根宝 国平 建平 永康 玉林 荣华 洪生 秋生 春林 文忠 宝林 振华 卫东 "
+            "国良 建新 锡明 培元 志坚 兴华 永福").split()
 MALE_YOUNG = "伟 强 磊 军 勇 涛 斌 杰 浩 宇 俊杰 志强 晓东 海峰 文博 子轩 一鸣 立新 明辉 晨阳 鹏飞 建伟 海涛 振宇 嘉豪 凯 亮 骏".split()
 FEMALE_OLD = "秀英 桂英 玉兰 桂兰 凤英 秀珍 素珍 美华 丽华 月娥 金凤 桂芳 淑芬 彩萍 雪琴 菊芬 惠珍 秀兰 佩华 玉珍".split()
 FEMALE_YOUNG = "丽 静 敏 燕 艳 芳 娟 婷 雪 慧 晓燕 丽娟 雅琴 梦琪 欣怡 佳怡 思雨 海燕 文静 晓梅 琳 颖 倩 蕾 丹 萍 洁 瑶".split()

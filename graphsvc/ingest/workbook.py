@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable
 from datetime import date, datetime
-from enum import Enum
 from pathlib import Path
 from typing import Any, Literal
 
@@ -91,9 +90,9 @@ def cell_value(table: str, col: str, v: Any, labels: Labels) -> Any:
         return plain(v)
     enum = enum_of(table, col)
     if enum is not None and v is not None:
+        zh = {m.value: m.zh for m in enum}
         items = v if isinstance(v, list) else [v]
-        shown = [enum(x).zh if isinstance(x, (str, Enum)) and _is_member(enum, x) else str(x) for x in items]
-        return ";".join(shown)
+        return ";".join(zh.get(str(getattr(x, "value", x)), str(x)) for x in items)
     if isinstance(v, bool):
         return "是" if v else "否"
     if isinstance(v, (date, datetime)):
@@ -101,15 +100,7 @@ def cell_value(table: str, col: str, v: Any, labels: Labels) -> Any:
     return plain(v)
 
 
-def _is_member(enum: type[Enum], x: Any) -> bool:
-    try:
-        enum(x)
-        return True
-    except ValueError:
-        return False
-
-
-def _text_cells(ws: Any, values: Iterable[Any]) -> list[Any]:
+def text_cells(ws: Any, values: Iterable[Any]) -> list[Any]:
     """Cells for one row: every text cell is written as text (data_type 's'), never run as a formula."""
     from openpyxl.cell import WriteOnlyCell
 
@@ -188,7 +179,7 @@ def write_xlsx(tables: Raw, path: Path | None = None, *, labels: Labels = "zh", 
         rows = tables[name]
         _dropdowns(ws, name, labels, FIRST_DATA_ROW + len(rows) + _DROPDOWN_ROWS)
         for r in rows:
-            ws.append(_text_cells(ws, [cell_value(name, c, r.get(c), labels) for c in cols]))
+            ws.append(text_cells(ws, [cell_value(name, c, r.get(c), labels) for c in cols]))
     if guide:
         _guide(wb, [t for t in TABLES if t in tables], labels)
     buf = io.BytesIO()
@@ -207,15 +198,18 @@ def _example_rows() -> dict[str, dict[str, Any]]:
     return out
 
 
+_GUIDE_TEXT = (
+    "每个工作表是一张表：第 1 行中文表头，第 2 行英文列名（可删除），从第 3 行起每行一条记录。"
+    "只填中文表头、只有一行表头也可以导入。编号在整个台账内不能重复；引用其他表时填写对方的编号。"
+    "是/否 和类型列请从下拉列表中选择；多个值用 ; 分隔。"
+)
+
+
 def _guide(wb: Any, names: list[str], labels: Labels) -> None:
     ws = wb.create_sheet(GUIDE)
-    ws.append(_text_cells(ws, [
-        "每个工作表是一张表：第 1 行中文表头，第 2 行英文列名（可删除），从第 3 行起每行一条记录。"
-        "只填中文表头、只有一行表头也可以导入。编号在整个台账内不能重复；引用其他表时填写对方的编号。"
-        "是/否 和类型列请从下拉列表中选择；多个值用 ; 分隔。",
-    ]))
+    ws.append(text_cells(ws, [_GUIDE_TEXT]))
     ws.append([])
-    ws.append(_text_cells(ws, ["工作表", "列（中文表头）", "英文列名", "含义", "类型", "必填", "可选值", "示例"]))
+    ws.append(text_cells(ws, ["工作表", "列（中文表头）", "英文列名", "含义", "类型", "必填", "可选值", "示例"]))
     examples = _example_rows()
     for name in names:
         table = TABLES[name]
@@ -223,7 +217,7 @@ def _guide(wb: Any, names: list[str], labels: Labels) -> None:
         for col in table.columns:
             options = choices(name, col, labels)
             example = examples.get(name, {}).get(col)
-            ws.append(_text_cells(ws, [
+            ws.append(text_cells(ws, [
                 table.zh if labels == "zh" else name, zh_header(name, col), col,
                 _MEANING.get(col, zh_header(name, col)), _kind_of(name, col), "必填" if col in required else "可空",
                 "、".join(options) if options else "", "" if example is None else str(cell_value(name, col, example, "zh")),

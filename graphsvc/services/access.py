@@ -12,6 +12,7 @@ from graphsvc import audit
 from graphsvc.errors import InvalidInput, NotFound, Unauthorized
 from graphsvc.graph import Graph, Tx
 from graphsvc.schemas.access import ApiKey, ApiKeys, AuditEntries, AuditEntry
+from graphsvc.schemas.text import CONTROL_MESSAGE, has_control
 from graphsvc.scope import Role, Scope, require
 
 ROLES: tuple[Role, ...] = ("admin", "street", "community", "analyst")
@@ -28,6 +29,8 @@ def create_key(graph: Graph, by: Scope, *, role: str, scope_id: str | None, name
     """A new key; returns it and its token (shown once, never stored)."""
     if role not in ROLES:
         raise InvalidInput(f"角色应为 {'/'.join(ROLES)}", details=[{"field": "role", "message": "unknown role"}])
+    if any(v and has_control(v, allow_whitespace=False) for v in (name, scope_id)):
+        raise InvalidInput(f"密钥的名称或范围{CONTROL_MESSAGE}")
     if role in ("street", "community"):
         if not scope_id:
             raise InvalidInput(f"{role} 角色需要 --scope（街道或社区编号）", details=[{"field": "scope", "message": "required"}])
@@ -37,7 +40,7 @@ def create_key(graph: Graph, by: Scope, *, role: str, scope_id: str | None, name
     else:
         scope_id = None
     token = "gsk_" + secrets.token_urlsafe(32)
-    key = {
+    key: dict[str, str | None] = {
         "id": f"key-{uuid.uuid4().hex[:8]}",
         "name": name or role,
         "role": role,
@@ -49,10 +52,10 @@ def create_key(graph: Graph, by: Scope, *, role: str, scope_id: str | None, name
 
     def work(tx: Tx) -> None:
         tx.run("access/key_create", key={k: v for k, v in key.items() if v is not None})
-        audit.record(tx, by, "key.create", key["id"], {"role": role, "scope_id": scope_id}, source="cli")
+        audit.record(tx, by, "key.create", str(key["id"]), {"role": role, "scope_id": scope_id}, source="cli")
 
     graph.transaction(work)
-    return ApiKey(**{k: v for k, v in key.items() if k != "hash"}), token
+    return ApiKey.model_validate({k: v for k, v in key.items() if k != "hash"}), token
 
 
 def list_keys(graph: Graph) -> ApiKeys:
@@ -67,7 +70,7 @@ def revoke_key(graph: Graph, by: Scope, key_id: str) -> None:
         audit.record(tx, by, "key.revoke", key_id, source="cli")
 
     graph.transaction(work)
-    global _revocations
+    global _revocations  # noqa: PLW0603 - one process-wide counter, changed under its lock
     with _revocations_lock:
         _revocations += 1
 

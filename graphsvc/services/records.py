@@ -17,7 +17,7 @@ from graphsvc.algorithms.pairing import LINKS
 from graphsvc.audit import now  # the stamp of a write: ISO UTC, formatted here, not by the engine
 from graphsvc.errors import Infeasible, InvalidInput, NotFound
 from graphsvc.graph import Graph, Tx
-from graphsvc.schemas.ledger import PairingKind
+from graphsvc.schemas.ledger import PairingKind, Theme
 from graphsvc.schemas.records import (
     Pairing,
     Pairings,
@@ -94,16 +94,26 @@ def get_pairing(graph: Graph, scope: Scope, pairing_id: str) -> Pairing:
     return _pairing(rows[0])
 
 
+def _theme_code(t: object) -> str:
+    code = str(t.value) if isinstance(t, Theme) else str(t)
+    try:
+        return str(Theme(code).value)  # a code or its Chinese label
+    except ValueError:
+        return code
+
+
 def _check_themes(kind: str, themes: Iterable[str]) -> list[str]:
     allowed = KIND_THEMES.get(kind)
     if allowed is None:
-        raise InvalidInput(f"结对类型 kind 只能是 {', '.join(KIND_THEMES)}", details=[{"field": "kind", "value": kind}])
-    picked = list(dict.fromkeys(str(getattr(t, "value", t)) for t in themes))
+        kinds = "、".join(PairingKind(k).zh for k in KIND_THEMES)
+        raise InvalidInput(f"结对类型只能是 {kinds}", details=[{"field": "kind", "value": kind}])
+    picked = list(dict.fromkeys(_theme_code(t) for t in themes))  # a code or its Chinese label
     bad = [t for t in picked if t not in allowed]
     if bad:
         label = PairingKind(kind).zh
         raise InvalidInput(
-            f"{label}的主题只能是 {', '.join(allowed)}", details=[{"field": "themes", "value": t} for t in bad]
+            f"{label}的主题只能是 {'、'.join(Theme(a).zh for a in allowed)}",
+            details=[{"field": "themes", "value": t} for t in bad],
         )
     return sorted(picked, key=allowed.index)
 
@@ -313,7 +323,7 @@ def end_project(
 ) -> ProjectRecord:
     """Close a project with its outcome and residents' satisfaction (what evaluation ranks)."""
     _writer(scope, source)
-    bad = [{"field": "status", "value": status}] if status not in ("done", "cancelled") else []
+    bad: list[dict[str, Any]] = [{"field": "status", "value": status}] if status not in ("done", "cancelled") else []
     bad += [{"field": f, "value": v} for f, v in (("outcome", outcome), ("satisfaction", satisfaction))
             if v is not None and not 0 <= v <= 100]
     if bad:

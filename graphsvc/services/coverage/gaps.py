@@ -99,6 +99,23 @@ def _service_circle_rows(
         missing = [k for k in kinds if k not in reached]
         if missing:
             rows.append({**b, "missing": missing, "reach_m": round(p.reach_m / p.detour)})
+    return _nearest(graph, rows, p) if rows else rows
+
+
+NEAREST_SEARCH = 4  # how many walks' reach to look for the nearest point of a missing kind
+
+
+def _nearest(graph: Graph, rows: list[dict[str, Any]], p: s.GapParams) -> list[dict[str, Any]]:
+    """Each row's walking metres (straight line × detour) to the nearest point of every kind it misses;
+    None when there is none within NEAREST_SEARCH walks."""
+    kinds = sorted({k for r in rows for k in r["missing"]})
+    far = points_near(graph, rows, kinds, p.reach_m * NEAREST_SEARCH)
+    for r in rows:
+        nearest: dict[str, int | None] = {}
+        for k in r["missing"]:
+            metres = [haversine_m(r["lat"], r["lon"], pt["lat"], pt["lon"]) * p.detour for pt in far if pt["kind"] == k]
+            nearest[k] = round(min(metres)) if metres else None
+        r["nearest_m"] = nearest
     return rows
 
 
