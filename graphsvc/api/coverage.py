@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse
 
 from graphsvc.api.deps import GraphDep, ScopeDep, SettingsDep
 from graphsvc.schemas import coverage as s
-from graphsvc.services import coverage
+from graphsvc.services import coverage, history
 
 router = APIRouter(tags=["coverage"])
 GapQuery = Annotated[s.GapQuery, Query()]
@@ -66,21 +66,21 @@ def what_if(graph: GraphDep, scope: ScopeDep, body: s.WhatIfRequest) -> s.WhatIf
 
 
 @router.post("/coverage/accept/covers", response_model=s.Accepted)
-def accept_covers(graph: GraphDep, scope: ScopeDep, body: s.AcceptCovers) -> s.Accepted:
+def accept_covers(graph: GraphDep, scope: ScopeDep, settings: SettingsDep, body: s.AcceptCovers) -> s.Accepted:
     """Accept group → building suggestions: writes COVERS, stamped with who and when."""
-    return coverage.accept_covers(graph, scope, body)
+    return history.accepted(graph, scope, settings.gaps, coverage.accept_covers(graph, scope, body))
 
 
 @router.post("/coverage/accept/links", response_model=s.Accepted)
-def accept_links(graph: GraphDep, scope: ScopeDep, body: s.AcceptLinks) -> s.Accepted:
+def accept_links(graph: GraphDep, scope: ScopeDep, settings: SettingsDep, body: s.AcceptLinks) -> s.Accepted:
     """Accept member → household suggestions: writes LINKS within every member's cap, stamped."""
-    return coverage.accept_links(graph, scope, body)
+    return history.accepted(graph, scope, settings.gaps, coverage.accept_links(graph, scope, body))
 
 
 @router.post("/coverage/accept/org", response_model=s.Accepted)
-def accept_org(graph: GraphDep, scope: ScopeDep, body: s.NewOrg) -> s.Accepted:
+def accept_org(graph: GraphDep, scope: ScopeDep, settings: SettingsDep, body: s.NewOrg) -> s.Accepted:
     """Accept a new Party group or branch: writes the PartyOrg (Ledger v1 columns) and its COVERS, stamped."""
-    return coverage.accept_org(graph, scope, body)
+    return history.accepted(graph, scope, settings.gaps, coverage.accept_org(graph, scope, body))
 
 
 @router.get("/pictures/coverage", response_class=HTMLResponse)

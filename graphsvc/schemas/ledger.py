@@ -11,6 +11,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
+from graphsvc.schemas.geojson import Boundary
+
 # --- value parsing shared by JSON, CSV and XLSX ------------------------------------------------
 
 _TRUE = {"true", "1", "是", "yes", "y", "t"}
@@ -227,12 +229,14 @@ class CommunityRow(Row):
     has_office: Flag = False
     has_funds: Flag = False
     has_land: Flag = False
+    boundary: Boundary = None  # added to v1: GeoJSON Polygon/MultiPolygon (WGS84), text in CSV/XLSX
 
 
 class ResidentGroupRow(Row):
     id: Id
     name: Text
     community_id: Id
+    boundary: Boundary = None  # added to v1, as for communities
 
 
 class BuildingRow(Row):
@@ -492,6 +496,7 @@ _ZH_COMMON: dict[str, tuple[str, ...]] = {
     "status": ("状态",),
     "outcome": ("成效评分",),
     "satisfaction": ("群众满意度",),
+    "boundary": ("边界", "边界范围"),
 }
 _ZH_TABLE: dict[tuple[str, str], tuple[str, ...]] = {
     ("buildings", "id"): ("楼栋编号",),

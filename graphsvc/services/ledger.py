@@ -14,7 +14,9 @@ from graphsvc.graph import Graph, Tx
 from graphsvc.ingest import ledger_io
 from graphsvc.ingest.load import Progress, export_ledger, import_ledger
 from graphsvc.schemas.api import ImportResult
+from graphsvc.schemas.coverage import GapParams
 from graphsvc.scope import Scope, require
+from graphsvc.services import history
 from graphsvc.settings import Settings
 
 MEDIA = {
@@ -32,14 +34,18 @@ def import_raw(
     batch_size: int,
     source: str,
     progress: Progress | None = None,
+    snapshot: GapParams | None = None,
 ) -> ImportResult:
-    """Validate and write a ledger, all or nothing, with its audit entry in the same transaction."""
+    """Validate and write a ledger, all or nothing, with its audit entry in the same transaction;
+    then, given `snapshot` (the rule settings), a coverage snapshot for the trend."""
     require(scope, "admin")
 
     def audited(tx: Tx, rows: dict[str, int]) -> None:
         audit.record(tx, scope, "ledger.import", "ledger", {"rows": rows}, source=source)
 
     report = import_ledger(graph, raw, batch_size=batch_size, progress=progress, on_commit=audited)
+    if snapshot is not None:
+        history.after_write(graph, snapshot, communities=None, source="import")
     return ImportResult(rows=report.rows, total=report.total, warnings=report.warnings)
 
 
@@ -51,7 +57,7 @@ def import_upload(graph: Graph, scope: Scope, filename: str, file: BinaryIO, *, 
     if len(data) > limit:
         raise TooLarge(f"文件超过上限 {settings.max_upload_mb} MB（GRAPHSVC_MAX_UPLOAD_MB）")
     raw = ledger_io.read_upload(filename, data)
-    return import_raw(graph, scope, raw, batch_size=settings.batch_size, source="api")
+    return import_raw(graph, scope, raw, batch_size=settings.batch_size, source="api", snapshot=settings.gaps)
 
 
 def export_bytes(graph: Graph, scope: Scope, fmt: str) -> tuple[bytes, str, str]:
