@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from graphsvc import __version__
-from graphsvc.api import access, coverage, errors, explore, history, ledger, matching, network, pages, pairing, records, rectify
+from graphsvc.api import access, coverage, errors, explore, history, ledger, matching, network, pages, pairing, records, rectify, report
 from graphsvc.graph import connect
 from graphsvc.services.access import KeyCache
 from graphsvc.settings import Settings
@@ -39,7 +39,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # FastAPI's own /docs loads Swagger UI from a CDN; intranets have none, so serve a bundled copy.
     app = FastAPI(title="graphsvc 共建图谱", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None)
     errors.install(app)
-    for module in (explore, ledger, access, coverage, history, rectify, pairing, network, matching, records, pages):
+    for module in (explore, ledger, access, coverage, history, rectify, report, pairing, network, matching, records, pages):
         app.include_router(module.router)
     app.mount(STATIC_ROUTE, StaticFiles(directory=STATIC_DIR), name="vis")
     app.mount("/static/swagger", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="swagger")

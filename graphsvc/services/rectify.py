@@ -18,6 +18,7 @@ from graphsvc.scope import Scope, mask_name, require
 from graphsvc.services import coverage
 
 WRITERS = ("admin", "street", "community")  # analysts read only
+COMPUTED = ("rule", "rule_zh", "status", "status_zh", "person", "overdue", "recheck")
 
 
 def today() -> date:
@@ -34,7 +35,7 @@ def _out(row: dict[str, Any], scope: Scope, recheck: str | None = None) -> r.Rec
     rule = GapRule(row["rule"])
     masked = scope.masked
     return r.Rectification(
-        **{k: row.get(k) for k in r.Rectification.model_fields if k in row and k not in ("rule", "status", "person")},
+        **{k: row.get(k) for k in r.Rectification.model_fields if k not in COMPUTED},
         rule=rule,
         rule_zh=rule.zh,
         status=status,
