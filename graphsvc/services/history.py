@@ -14,6 +14,7 @@ from graphsvc.schemas import history as h
 from graphsvc.schemas.coverage import Area, GapParams, GapRule
 from graphsvc.scope import Scope
 from graphsvc.services import coverage
+from graphsvc.services.coverage.gaps import POPULATION
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -82,8 +83,9 @@ def take(graph: Graph, params: GapParams, *, communities: list[str] | None = Non
         names[("street", c["street_id"])] = (c["street_name"], c["street_id"], None, [x for x in ids if street_of[x] == c["street_id"]])
     for r in graph.read("coverage/community_context", ids=ids):
         names[("community", r["id"])] = (r["name"], r["street_id"], r["id"], [r["id"]])
-    for g in graph.read("history/grids", communities=ids):
-        names[("grid", g["id"])] = (g["name"], street_of[g["community_id"]], g["community_id"], [g["community_id"]])
+    for grid in graph.read("history/grids", communities=ids):
+        cid = grid["community_id"]
+        names[("grid", grid["id"])] = (grid["name"], street_of[cid], cid, [cid])
     rows = []
     for (level, pid), (name, street_id, community_id, members) in sorted(names.items()):
         rules = GRID_RULES if level == "grid" else list(GapRule)
@@ -92,7 +94,7 @@ def take(graph: Graph, params: GapParams, *, communities: list[str] | None = Non
             "level": level, "place_id": pid, "place_name": name, "street_id": street_id,
             "community_id": community_id, "communities": members,
             "rules": [r.value for r in rules],
-            "totals": [int(totals[(level, pid)][coverage.POPULATION[r][1]]) for r in rules],
+            "totals": [int(totals[(level, pid)][POPULATION[r][1]]) for r in rules],
             "gaps": [int(found[(level, pid)][r.value]) for r in rules],
         })
     graph.write("history/record", rows=rows)
@@ -103,7 +105,7 @@ def after_write(graph: Graph, params: GapParams, *, communities: list[str] | Non
     """Snapshot after a write (the write has committed: a failed snapshot is logged, never raised)."""
     try:
         take(graph, params, communities=communities, source=source)
-    except Exception as e:  # the write stands; the next snapshot (or the daily one) catches up
+    except Exception as e:  # noqa: BLE001 -- the write stands; the next snapshot (or the daily one) catches up
         log.warning("coverage snapshot after %s failed: %s", source, type(e).__name__)
 
 

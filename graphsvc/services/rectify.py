@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter, defaultdict
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 from graphsvc import audit
@@ -14,15 +14,16 @@ from graphsvc.errors import Infeasible, InvalidInput, NotFound
 from graphsvc.graph import Graph, Tx
 from graphsvc.schemas import rectify as r
 from graphsvc.schemas.coverage import Area, Gap, GapParams, GapRule
-from graphsvc.scope import Scope, mask_name, require
+from graphsvc.scope import Role, Scope, mask_name, require
 from graphsvc.services import coverage
+from graphsvc.services.coverage.gaps import MEMBER_RULES
 
-WRITERS = ("admin", "street", "community")  # analysts read only
+WRITERS: tuple[Role, ...] = ("admin", "street", "community")  # analysts read only
 COMPUTED = ("rule", "rule_zh", "status", "status_zh", "person", "overdue", "recheck")
 
 
 def today() -> date:
-    return datetime.now(timezone.utc).date()
+    return datetime.now(UTC).date()
 
 
 def _find_gap(graph: Graph, scope: Scope, params: GapParams, rule: GapRule, target_id: str, area: Area) -> Gap | None:
@@ -31,11 +32,11 @@ def _find_gap(graph: Graph, scope: Scope, params: GapParams, rule: GapRule, targ
 
 
 def _out(row: dict[str, Any], scope: Scope, recheck: str | None = None) -> r.Rectification:
-    status = r.RectStatus(row["status"])
-    rule = GapRule(row["rule"])
+    status = r.RectStatus[row["status"]]
+    rule = GapRule[row["rule"]]
     masked = scope.masked
     return r.Rectification(
-        **{k: row.get(k) for k in r.Rectification.model_fields if k not in COMPUTED},
+        **{k: row.get(k) for k in r.Rectification.model_fields if k not in COMPUTED},  # type: ignore[arg-type]
         rule=rule,
         rule_zh=rule.zh,
         status=status,
@@ -75,7 +76,7 @@ def create(graph: Graph, scope: Scope, params: GapParams, body: r.RectificationC
             "due": body.due.isoformat(), "status": r.RectStatus.open.value, "note": body.note,
             "created_at": stamp["at"], "created_by": stamp["by"], "updated_at": stamp["at"], "updated_by": stamp["by"],
         }
-        if gap.name and body.rule in coverage.MEMBER_RULES and scope.masked:
+        if gap.name and body.rule in MEMBER_RULES and scope.masked:
             row["target_name"] = None
         out = tx.run("rectify/create", row=row)[0]["row"]
         audit.record(tx, scope, "rectify.create", rect_id, {"rule": body.rule.value, "target_id": gap.id, "org_id": org["id"]})
@@ -105,7 +106,7 @@ def update(graph: Graph, scope: Scope, params: GapParams, rect_id: str, body: r.
     recheck = None
     if body.status is r.RectStatus.done:
         area = Area(community_id=row["community_id"]) if row.get("community_id") else Area()
-        still = _find_gap(graph, scope, params, GapRule(row["rule"]), row["target_id"], area)
+        still = _find_gap(graph, scope, params, GapRule[row["rule"]], row["target_id"], area)
         changes["checked_at"] = now
         if still is not None:
             recheck = "still_found"

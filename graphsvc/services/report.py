@@ -3,7 +3,7 @@ rule's gaps with suggestions, pairings and projects, and native Excel charts; th
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -57,7 +57,7 @@ def _pct(v: float | None) -> float | None:
 def _detail(rule: GapRule, d: dict[str, Any]) -> str:
     parts = [f"{DETAIL[k]} {v}" for k, v in d.items() if k in DETAIL and v is not None]
     if rule is GapRule.service_circle_gap:
-        parts.append("缺少 " + "、".join(ServiceKind(k).zh for k in d.get("missing", [])))
+        parts.append("缺少 " + "、".join(ServiceKind[k].zh for k in d.get("missing", [])))
     if rule is GapRule.community_lacking_basics:
         parts.append("缺少 " + "、".join(BASICS[k] for k in d.get("lacks", [])))
     return "；".join(parts)
@@ -88,10 +88,10 @@ def _advice(graph: Graph, scope: Scope, params: GapParams, area: Area, report: G
             out[("unit_without_branch", u.unit_id)] = (
                 "单独组建党支部" if u.action == "own_branch" else f"加入联合党支部 {u.joint_branch_id or ''}".strip()
             )
-    for g in rules[GapRule.service_circle_gap.value].items:
-        out[("service_circle_gap", g.id)] = "增设或共享服务站点"
-    for g in rules[GapRule.community_lacking_basics.value].items:
-        out[("community_lacking_basics", g.id)] = "通过驻区单位资源共享解决"
+    for gap in rules[GapRule.service_circle_gap.value].items:
+        out[("service_circle_gap", gap.id)] = "增设或共享服务站点"
+    for gap in rules[GapRule.community_lacking_basics.value].items:
+        out[("community_lacking_basics", gap.id)] = "通过驻区单位资源共享解决"
     return out
 
 
@@ -99,7 +99,7 @@ def _summary_sheet(wb: Workbook, name: str, params: GapParams, summary: Any, his
     ws = wb.active
     ws.title = "汇总"
     title(ws, 1, f"{name} 党建覆盖情况汇报")
-    put(ws, 2, 1, f"生成时间 {datetime.now(timezone.utc).astimezone().strftime('%Y-%m-%d %H:%M')}")
+    put(ws, 2, 1, f"生成时间 {datetime.now(UTC).astimezone().strftime('%Y-%m-%d %H:%M')}")
     street = next((p for p in hist.items if p.level == "street"), None)
     first = street.points[0].rules if street and street.points else {}
     rows = []
@@ -180,12 +180,12 @@ def _pairing_sheets(wb: Workbook, graph: Graph, scope: Scope, street_id: str) ->
     pairs = records.pairings(graph, scope, street_id=street_id).items
     table(ws, 1, ["编号", "结对类型", "党组织甲", "党组织乙", "开始日期", "主题"], [
         [p.id, PAIRING_KIND.get(p.kind, p.kind), p.name_a or p.org_a, p.name_b or p.org_b, str(p.since or ""),
-         "、".join(Theme(t).zh for t in p.themes)] for p in pairs])
+         "、".join(Theme[t].zh for t in p.themes)] for p in pairs])
     widths(ws, [14, 10, 30, 30, 12, 40])
     ws = wb.create_sheet("共建项目")
     projects = records.projects(graph, scope, street_id=street_id).items
     table(ws, 1, ["编号", "项目名称", "主题", "年份", "状态", "成效评分", "群众满意度"], [
-        [p.id, p.name, Theme(p.theme).zh, p.year, PROJECT_STATUS.get(p.status, p.status), p.outcome, p.satisfaction]
+        [p.id, p.name, Theme[p.theme].zh, p.year, PROJECT_STATUS.get(p.status, p.status), p.outcome, p.satisfaction]
         for p in projects])
     widths(ws, [14, 36, 14, 8, 10, 10, 12])
 
