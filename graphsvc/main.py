@@ -12,7 +12,9 @@ from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from graphsvc import __version__
-from graphsvc.api import access, coverage, errors, explore, history, ledger, matching, network, pages, pairing, records, rectify, report
+from graphsvc.api import (
+    access, coverage, errors, explore, geomap, history, ledger, matching, network, pages, pairing, records, rectify, report,
+)
 from graphsvc.graph import connect
 from graphsvc.services.access import KeyCache
 from graphsvc.settings import Settings
@@ -38,7 +40,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # FastAPI's own /docs loads Swagger UI from a CDN; intranets have none, so serve a bundled copy.
     app = FastAPI(title="graphsvc 共建图谱", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None)
     errors.install(app)
-    for module in (explore, ledger, access, coverage, history, rectify, report, pairing, network, matching, records, pages):
+    routers = (explore, ledger, access, coverage, history, rectify, report, geomap, pairing, network, matching, records, pages)
+    for module in routers:
         app.include_router(module.router)
     # vis-network ships inside pyvis; mounted before /static so its path wins.
     app.mount(picture.STATIC_ROUTE, StaticFiles(directory=picture.STATIC_DIR), name="vis")

@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     batch_size: int = 5000
     max_upload_mb: int = 200
     env: str = "production"
+    # The map's base tiles: an intranet tile server's {z}/{x}/{y} template; unset = no base layer at all.
+    tile_url: str | None = None
     # The gap rules' thresholds (DOMAIN.md's defaults); a request may still override each one.
     gaps: GapParams = Field(default_factory=GapParams)
 
@@ -44,6 +46,14 @@ class Settings(BaseSettings):
         placeholder = self.neo4j_password and self.neo4j_password.get_secret_value() in {"neo4j", "password", "changeme"}
         if self.neo4j_uri and placeholder and self.env != "development":
             raise ValueError("GRAPHSVC_NEO4J_PASSWORD is a placeholder; set a real one (or GRAPHSVC_ENV=development)")
+        return self
+
+    @model_validator(mode="after")
+    def _tile_template(self) -> "Settings":
+        if self.tile_url and not (
+            self.tile_url.startswith(("http://", "https://", "/")) and all(k in self.tile_url for k in ("{z}", "{x}", "{y}"))
+        ):
+            raise ValueError("GRAPHSVC_TILE_URL must be an http(s) template with {z}, {x} and {y}")
         return self
 
     @property

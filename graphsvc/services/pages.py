@@ -8,8 +8,9 @@ from graphsvc.graph import Graph
 from graphsvc.schemas.coverage import Area, GapParams, GapRule
 from graphsvc.schemas.network import Selection
 from graphsvc.schemas.pairing import PlanRequest
+from graphsvc.schemas.rectify import RectificationQuery
 from graphsvc.scope import Scope
-from graphsvc.services import coverage, explore, matching, network, pairing
+from graphsvc.services import coverage, explore, matching, network, pairing, rectify
 from graphsvc.views import pages
 from graphsvc.views.templating import Chrome, Page
 
@@ -55,7 +56,8 @@ def street(graph: Graph, scope: Scope, params: GapParams, street_id: str) -> Pag
     summary = coverage.summary(graph, scope, Area(street_id=street_id), params)  # 404 for an unknown street
     name = next((x.name for x in explore.streets(graph, scope).items if x.id == street_id), street_id)
     communities = explore.communities(graph, scope, street_id=street_id, skip=0, limit=ALL)
-    return _with(pages.street(street_id, name, communities, summary), graph, scope, street_id)
+    rects = rectify.ledger(graph, scope, RectificationQuery(street_id=street_id))
+    return _with(pages.street(street_id, name, communities, summary, rects.progress), graph, scope, street_id)
 
 
 def gaps(graph: Graph, scope: Scope, params: GapParams, street_id: str | None, community_id: str | None,

@@ -27,6 +27,7 @@ from graphsvc.schemas.ledger import (
 from graphsvc.schemas.matching import Opportunities, PartnerSuggestions
 from graphsvc.schemas.network import NetworkOverview, TieKind
 from graphsvc.schemas.pairing import PairSuggestion, UrbanRuralPlan
+from graphsvc.schemas.rectify import Progress
 from graphsvc.scope import mask_name
 from graphsvc.views.templating import Link, Many, Num, Page, Why, pct, q
 
@@ -122,8 +123,10 @@ def login() -> Page:
 # --- street overview ------------------------------------------------------------------------------
 
 
-def street(street_id: str, name: str, communities: api.CommunitySummaries, summary: CoverageSummary) -> Page:
-    """A street: coverage ratio of every rule, then every community's counts, linked-household ratio and gaps."""
+def street(street_id: str, name: str, communities: api.CommunitySummaries, summary: CoverageSummary,
+           progress: Iterable[Progress] = ()) -> Page:
+    """A street: coverage ratio of every rule, then every community's counts, linked-household ratio and gaps,
+    and the rectifications' progress per street and community."""
     rules = [
         (Link(q("/pages/gaps", street_id=street_id, rule=r.rule.value), _short(r.zh)), r.zh.split("：")[-1],
          r.population, r.total, r.gaps, pct(r.ratio))
@@ -149,8 +152,14 @@ def street(street_id: str, name: str, communities: api.CommunitySummaries, summa
         Link(q("/pictures/network", street_id=street_id), "党组织关系网络"),
         Link(q("/pages/network", street_id=street_id), "网络分析"),
         Link(q("/pages/matching", street_id=street_id), "共建匹配"),
+        Link(q("/pages/map", street_id=street_id), "一张图"),
+        Link(q("/pages/trends", street_id=street_id), "覆盖趋势"),
+        Link(q("/pages/rectifications", street_id=street_id), "整改台账"),
     )
-    return Page("street.html", f"{name} · 街道概览", {"links": links, "rules": rules, "rows": rows})
+    rect = [("街道" if p.level == "street" else "社区", p.name or name, p.total, p.open, p.in_progress, p.done,
+             Num(str(p.overdue), "warn" if p.overdue else ""), pct(p.done_ratio)) for p in progress]
+    return Page("street.html", f"{name} · 街道概览", {"links": links, "rules": rules, "rows": rows, "rect": rect,
+                                                   "report": q("/reports/street", street_id=street_id)})
 
 
 # --- gap lists ------------------------------------------------------------------------------------
