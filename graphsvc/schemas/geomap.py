@@ -34,6 +34,7 @@ class MapData(BaseModel):
     reach_m: float  # the straight-line radius of the rule-9 walk (walk minutes × speed ÷ detour)
     tile_url: str | None
     bounds: list[list[float]] | None  # [[south, west], [north, east]]
+    show: list[str] | None = None  # layers drawn at first (None: all); the others are a click away
 
 
 class MapQuery(BaseModel):
@@ -41,3 +42,5 @@ class MapQuery(BaseModel):
 
     street_id: str | None = Field(default=None, max_length=200)
     community_id: str | None = Field(default=None, max_length=200)
+    show: str | None = Field(default=None, max_length=300, pattern=r"^[a-z_,]*$",
+                             description="先显示哪些图层（逗号分隔，如 urban_rural,communities）；默认全部")

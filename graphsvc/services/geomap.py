@@ -194,5 +194,6 @@ def layers(graph: Graph, scope: Scope, params: GapParams, query: m.MapQuery, *, 
     out = [m.Layer(id=k, zh=zh, features=features[k], count=len(features[k]), legend=legends.get(k, []))
            for k, zh in m.LAYERS.items()]
     placed = features["communities"] + features["buildings"] or [_point(c["lat"], c["lon"], {}) for c in comm_rows]
+    show = [x for x in (query.show or "").split(",") if x in m.LAYERS] or None
     return m.MapData(where=where, layers=out, reach_m=round(params.reach_m / params.detour), tile_url=tile_url,
-                     bounds=_bounds(placed))
+                     bounds=_bounds(placed), show=show)

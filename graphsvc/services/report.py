@@ -18,6 +18,7 @@ from graphsvc.schemas.ledger import ServiceKind, Theme
 from graphsvc.schemas.rectify import RectificationQuery, Rectifications, RectStatus
 from graphsvc.scope import Scope
 from graphsvc.services import coverage, history, records, rectify
+from graphsvc.views.map_pages import short
 from graphsvc.views.workbook import put, table, title, to_bytes, widths
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -134,7 +135,7 @@ def _trend_sheet(wb: Workbook, hist: CoverageHistory) -> None:
     title(ws, 1, "各规则覆盖率变化（%）")
     rows = [[p.taken_at[:16].replace("T", " ")] + [_pct(p.rules[r.value].ratio) if r.value in p.rules else None for r in rules]
             for p in (street.points if street else [])]
-    end = table(ws, 3, ["快照时间"] + [SHEET[r][1:] if not SHEET[r][1].isdigit() else SHEET[r][2:] for r in rules], rows)
+    end = table(ws, 3, ["快照时间"] + [short(r) for r in rules], rows)
     widths(ws, [18] + [12] * len(rules))
     if rows:
         chart = LineChart()

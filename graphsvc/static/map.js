@@ -38,7 +38,7 @@
     urban_rural: function (f) { return { color: f.properties.color, weight: 2.5, opacity: 0.8, dashArray: "8 4", className: "gs-urban_rural" }; }
   };
   var points = {
-    reach: function (f, ll) { return L.circle(ll, { radius: f.properties.radius, color: "#00838f", weight: 1, fillOpacity: 0.06, className: "gs-reach", interactive: false }); },
+    reach: function (f, ll) { return L.circle(ll, { radius: f.properties.radius, color: "#00838f", weight: 0.8, opacity: 0.55, fillOpacity: 0.025, className: "gs-reach", interactive: false }); },
     buildings: function (f, ll) { return L.circleMarker(ll, { radius: 4.5, color: "#fff", weight: 1, fillColor: f.properties.color, fillOpacity: 0.95, className: "gs-buildings" }); },
     units: function (f, ll) { return L.circleMarker(ll, { radius: 6, color: f.properties.color, weight: 2.5, fillColor: "#fff", fillOpacity: 1, className: "gs-units" }); },
     service_points: function (f, ll) { return L.circleMarker(ll, { radius: 7, color: "#fff", weight: 2, fillColor: "#00838f", fillOpacity: 1, className: "gs-service_points" }); },
@@ -64,10 +64,10 @@
     });
     groups[layer.id] = g;
     overlays[layer.zh + "（" + layer.count + "）"] = g;
-    g.addTo(map);
+    if (!data.show || data.show.indexOf(layer.id) >= 0) g.addTo(map);
   });
   overlays["社区名称"] = labels;
-  labels.addTo(map);
+  if (!data.show || data.show.indexOf("communities") >= 0) labels.addTo(map);
   L.control.layers(null, overlays, { collapsed: false, position: "topright" }).addTo(map);
 
   /* Labels never pile up: a label that would overlap one already shown is hidden (hover shows every name). */

@@ -14,8 +14,13 @@ from graphsvc.views.templating import Link, Num, Page, Why, pct, q
 LEVEL_ZH = {"street": "街道", "community": "社区", "grid": "网格"}
 
 
+# The two rules of 党员联户 need telling apart when a chart or a table names them alone.
+SHORT = {GapRule.household_unlinked: "党员联户（住户）", GapRule.member_overloaded: "联户超上限"}
+
+
 def short(rule: GapRule) -> str:
-    return rule.zh.split("：")[0]
+    """The rule's short Chinese name (一帮一, 支部四进 …)."""
+    return SHORT.get(rule) or rule.zh.split("：")[0]
 
 
 def map_page(data: MapData, params: GapParams) -> Page:
@@ -33,7 +38,7 @@ def _pct100(point: Any, rule: GapRule) -> float | None:
 
 
 def _time(t: str) -> str:
-    return t[:16].replace("T", " ")
+    return t[5:16].replace("T", " ")  # 12-01 06:09: the year is in the heading's table and rarely changes
 
 
 def _cell(point: Any, rule: GapRule) -> Num:

@@ -38,7 +38,7 @@ PICTURES = (
     ("/pictures/network/pairings", "结对关系图", "现有结对共建与城乡结对"),
     ("/pictures/matching", "共建匹配图", "驻区单位与社区：现有结对与建议结对"),
     ("/pairing/urban-rural/network", "城乡结对网络图", "现有结对与两种方案的建议"),
-    ("/pairing/urban-rural/map", "城乡结对地图", "城乡结对在地图上的连线"),
+    ("/pages/map?show=urban_rural,co_construction,communities", "一张图 · 结对连线", "结对共建与城乡结对在地图上的连线，社区边界为底"),
 )
 _TIE_ZH = {k.value: k.zh for k in TieKind}
 COVERAGE_PICTURE = "/pictures/coverage"  # issue 3's; it draws one community
