@@ -12,14 +12,14 @@ import itertools
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
 from graphsvc.demo import street_ledger
 from graphsvc.demo_boundaries import add_boundaries
 from graphsvc.main import create_app
-from graphsvc.schemas.coverage import Area, GapParams
+from graphsvc.schemas.coverage import Area, GapParams, GapRule
 from graphsvc.scope import LOCAL_ADMIN
 from graphsvc.services import coverage, history
 from graphsvc.settings import Settings
@@ -118,7 +118,7 @@ def test_labels_never_pile_up(web: Web) -> None:
 
 
 class _Tiles(BaseHTTPRequestHandler):
-    seen: list[str] = []
+    seen: ClassVar[list[str]] = []
 
     def do_GET(self) -> None:
         _Tiles.seen.append(self.path)
@@ -184,7 +184,7 @@ def test_dashboard_prints_without_navigation(web: Web) -> None:
 
 
 def test_rectification_page_assigns_and_sends_back(web: Web, site: Site) -> None:
-    report = coverage.gaps(site.graph, LOCAL_ADMIN, Area(street_id=STREET), GapParams(), rules=["community_lacking_basics"])
+    report = coverage.gaps(site.graph, LOCAL_ADMIN, Area(street_id=STREET), GapParams(), rules=[GapRule.community_lacking_basics])
     gap = report.rules["community_lacking_basics"].items[0]
     web.goto(f"/pages/rectifications?street_id={STREET}")
     form = web.page.locator("#rect-new")
