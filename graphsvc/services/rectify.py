@@ -134,12 +134,13 @@ def update(graph: Graph, scope: Scope, params: GapParams, rect_id: str, body: r.
     return _out(graph.transaction(work), scope, recheck)
 
 
-def progress(items: list[r.Rectification]) -> list[r.Progress]:
+def progress(items: list[r.Rectification], street_names: dict[str, str] | None = None) -> list[r.Progress]:
     """Counts by status and overdue, per street and per community."""
     counts: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     names: dict[tuple[str, str], str | None] = {}
     for i in items:
-        for key, name in ((("street", i.street_id or ""), None), (("community", i.community_id or ""), i.community_name)):
+        street = (street_names or {}).get(i.street_id or "")
+        for key, name in ((("street", i.street_id or ""), street), (("community", i.community_id or ""), i.community_name)):
             counts[key][i.status.value] += 1
             counts[key]["overdue"] += i.overdue
             names[key] = name
@@ -164,4 +165,5 @@ def ledger(graph: Graph, scope: Scope, q: r.RectificationQuery) -> r.Rectificati
     items = [_out(x["row"], scope) for x in rows]
     if q.overdue is not None:
         items = [i for i in items if i.overdue is q.overdue]
-    return r.Rectifications(items=items, count=len(items), progress=progress(items))
+    streets = {s["id"]: s["name"] for s in graph.read("read/streets", communities=scope.community_list)}
+    return r.Rectifications(items=items, count=len(items), progress=progress(items, streets))
