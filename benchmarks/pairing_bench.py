@@ -143,7 +143,7 @@ def networkx_comparison(scores: dict[tuple[str, str], float], sizes: list[int], 
         t = time.perf_counter()
         ref = optimal_pairing_networkx_reference(sub)
         nx_s = time.perf_counter() - t
-        assert abs(ours["objective"] - ref["objective"]) < 1e-6 * max(1.0, ref["objective"]), (k, ours, ref)
+        assert abs(ours.objective - ref.objective) < 1e-6 * max(1.0, ref.objective), (k, ours, ref)
         rows.append({"k": k, "ours_s": ours_s, "networkx_s": nx_s})
         print(f"  {k}×{k}: ours {ours_s:.3f} s, networkx {nx_s:.2f} s (objectives equal)", flush=True)
     return rows
@@ -179,7 +179,7 @@ def run(n: int, repeat: int, nx_sizes: list[int], nx_full: bool, heap: str) -> N
         }
         stable = stable_pairing(sc.scores, **sc.constraints)
         steps["blocking_pairs check of the stable solution"] = lambda: blocking_pairs(
-            stable["pairs"], sc.scores, **sc.constraints)
+            stable.pairs, sc.scores, **sc.constraints)
         steps["whole plan (pairing.plan: queries to both explained solutions)"] = lambda: pairing.plan(
             graph, LOCAL_ADMIN, req)
         urban, rural = sorted(sc.cands.urban), sorted(sc.cands.rural)

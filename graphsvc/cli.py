@@ -11,22 +11,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from graphsvc import engine
+from graphsvc.commands.common import cli_scope, open_graph, say
 from graphsvc.errors import GraphsvcError
-from graphsvc.graph import Graph, connect
+from graphsvc.graph import Graph
 from graphsvc.output import FORMATS
-from graphsvc.scope import Scope
 from graphsvc.settings import Settings
-
-
-def cli_scope() -> Scope:
-    """The command line acts as a local administrator, named in the audit trail by the OS user."""
-    import getpass
-
-    return Scope(actor=f"cli:{getpass.getuser()}")
-
-
-def say(msg: str) -> None:
-    print(msg, file=sys.stderr, flush=True)
 
 
 @contextmanager
@@ -41,15 +30,6 @@ def engine_session(settings: Settings) -> Iterator[None]:
     finally:
         if started:
             engine.stop(settings.data_dir)
-
-
-@contextmanager
-def open_graph(settings: Settings) -> Iterator[Graph]:
-    conn = connect(settings, say=say)
-    try:
-        yield conn.graph
-    finally:
-        conn.close()
 
 
 def progress_bar(total: int, desc: str):  # type: ignore[no-untyped-def]
@@ -81,7 +61,6 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
     import uvicorn
 
     from graphsvc.main import create_app
-
     from graphsvc.services.access import list_keys
 
     host, port = args.host or settings.host, args.port or settings.port
@@ -208,7 +187,7 @@ def cmd_engine(settings: Settings, args: argparse.Namespace) -> None:
 
 
 # Modules under graphsvc/commands/ that add subcommands (each has register(subparsers)).
-COMMAND_MODULES: tuple[str, ...] = ("pair", "match", "viz", "analyze", "gaps", "history")
+COMMAND_MODULES: tuple[str, ...] = ("pair", "match", "records", "viz", "analyze", "gaps", "history")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -131,11 +131,12 @@ def ensure_running(
         bolt, http = _ports(data_dir)
         if say:
             say(f"正在启动内置图数据库 (ArcadeDB, bolt 127.0.0.1:{bolt}) …")
-        log = open(data_dir / "engine.log", "ab")
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "graphsvc.engine", str(data_dir), str(bolt), str(http), heap, database],
-            stdin=subprocess.DEVNULL, stdout=log, stderr=log, cwd=data_dir, start_new_session=True,
-        )
+        # The engine process keeps its own copy of the log's descriptor: ours is closed once it has started.
+        with open(data_dir / "engine.log", "ab") as log:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "graphsvc.engine", str(data_dir), str(bolt), str(http), heap, database],
+                stdin=subprocess.DEVNULL, stdout=log, stderr=log, cwd=data_dir, start_new_session=True,
+            )
         deadline = time.monotonic() + START_TIMEOUT_S
         while time.monotonic() < deadline:
             if proc.poll() is not None:

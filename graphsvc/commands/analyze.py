@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from graphsvc import output
+from graphsvc.commands.common import cli_scope, open_graph
 from graphsvc.schemas.ledger import OrgLevel
 from graphsvc.schemas.network import Selection, TieKind
 from graphsvc.settings import Settings
@@ -35,7 +36,6 @@ def selection(args: argparse.Namespace) -> Selection:
 
 
 def cmd_analyze(settings: Settings, args: argparse.Namespace) -> None:
-    from graphsvc.cli import cli_scope, open_graph
     from graphsvc.services import network
 
     with open_graph(settings) as graph:

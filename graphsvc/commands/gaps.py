@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from graphsvc import output
+from graphsvc.commands.common import cli_scope, open_graph, say
 from graphsvc.errors import InvalidInput
 from graphsvc.settings import Settings
 
@@ -53,7 +54,6 @@ def _detail(detail: dict[str, Any]) -> str:
 
 
 def cmd_gaps(settings: Settings, args: argparse.Namespace) -> None:
-    from graphsvc.cli import cli_scope, open_graph, say
     from graphsvc.schemas.coverage import Distance, GapQuery, GapRule
     from graphsvc.services import coverage
 

@@ -9,7 +9,7 @@ from graphsvc.settings import Settings
 
 
 def cmd_snapshot(settings: Settings, args: argparse.Namespace) -> None:
-    from graphsvc.cli import open_graph, say
+    from graphsvc.commands.common import open_graph, say
     from graphsvc.services import history
 
     with open_graph(settings) as graph:
@@ -18,7 +18,7 @@ def cmd_snapshot(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def cmd_report(settings: Settings, args: argparse.Namespace) -> None:
-    from graphsvc.cli import cli_scope, open_graph, say
+    from graphsvc.commands.common import cli_scope, open_graph, say
     from graphsvc.services import report
 
     with open_graph(settings) as graph:

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from graphsvc import output
+from graphsvc.commands.common import cli_scope, open_graph, say
 from graphsvc.errors import InvalidInput
 from graphsvc.settings import Settings
 
@@ -82,7 +83,6 @@ def _row(solution: str, item: Any, change: str | None = None) -> dict[str, Any]:
 
 
 def cmd_urban_rural(settings: Settings, args: argparse.Namespace) -> None:
-    from graphsvc.cli import cli_scope, open_graph, say
     from graphsvc.schemas.pairing import PlanRequest
     from graphsvc.services import pairing
 
@@ -101,7 +101,6 @@ def cmd_urban_rural(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def cmd_what_if(settings: Settings, args: argparse.Namespace) -> None:
-    from graphsvc.cli import cli_scope, open_graph, say
     from graphsvc.schemas.pairing import WhatIfRequest
     from graphsvc.services import pairing
 
@@ -123,7 +122,6 @@ def cmd_what_if(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def cmd_accept(settings: Settings, args: argparse.Namespace) -> None:
-    from graphsvc.cli import cli_scope, open_graph, say
     from graphsvc.schemas.pairing import AcceptRequest
     from graphsvc.services import pairing
 

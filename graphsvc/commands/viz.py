@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from graphsvc.commands.analyze import add_selection, selection
+from graphsvc.commands.common import cli_scope, open_graph, say
 from graphsvc.errors import InvalidInput
 from graphsvc.schemas.network import ColorBy, SizeBy
 from graphsvc.settings import Settings
@@ -16,7 +17,6 @@ KINDS = {"tree": "党组织架构图", "ego": "某个党组织的关系网络（
 
 
 def cmd_viz(settings: Settings, args: argparse.Namespace) -> None:
-    from graphsvc.cli import cli_scope, open_graph, say
     from graphsvc.services import network
 
     if args.kind == "ego" and not args.focus:

@@ -16,7 +16,7 @@ from graphsvc.algorithms.pairing import (
     SKILL_KEYWORDS,
     UNIT_KIND_LINKS,
     Pair,
-    Pairing,
+    PairingResult,
     Side,
     haversine_km,
     pair_score,
@@ -234,7 +234,7 @@ def _suggestions(sc: Scored, pairs: Iterable[tuple[str, str, float]]) -> list[s.
 # --------------------------------------------------------------------------- solving
 
 
-def _solve(sc: Scored) -> tuple[Pairing, Pairing]:
+def _solve(sc: Scored) -> tuple[PairingResult, PairingResult]:
     try:
         optimal = optimal_pairing(sc.scores, must_pair=sc.request.must_pair, **sc.constraints)
         stable = stable_pairing(sc.scores, **sc.constraints)
@@ -243,12 +243,12 @@ def _solve(sc: Scored) -> tuple[Pairing, Pairing]:
     return optimal, stable
 
 
-def _summary(sc: Scored, sol: Pairing, items: list[s.PairSuggestion]) -> s.PairingSummary:
-    blocking = blocking_pairs(sol["pairs"], sc.scores, **sc.constraints)
-    paired = {r for _, r, _ in sol["pairs"]}
+def _summary(sc: Scored, sol: PairingResult, items: list[s.PairSuggestion]) -> s.PairingSummary:
+    blocking = blocking_pairs(sol.pairs, sc.scores, **sc.constraints)
+    paired = {r for _, r, _ in sol.pairs}
     return s.PairingSummary(
-        method=sol["method"], objective=round(sol["objective"], 6), count=len(sol["pairs"]),
-        new=sum(1 for i in items if i.status == "new"), unpaired=sol["unpaired"],
+        method=sol.method, objective=round(sol.objective, 6), count=len(sol.pairs),
+        new=sum(1 for i in items if i.status == "new"), unpaired=sol.unpaired,
         unmet_must_pair=sorted(r for r in set(sc.request.must_pair) if r not in paired),
         blocking_count=len(blocking),
         blocking_pairs=[s.PairRef(urban_id=u, rural_id=r) for u, r in blocking[:BLOCKING_SHOWN]],
@@ -259,21 +259,21 @@ def _refs(rows: Iterable[tuple[str, str, float]]) -> list[s.PairRef]:
     return [s.PairRef(urban_id=u, rural_id=r) for u, r, _ in rows]
 
 
-def _plan(sc: Scored) -> tuple[s.UrbanRuralPlan, Pairing, Pairing]:
+def _plan(sc: Scored) -> tuple[s.UrbanRuralPlan, PairingResult, PairingResult]:
     optimal, stable = _solve(sc)
-    opt_items, st_items = _suggestions(sc, optimal["pairs"]), _suggestions(sc, stable["pairs"])
+    opt_items, st_items = _suggestions(sc, optimal.pairs), _suggestions(sc, stable.pairs)
     d = compare(optimal, stable)
-    gap = optimal["objective"] - stable["objective"]
-    share = gap / optimal["objective"] if optimal["objective"] > 0 else 0.0
+    gap = optimal.objective - stable.objective
+    share = gap / optimal.objective if optimal.objective > 0 else 0.0
     plan = s.UrbanRuralPlan(
         urban_count=len(sc.cands.urban), rural_count=len(sc.cands.rural), candidate_pairs=len(sc.scores),
         existing=_suggestions(sc, sorted((u, r, sc.scores[(u, r)]) for u, r in sc.cands.existing)),
         optimal=opt_items, stable=st_items,
         summary=s.PairingSummaries(optimal=_summary(sc, optimal, opt_items), stable=_summary(sc, stable, st_items)),
         difference=s.PairingDifference(
-            same=len(d["kept"]), only_optimal=_refs(d["removed"]), only_stable=_refs(d["added"]),
+            same=len(d.kept), only_optimal=_refs(d.removed), only_stable=_refs(d.added),
             objective_gap=round(gap, 6), objective_gap_share=round(share, 6),
-            villages_changed=d["villages_changed"],
+            villages_changed=d.villages_changed,
         ),
     )
     return plan, optimal, stable
@@ -296,14 +296,14 @@ def apply_change(req: s.WhatIfRequest) -> s.PlanRequest:
     return s.PlanRequest(**data)
 
 
-def _changes(before: Pairing, after: Pairing, b_items: list[s.PairSuggestion],
+def _changes(before: PairingResult, after: PairingResult, b_items: list[s.PairSuggestion],
              a_items: list[s.PairSuggestion]) -> s.PairingChanges:
     d = diff(before, after)
-    added, removed = {(u, r) for u, r, _ in d["added"]}, {(u, r) for u, r, _ in d["removed"]}
+    added, removed = {(u, r) for u, r, _ in d.added}, {(u, r) for u, r, _ in d.removed}
     return s.PairingChanges(
         added=[i for i in a_items if (i.urban_id, i.rural_id) in added],
         removed=[i for i in b_items if (i.urban_id, i.rural_id) in removed],
-        kept=len(d["kept"]), objective_delta=round(d["objective_delta"], 6), villages_changed=d["villages_changed"],
+        kept=len(d.kept), objective_delta=round(d.objective_delta, 6), villages_changed=d.villages_changed,
     )
 
 

@@ -7,6 +7,7 @@ from collections.abc import Hashable, Iterable, Sequence
 from typing import Any
 
 from graphsvc.algorithms.common import haversine_m
+from graphsvc.algorithms.coverage import neighbour_clusters
 from graphsvc.errors import NotFound
 from graphsvc.graph import Graph
 from graphsvc.projection import coverage as proj
@@ -113,7 +114,9 @@ def _clusters(graph: Graph, q: dict[str, Any], p: s.GapParams) -> list[s.Cluster
             members=sum(b["resident_members"] for b in c),
             span_m=round(max(haversine_m(a["lat"], a["lon"], b["lat"], b["lon"]) for a in c for b in c)),
         )
-        for c in proj.neighbour_clusters(candidates, max_distance_m=p.cluster_distance_m, threshold=p.branch_threshold)
+        for c in neighbour_clusters(
+            proj.building_points(candidates), max_distance_m=p.cluster_distance_m, threshold=p.branch_threshold
+        )
     ]
 
 
