@@ -80,3 +80,23 @@ def test_demo_boundaries_tile_each_street() -> None:
     assert sum(1 for g in tables["resident_groups"] if g.get("boundary")) >= 0.9 * len(tables["resident_groups"])
     rows = validate(ledger_io.RawLedger(tables={"communities": tables["communities"]}), check_refs=False)
     assert len(rows["communities"]) == len(tables["communities"])
+
+
+def _inside(lon: float, lat: float, ring: list[list[float]]) -> bool:
+    """Ray casting: is the point inside the ring?"""
+    hit = False
+    for (x1, y1), (x2, y2) in zip(ring, ring[1:]):
+        if (y1 > lat) != (y2 > lat) and lon < x1 + (lat - y1) * (x2 - x1) / (y2 - y1):
+            hit = not hit
+    return hit
+
+
+def test_demo_boundaries_hold_their_buildings() -> None:
+    tables = street_ledger()
+    add_boundaries(tables)
+    rings = {c["id"]: json.loads(c["boundary"])["coordinates"][0] for c in tables["communities"]}
+    inside = sum(_inside(b["lon"], b["lat"], rings[b["community_id"]]) for b in tables["buildings"])
+    assert inside >= 0.97 * len(tables["buildings"])  # plausible outlines: (nearly) every building within its community
+    others = sum(_inside(b["lon"], b["lat"], ring) for b in tables["buildings"][:200]
+                 for cid, ring in rings.items() if cid != b["community_id"])
+    assert others <= 0.15 * 200  # and the outlines do not overlap much

@@ -18,7 +18,7 @@ from graphsvc.schemas.ledger import ServiceKind, Theme
 from graphsvc.schemas.rectify import RectificationQuery, Rectifications, RectStatus
 from graphsvc.scope import Scope
 from graphsvc.services import coverage, history, records, rectify
-from graphsvc.views.map_pages import short
+from graphsvc.views.map_pages import local_time, short
 from graphsvc.views.workbook import put, table, title, to_bytes, widths
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -133,7 +133,7 @@ def _trend_sheet(wb: Workbook, hist: CoverageHistory) -> None:
     street = next((p for p in hist.items if p.level == "street"), None)
     rules = [r for r in GapRule]
     title(ws, 1, "各规则覆盖率变化（%）")
-    rows = [[p.taken_at[:16].replace("T", " ")] + [_pct(p.rules[r.value].ratio) if r.value in p.rules else None for r in rules]
+    rows = [[local_time(p.taken_at)] + [_pct(p.rules[r.value].ratio) if r.value in p.rules else None for r in rules]
             for p in (street.points if street else [])]
     end = table(ws, 3, ["快照时间"] + [short(r) for r in rules], rows)
     widths(ws, [18] + [12] * len(rules))
@@ -149,7 +149,7 @@ def _trend_sheet(wb: Workbook, hist: CoverageHistory) -> None:
 def rectification_rows(rects: Rectifications) -> tuple[list[str], list[list[Any]]]:
     head = ["编号", "规则", "缺口对象", "名称", "社区", "责任党组织", "责任人", "整改期限", "状态", "逾期", "备注", "更新时间"]
     rows = [[i.id, i.rule_zh.split("：")[0], i.target_id, i.target_name or "", i.community_name or "", i.org_name or i.org_id,
-             i.person or "", i.due, i.status_zh, "逾期" if i.overdue else "", i.note or "", i.updated_at[:16].replace("T", " ")]
+             i.person or "", i.due, i.status_zh, "逾期" if i.overdue else "", i.note or "", local_time(i.updated_at)]
             for i in rects.items]
     return head, rows
 

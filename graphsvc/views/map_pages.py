@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from graphsvc.schemas.coverage import GapParams, GapRule
@@ -37,8 +38,16 @@ def _pct100(point: Any, rule: GapRule) -> float | None:
     return round(point.rules[rule.value].ratio * 100, 1)
 
 
+def local_time(iso: str, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A stored UTC time as the server's local time (a street office reads Beijing time)."""
+    try:
+        return datetime.fromisoformat(iso).astimezone().strftime(fmt)
+    except ValueError:
+        return iso[:16].replace("T", " ")
+
+
 def _time(t: str) -> str:
-    return t[5:16].replace("T", " ")  # 12-01 06:09: the year is in the heading's table and rarely changes
+    return local_time(t, "%m-%d %H:%M")
 
 
 def _cell(point: Any, rule: GapRule) -> Num:
@@ -66,7 +75,7 @@ def trends_page(hist: CoverageHistory, rule: GapRule, *, where: str, params: Map
     return Page("trends.html", f"覆盖趋势 · {where}", {
         "top": top, "rules": rules, "rule": rule, "all": chart_all, "parts": chart_parts,
         "top_head": ("快照时间", *(short(r) for r in rules)),
-        "top_rows": [(_time(p.taken_at), *(_cell(p, r) for r in rules)) for p in reversed(points)],
+        "top_rows": [(local_time(p.taken_at), *(_cell(p, r) for r in rules)) for p in reversed(points)],
         "part_head": ("名称", "层级", f"{short(rule)} 最新覆盖率", "快照数"), "part_rows": part_rows,
         "part_level": LEVEL_ZH[parts[0].level] if parts else "社区", "params": dict(params),
     })
