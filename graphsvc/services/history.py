@@ -6,7 +6,8 @@ from __future__ import annotations
 import logging
 import uuid
 from collections import Counter, defaultdict
-from typing import Any, TypeVar
+from collections.abc import Callable
+from typing import Any, Protocol, TypeVar
 
 from graphsvc import audit
 from graphsvc.graph import Graph
@@ -18,6 +19,12 @@ from graphsvc.services.coverage.gaps import POPULATION
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+
+
+class Later(Protocol):
+    """Somewhere to run work after the answer (FastAPI's BackgroundTasks)."""
+
+    def add_task(self, func: Callable[..., Any], *args: Any, **kwargs: Any) -> None: ...
 
 # Rules about a whole community have no meaning inside one grid: grid rows carry the others.
 COMMUNITY_RULES = {GapRule.community_without_org, GapRule.unit_without_branch, GapRule.community_lacking_basics}
@@ -109,9 +116,13 @@ def after_write(graph: Graph, params: GapParams, *, communities: list[str] | Non
         log.warning("coverage snapshot after %s failed: %s", source, type(e).__name__)
 
 
-def accepted(graph: Graph, scope: Scope, params: GapParams, result: T) -> T:
-    """`result` of an accepted suggestion, after snapshotting the streets the caller works in."""
-    after_write(graph, params, communities=scope.community_list, source="accept")
+def accepted(graph: Graph, scope: Scope, params: GapParams, result: T, later: Later | None = None) -> T:
+    """`result` of an accepted suggestion; the streets the caller works in are snapshotted — after the answer
+    has gone out when `later` (FastAPI's BackgroundTasks) is given, so accepting stays quick."""
+    if later is None:
+        after_write(graph, params, communities=scope.community_list, source="accept")
+    else:
+        later.add_task(after_write, graph, params, communities=scope.community_list, source="accept")
     return result
 
 
