@@ -13,8 +13,24 @@ from fastapi.staticfiles import StaticFiles
 
 from graphsvc import __version__
 from graphsvc.api import (
-    access, coverage, errors, explore, geomap, history, ledger, matching, network, pages, pairing, records, rectify, report,
+    access,
+    admin_pages,
+    coverage,
+    errors,
+    explore,
+    geomap,
+    history,
+    ledger,
+    matching,
+    network,
+    pages,
+    pairing,
+    planner,
+    records,
+    rectify,
+    report,
 )
+from graphsvc.api.gates import BodyGates
 from graphsvc.graph import connect
 from graphsvc.services.access import KeyCache
 from graphsvc.settings import Settings
@@ -40,7 +56,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # FastAPI's own /docs loads Swagger UI from a CDN; intranets have none, so serve a bundled copy.
     app = FastAPI(title="graphsvc 共建图谱", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None)
     errors.install(app)
-    routers = (explore, ledger, access, coverage, history, rectify, report, geomap, pairing, network, matching, records, pages)
+    app.add_middleware(BodyGates)
+    routers = (explore, ledger, access, coverage, history, rectify, report, geomap, pairing, network, matching, records,
+               pages, planner, admin_pages)
     for module in routers:
         app.include_router(module.router)
     # vis-network ships inside pyvis; mounted before /static so its path wins.

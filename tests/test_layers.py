@@ -66,7 +66,9 @@ def test_services_leave_networkx_calls_to_the_algorithms() -> None:
     bad = []
     for f in _files("services"):
         for node in ast.walk(ast.parse(f.read_text(encoding="utf-8"))):
-            func = node.func if isinstance(node, ast.Call) else None
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
             if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "nx":
                 bad.append(f"{f.relative_to(PACKAGE)}:{node.lineno} nx.{func.attr}")
     assert not bad

@@ -38,9 +38,9 @@ from graphsvc.errors import InvalidInput
 __all__ = [
     "EARTH_RADIUS_M",
     "Assignment",
-    "ProposedBranch",
-    "GroupOptions",
     "GroupCandidate",
+    "GroupOptions",
+    "ProposedBranch",
     "RemovalImpact",
     "assign_households",
     "haversine_m",

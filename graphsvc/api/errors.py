@@ -61,6 +61,12 @@ def install(app: FastAPI) -> None:
         code = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}.get(exc.status_code, "http_error")
         return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code, headers=exc.headers)
 
+    @app.exception_handler(UnicodeError)
+    @app.exception_handler(RecursionError)
+    async def _unencodable(_: Request, exc: Exception) -> JSONResponse:
+        # A backstop: the body gates refuse lone surrogates and deep nesting before they get this far.
+        return JSONResponse(error_body("invalid_input", "请求中含有无法处理的字符或结构"), status_code=422)
+
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         # Only the route and the exception type: parameters may carry personal data.

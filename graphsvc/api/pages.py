@@ -9,13 +9,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from graphsvc.api.deps import TOKEN_COOKIE, GraphDep, ScopeDep, SettingsDep
 from graphsvc.api.network import SelectionDep
-from graphsvc.schemas.coverage import GapRule
+from graphsvc.errors import Unauthorized
+from graphsvc.schemas.ids import ID_MAX, ID_PATTERN
 from graphsvc.services import pages
 from graphsvc.views.templating import render
 
 TOKEN_PATTERN = r"^\s*[A-Za-z0-9_\-]+\s*$"  # what keys create makes; anything else cannot be a cookie value
 router = APIRouter(tags=["pages"], default_response_class=HTMLResponse)
-AreaId = Annotated[str | None, Query(max_length=200)]
+AreaId = Annotated[str | None, Query(max_length=ID_MAX, pattern=f"^$|{ID_PATTERN}")]  # blank: everywhere
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -29,13 +30,13 @@ def login_page(
     request: Request, token: Annotated[str | None, Query(max_length=200, pattern=TOKEN_PATTERN)] = None
 ) -> HTMLResponse | RedirectResponse:
     """A form to paste an access token; `?token=` (the link `graphsvc demo` prints) logs in at once."""
-    return _logged_in(token) if token else render(request, pages.login())
+    return _logged_in(request, token) if token else render(request, pages.login())
 
 
-@router.post("/login")
-def login(token: Annotated[str, Form(max_length=200, pattern=TOKEN_PATTERN)]) -> RedirectResponse:
-    """Keep the token in an HttpOnly, same-site cookie and go home; a bad token comes back to this page."""
-    return _logged_in(token)
+@router.post("/login", response_model=None)
+def login(request: Request, token: Annotated[str, Form(max_length=200, pattern=TOKEN_PATTERN)]) -> HTMLResponse | RedirectResponse:
+    """Keep a valid token in an HttpOnly, same-site cookie and go home; a bad token comes back to this page (401)."""
+    return _logged_in(request, token)
 
 
 @router.post("/logout")
@@ -46,7 +47,12 @@ def logout() -> RedirectResponse:
     return resp
 
 
-def _logged_in(token: str) -> RedirectResponse:
+def _logged_in(request: Request, token: str) -> HTMLResponse | RedirectResponse:
+    """Only a token that resolves to a key becomes a cookie."""
+    try:
+        request.app.state.keys.resolve(token.strip())
+    except Unauthorized:
+        return render(request, pages.login("令牌无效或已撤销，请重新输入"))
     resp = RedirectResponse("/", status_code=303)
     resp.set_cookie(TOKEN_COOKIE, token.strip(), httponly=True, samesite="strict")
     return resp
@@ -54,16 +60,9 @@ def _logged_in(token: str) -> RedirectResponse:
 
 @router.get("/pages/streets/{street_id}")
 def street_page(request: Request, graph: GraphDep, scope: ScopeDep, settings: SettingsDep,
-                street_id: Annotated[str, Path(max_length=200)]) -> HTMLResponse:
+                street_id: Annotated[str, Path(max_length=ID_MAX, pattern=ID_PATTERN)]) -> HTMLResponse:
     """A street's overview: coverage ratio of every rule, each community's counts and gaps, links."""
     return render(request, pages.street(graph, scope, settings.gaps, street_id))
-
-
-@router.get("/pages/gaps")
-def gaps_page(request: Request, graph: GraphDep, scope: ScopeDep, settings: SettingsDep, street_id: AreaId = None,
-              community_id: AreaId = None, rule: GapRule | None = None) -> HTMLResponse:
-    """Gap lists: every rule's uncovered buildings, households, members, units (names masked for analysts)."""
-    return render(request, pages.gaps(graph, scope, settings.gaps, street_id, community_id, rule))
 
 
 @router.get("/pages/matching")

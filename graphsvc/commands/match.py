@@ -26,7 +26,7 @@ def cmd_needs(settings: Settings, args: argparse.Namespace) -> None:
     for n in o.items:
         need = {"community_name": n.community_name, "need_id": n.need_id, "kind": n.kind_zh,
                 "open_quantity": n.open_quantity, "urgency": n.urgency, "description": n.description}
-        for rank, c in enumerate(n.candidates or [None], start=1):  # type: ignore[list-item]
+        for rank, c in enumerate(n.candidates or [None], start=1):
             rows.append({**need, "rank": rank if c else None, "resource_id": c.resource_id if c else None,
                          "owner_name": c.owner_name if c else "（没有候选）", "score": round(c.score, 3) if c else None,
                          "explanation": c.explanation if c else None})

@@ -10,6 +10,8 @@ from typing import Any
 from pydantic import BaseModel
 
 from graphsvc.commands.common import cli_scope, open_graph, out_args, say, where_args, write
+from graphsvc.commands.labels import choices_help, enum_arg
+from graphsvc.schemas.ledger import PairingKind, ProjectStatus, Theme
 from graphsvc.settings import Settings
 
 
@@ -45,8 +47,8 @@ def cmd_pairing(settings: Settings, args: argparse.Namespace) -> None:
     _run(settings, args, "结对",
          lambda g, sc: records.pairings(g, sc, kind=args.kind, active=STATE[args.state], community_id=args.community,
                                         street_id=args.street),
-         lambda g, sc: records.create_pairing(g, sc, *args.ids, args.kind or "co_construction", _themes(args.themes),
-                                              "cli", since=args.since),
+         lambda g, sc: records.create_pairing(g, sc, args.ids[0], args.ids[1], args.kind or "co_construction",
+                                              _themes(args.themes), "cli", since=args.since),
          lambda g, sc: records.end_pairing(g, sc, args.ids[0], source="cli", reason=args.reason))
 
 
@@ -103,8 +105,9 @@ def _checked(func: Callable[[Settings, argparse.Namespace], None], p: argparse.A
 
 def register(sub: Any) -> None:
     def pairing_args(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--kind", choices=["co_construction", "urban_rural"], help="create 默认 co_construction")
-        p.add_argument("--themes", help="主题，用 ; 或 , 分隔（如 party_work;culture）")
+        p.add_argument("--kind", type=enum_arg(PairingKind), choices=["co_construction", "urban_rural"], metavar="类型",
+                       help="create 默认 结对共建：" + choices_help(PairingKind))
+        p.add_argument("--themes", help="主题，用 ; 或 , 分隔（如 党建联做;群众文化联兴）")
 
     def sharing_args(p: argparse.ArgumentParser) -> None:
         p.add_argument("--units", type=int, help="共享数量（默认：资源剩余的全部）")
@@ -112,9 +115,10 @@ def register(sub: Any) -> None:
 
     def project_args(p: argparse.ArgumentParser) -> None:
         p.add_argument("--name", help="项目名称")
-        p.add_argument("--theme", help="主题（如 welfare）")
+        p.add_argument("--theme", type=enum_arg(Theme), metavar="主题", help="主题（如 公益事业联办）：" + choices_help(Theme))
         p.add_argument("--year", type=int, help="年度（默认今年）")
-        p.add_argument("--status", choices=["planned", "ongoing", "done", "cancelled"])
+        p.add_argument("--status", type=enum_arg(ProjectStatus), choices=["planned", "ongoing", "done", "cancelled"],
+                       metavar="状态", help=choices_help(ProjectStatus))
         p.add_argument("--outcome", type=float, help="成效 0–100")
         p.add_argument("--satisfaction", type=float, help="居民满意度 0–100")
 

@@ -40,7 +40,7 @@ def cmd_viz(settings: Settings, args: argparse.Namespace) -> None:
     say(f"已生成{KINDS[args.kind].split('（')[0]}：{args.output}（用浏览器直接打开，无需联网）")
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("viz", help="生成网络图（HTML 文件）：" + "，".join(f"{k} {v}" for k, v in KINDS.items()))
     p.add_argument("kind", choices=list(KINDS))
     p.add_argument("--focus", help="ego 图的中心党组织编号")

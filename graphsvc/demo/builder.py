@@ -159,7 +159,7 @@ class Builder(PlaceBuilder):
         rng.shuffle(cands)
         # 治安巡逻岗 and 矛盾调解岗 everywhere (the seeds name them), then others in turn
         rest = rng.sample(catalogue[2:], len(catalogue) - 2)
-        wanted = [catalogue[0], catalogue[1]] + rest
+        wanted = [catalogue[0], catalogue[1], *rest]
         for i in range(comm.spec.posts):
             post, skill = wanted[i % len(wanted)]
             if not cands:

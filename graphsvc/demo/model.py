@@ -47,7 +47,7 @@ class Pool:
     """Candidates handed out in turn (or, with fill, each until full), up to `cap` times each;
     the load is shared between pools."""
 
-    __slots__ = ("cands", "cap", "load", "i", "fill")
+    __slots__ = ("cands", "cap", "fill", "i", "load")
 
     def __init__(self, cands: list[Row], cap: int, load: Counter[str], fill: bool = False) -> None:
         self.cands, self.cap, self.load, self.i, self.fill = list(cands), cap, load, 0, fill

@@ -80,7 +80,8 @@ class _Namer:
     """Unique place names across a run (streets, communities, villages, units)."""
 
     def __init__(self, rng: random.Random) -> None:
-        self.rng, self.used = rng, set()
+        self.rng = rng
+        self.used: set[str] = set()
 
     def _fresh(self, make: Any) -> str:
         for _ in range(200):

@@ -130,9 +130,9 @@ def _xinfeng_units(rng: random.Random, xf: Street) -> list[UnitSpec]:
     for plan, count in XINFENG_FIRM_PLANS.items():
         for _ in range(count):
             name = firm_name(rng, names)
-            employees = {"org": (20, 300), "joint": (5, 30), "none": (3, 15), "bad_big": (30, 120),
+            employees_range = {"org": (20, 300), "joint": (5, 30), "none": (3, 15), "bad_big": (30, 120),
                          "bad_small": (5, 20)}[plan]
-            units.append((name, "private_enterprise", rng.randint(*employees), plan))
+            units.append((name, "private_enterprise", rng.randint(*employees_range), plan))
     rng.shuffle(units)
     pact = xf.comm(XINFENG_PACT)
     others = [c for c in xf.comms if c is not pact]
@@ -144,7 +144,7 @@ def _xinfeng_units(rng: random.Random, xf: Street) -> list[UnitSpec]:
         out.append((name, kind, employees, comm, plan, rng.randint(*WORKERS[kind])))
     for name, kind, employees, plan in units:
         if plan != "org":
-            workers = {"none": 0, "joint": rng.randint(1, 2), "bad_small": rng.randint(1, 2),
+            workers: int = {"none": 0, "joint": rng.randint(1, 2), "bad_small": rng.randint(1, 2),
                        "bad_big": rng.randint(3, 6)}[plan]
             out.append((name, kind, employees, rng.choice(xf.comms), plan, workers))
     return out
@@ -214,21 +214,21 @@ def _plant(b: Builder, xf: Street, hl: Street) -> dict[str, set[str]]:
 
     # 党员联户: two members overloaded (18 and 22 households), then 30 households unlinked
     links = rows["member_links"]
-    linker = {l["household_id"]: l for l in links}
+    linker = {link["household_id"]: link for link in links}
     hh_grid = {h["id"]: c.grid_of[bid] for c in xf_comms for bid, hs in c.households.items() for h in hs}
-    load = Counter(l["member_id"] for l in links)
+    load = Counter(link["member_id"] for link in links)
     heavy: set[str] = set()
     grid_size = Counter(hh_grid.values())
     for comm, target in zip(rng.sample(xf_comms, 2), (18, 22)):
         m = next(m for m in comm.members() if m["volunteer"] and m["category"] == "retired"
                  and load[m["id"]] >= 5 and grid_size[hh_grid[m["household_id"]]] >= 80)
         grid = hh_grid[m["household_id"]]
-        for l in links:
+        for link in links:
             if load[m["id"]] >= target:
                 break
-            if l["member_id"] != m["id"] and hh_grid.get(l["household_id"]) == grid and load[l["member_id"]] > 3:
-                load[l["member_id"]] -= 1
-                l["member_id"] = m["id"]
+            if link["member_id"] != m["id"] and hh_grid.get(link["household_id"]) == grid and load[link["member_id"]] > 3:
+                load[link["member_id"]] -= 1
+                link["member_id"] = m["id"]
                 load[m["id"]] += 1
         heavy.add(m["id"])
     households = [h for c in xf_comms for hs in c.households.values() for h in hs

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from graphsvc.schemas.ids import OptId
 from graphsvc.schemas.ledger import ZhEnum
 
 
@@ -44,8 +45,8 @@ class ColorBy(ZhEnum):
 class Selection(BaseModel):
     """Which part of the network: one street or community (none: all in scope), which ties."""
 
-    street_id: str | None = Field(None, max_length=200)
-    community_id: str | None = Field(None, max_length=200)
+    street_id: OptId = None
+    community_id: OptId = None
     kinds: list[TieKind] = Field(default_factory=lambda: list(TieKind))
 
     @property

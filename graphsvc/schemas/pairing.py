@@ -51,7 +51,7 @@ class PlanRequest(PlanConstraints):
     weights: dict[WeightKey, Annotated[float, Field(ge=0, le=100)]] = Field({}, description="评分权重（覆盖默认值）")
 
     @model_validator(mode="after")
-    def _range(self) -> "PlanRequest":
+    def _range(self) -> PlanRequest:
         if self.preferred_km[0] > self.preferred_km[1]:
             raise ValueError("preferred_km: the lower bound is above the upper one")
         return self

@@ -17,9 +17,7 @@ def map_page(graph: Graph, scope: Scope, params: GapParams, query: MapQuery, *, 
     """The map of a street or community (none: the caller's whole scope), every layer switchable."""
     where = pages.where(graph, scope, query.street_id, query.community_id)
     data = geomap.layers(graph, scope, params, query, tile_url=tile_url, where=where)
-    page = view.map_page(data, params)
-    page.context["chrome"] = pages.chrome(graph, scope, query.street_id, query.community_id)
-    return page
+    return pages.with_chrome(view.map_page(data, params), graph, scope, query.street_id, query.community_id)
 
 
 def trends_page(graph: Graph, scope: Scope, query: HistoryQuery, rule: GapRule) -> Page:
@@ -27,8 +25,7 @@ def trends_page(graph: Graph, scope: Scope, query: HistoryQuery, rule: GapRule) 
     where = pages.where(graph, scope, query.street_id, query.community_id)
     page = view.trends_page(history.history(graph, scope, query), rule, where=where,
                             params={"street_id": query.street_id, "community_id": query.community_id})
-    page.context["chrome"] = pages.chrome(graph, scope, query.street_id, query.community_id)
-    return page
+    return pages.with_chrome(page, graph, scope, query.street_id, query.community_id)
 
 
 def rectifications_page(graph: Graph, scope: Scope, query: RectificationQuery) -> Page:
@@ -36,5 +33,4 @@ def rectifications_page(graph: Graph, scope: Scope, query: RectificationQuery) -
     where = pages.where(graph, scope, query.street_id, query.community_id)
     page = view.rectifications_page(rectify.ledger(graph, scope, query), where=where, writer=scope.role != "analyst",
                                     params=query.model_dump(mode="json"), statuses=list(RectStatus))
-    page.context["chrome"] = pages.chrome(graph, scope, query.street_id, query.community_id)
-    return page
+    return pages.with_chrome(page, graph, scope, query.street_id, query.community_id)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from graphsvc.algorithms.pairing import (
     KIND_LINKS,
@@ -81,7 +81,7 @@ def _check(graph: Graph, loaded: Candidates, req: s.PlanRequest) -> None:
     if missing:
         raise NotFound(f"找不到编号 {'、'.join(missing[:10])}", details=[{"id": i} for i in missing])
     gone = set(req.dropped)
-    pools = {"urban": loaded.urban.keys(), "rural": loaded.rural.keys()}
+    pools: dict[str, set[str]] = {"urban": set(loaded.urban), "rural": set(loaded.rural)}
     pools["any"] = pools["urban"] | pools["rural"]
     where = {"urban": "城市一方", "rural": "农村一方", "any": "候选"}
     details = []
@@ -118,7 +118,8 @@ def _scored(loaded: Candidates, req: s.PlanRequest, scores: dict[Pair, float] | 
     cands = loaded.without(req.dropped)
     if scores is None:
         urban, rural = cands.sides()
-        scores = pair_scores(urban, rural, ties=cands.ties(), preferred_km=req.preferred_km, weights=req.weights)
+        weights = {str(k): v for k, v in req.weights.items()}
+        scores = pair_scores(urban, rural, ties=cands.ties(), preferred_km=req.preferred_km, weights=weights)
     elif req.dropped:
         gone = set(req.dropped)
         scores = {p: v for p, v in scores.items() if p[0] not in gone and p[1] not in gone}
@@ -210,7 +211,7 @@ def _suggestion(sc: Scored, u_id: str, r_id: str, score: float) -> s.PairSuggest
     req = sc.request
     _, parts = pair_score(
         sc.side(u_id), sc.side(r_id), ties=facts.ties() if facts else None, preferred_km=req.preferred_km,
-        weights=req.weights,
+        weights={str(k): v for k, v in req.weights.items()},
     )
     km = None if u.lat is None or r.lat is None else haversine_km(u.lat, u.lon, r.lat, r.lon)  # type: ignore[arg-type]
     pairing_id = sc.cands.existing.get((u_id, r_id))
@@ -220,9 +221,10 @@ def _suggestion(sc: Scored, u_id: str, r_id: str, score: float) -> s.PairSuggest
     )
     themes = [k for k in sorted(LINKS, key=lambda k: -parts[k]) if parts[k] >= PART_SHOWN][:THEMES_SUGGESTED]
     return s.PairSuggestion(
-        urban_id=u_id, urban_name=u.name, urban_kind=u.kind, rural_id=r_id, rural_name=r.name, score=round(score, 6),
+        urban_id=u_id, urban_name=u.name, urban_kind=cast(Literal["community", "unit"], u.kind), rural_id=r_id,
+        rural_name=r.name, score=round(score, 6),
         parts=s.PairParts(**{k: round(v, 6) for k, v in parts.items()}), km=None if km is None else round(km, 3),
-        status=status, pairing_id=pairing_id, themes=themes,
+        status=status, pairing_id=pairing_id, themes=cast(list[s.Link], themes),
         reasons=_reasons(u, r, parts, km, facts, req.preferred_km),
     )
 

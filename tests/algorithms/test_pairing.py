@@ -17,7 +17,7 @@ import pytest
 from scipy.optimize import Bounds, LinearConstraint, linear_sum_assignment, milp
 
 from benchmarks.reference_solvers import optimal_pairing_networkx_reference
-from graphsvc.algorithms.pairing import LINKS, Side, Ties, pair_score
+from graphsvc.algorithms.pairing import LINKS, PairingResult, Side, Ties, pair_score
 from graphsvc.algorithms.pairing_solvers import blocking_pairs, compare, diff, optimal_pairing, stable_pairing
 from graphsvc.errors import Infeasible, InvalidInput
 
@@ -49,7 +49,8 @@ def random_instance(rng: random.Random, n: int, m: int) -> dict:
     overrides = {x: rng.randint(0, 3) for x in rng.sample(us + rs, 3)}
     ucap, rcap = caps_of(us, urban_cap, overrides), caps_of(rs, rural_cap, overrides)
     used: dict[str, int] = defaultdict(int)
-    locked, existing = [], []
+    locked: list[tuple[str, str]] = []
+    existing: list[tuple[str, str]] = []
     for p in rng.sample(sorted(scores), min(6, len(scores))):
         u, r = p
         if used[u] < ucap[u] and used[r] < rcap[r]:
@@ -59,10 +60,10 @@ def random_instance(rng: random.Random, n: int, m: int) -> dict:
     released = [p for p in existing if rng.random() < 0.4]
     forbidden = [p for p in rng.sample(sorted(scores), min(5, len(scores))) if p not in locked]
     must = rng.sample(rs, rng.randint(0, min(3, m)))
-    return dict(
-        scores=scores, urban_cap=urban_cap, rural_cap=rural_cap, cap_overrides=overrides, locked=locked,
-        existing=existing, released=released, forbidden=forbidden, must_pair=must, ucap=ucap, rcap=rcap,
-    )
+    return {
+        "scores": scores, "urban_cap": urban_cap, "rural_cap": rural_cap, "cap_overrides": overrides, "locked": locked,
+        "existing": existing, "released": released, "forbidden": forbidden, "must_pair": must, "ucap": ucap, "rcap": rcap,
+    }
 
 
 def solver_args(inst: dict, *, must: bool = True) -> dict:
@@ -94,7 +95,7 @@ def milp_optimum(inst: dict) -> float | None:
     return None if res.status == 2 else -res.fun
 
 
-def assert_feasible(result: dict, inst: dict) -> None:
+def assert_feasible(result: PairingResult, inst: dict) -> None:
     made = [(u, r) for u, r, _ in result.pairs]
     assert len(made) == len(set(made)), "a pair made twice"
     count: dict[str, int] = defaultdict(int)
@@ -218,8 +219,8 @@ def test_optimal_dense_capacitated_uses_column_generation_correctly() -> None:
     # be the optimum over all 3,600 pairs.
     rng = np.random.default_rng(7)
     scores, _ = dense(rng, 60, 60)
-    inst = dict(scores=scores, forbidden=[], locked=[], existing=[], released=[], must_pair=[],
-                ucap=caps_of(ids("u", 60), 2, {}), rcap=caps_of(ids("r", 60), 2, {}))
+    inst = {"scores": scores, "forbidden": [], "locked": [], "existing": [], "released": [], "must_pair": [],
+                "ucap": caps_of(ids("u", 60), 2, {}), "rcap": caps_of(ids("r", 60), 2, {})}
     ours = optimal_pairing(scores, urban_cap=2, rural_cap=2)
     assert ours.method == "lp"
     assert ours.objective == pytest.approx(milp_optimum(inst))
@@ -401,11 +402,11 @@ def test_blocking_pairs_agrees_with_exhaustive_check_on_unstable_pairings(seed: 
     made = list(fixed)
     banned = set(inst["forbidden"])
     for u, r in rng.sample(sorted(inst["scores"]), len(inst["scores"])):  # a random feasible pairing
-        if (u, r) not in banned and (u, r) not in made and count[u] < inst["ucap"][u] and count[r] < inst["rcap"][r]:
-            if rng.random() < 0.5:
-                made.append((u, r))
-                count[u] += 1
-                count[r] += 1
+        free = (u, r) not in banned and (u, r) not in made and count[u] < inst["ucap"][u] and count[r] < inst["rcap"][r]
+        if free and rng.random() < 0.5:  # random() only for a free pair, as the instance's seed expects
+            made.append((u, r))
+            count[u] += 1
+            count[r] += 1
     args = solver_args(inst, must=False)
     expected = independent_blocking(made, inst["scores"], inst["scores"], inst)
     assert blocking_pairs(made, inst["scores"], **args) == sorted(expected)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Sequence
 from typing import Any
@@ -32,6 +33,8 @@ RULE_QUERIES: dict[GapRule, str] = {
 }
 MEMBER_RULES = {GapRule.member_overloaded, GapRule.mobile_unregistered, GapRule.employed_unregistered}
 HOUSEHOLD_RULES = {GapRule.household_unlinked, GapRule.vulnerable_without_helper}
+# Rules whose every offender carries a sensitive flag (PIPL art. 28): masked callers get the count, never the ids.
+FLAG_RULES = {GapRule.vulnerable_without_helper}
 CONTEXT = ("id", "name", "street_id", "community_id", "community_name", "grid_id")
 BASICS = ("office", "funds", "land")
 
@@ -56,6 +59,7 @@ def _gap(rule: GapRule, row: dict[str, Any], scope: Scope, p: s.GapParams) -> s.
     name = row.get("name")
     if rule in MEMBER_RULES and scope.masked:
         name = mask_name(name)
+        detail.pop("category", None)  # 生活困难党员 is itself sensitive
     if rule in HOUSEHOLD_RULES:
         flags = detail.pop("flags")
         if not scope.masked:
@@ -148,7 +152,8 @@ def gaps(
     distances = tuple(distances)
     table_key = tuple(d.model_dump_json() for d in distances)
     key = ("coverage.gaps", scope, area.model_dump_json(), params.model_dump_json(), tuple(rules or ()), table_key)
-    return graph.cached(key, lambda: _gaps(graph, scope, area, params, rules=rules, distances=distances))
+    covers = communities_of(graph, scope, area)
+    return graph.cached(key, lambda: _gaps(graph, scope, area, params, rules=rules, distances=distances), covers)
 
 
 def _gaps(
@@ -166,10 +171,13 @@ def _gaps(
     out: dict[str, s.RuleGaps] = {}
     for rule in rules or list(GapRule):
         items = [_gap(rule, r, scope, params) for r in _rule_rows(graph, rule, q, params, table)]
+        count = len(items)
+        if scope.masked and rule in FLAG_RULES:
+            items = []
         out[rule.value] = s.RuleGaps(
             rule=rule,
             zh=rule.zh,
-            count=len(items),
+            count=count,
             ids=[i.id for i in items],
             items=items,
             clusters=_clusters(graph, q, params) if rule is GapRule.building_needs_branch else None,
@@ -180,11 +188,12 @@ def _gaps(
 def summary(graph: Graph, scope: Scope, area: s.Area, params: s.GapParams) -> s.CoverageSummary:
     """For every rule: how much of its population is covered, and which communities hold the gaps."""
     key = ("coverage.summary", scope, area.model_dump_json(), params.model_dump_json())
-    return graph.cached(key, lambda: _summary(graph, scope, area, params))
+    return graph.cached(key, lambda: _summary(graph, scope, area, params), communities_of(graph, scope, area))
 
 
 def _summary(graph: Graph, scope: Scope, area: s.Area, params: s.GapParams) -> s.CoverageSummary:
-    report = gaps(graph, scope, area, params)
+    # The summary holds only counts, so it may count what a masked caller cannot list (the flagged rules).
+    report = gaps(graph, dataclasses.replace(scope, masked=False), area, params)
     q = query_params(report.communities, area.grid_id, params)
     totals = graph.read("coverage/totals_places", **q)[0] | graph.read("coverage/totals_members", **q)[0]
     over = graph.read("coverage/building_residents", **q | {"min_members": params.branch_threshold + 1})
