@@ -14,7 +14,7 @@ from graphsvc.demo import street_ledger
 from graphsvc.demo_boundaries import add_boundaries
 from graphsvc.errors import InvalidInput
 from graphsvc.graph import Graph
-from graphsvc.ingest import ledger_io
+from graphsvc.ingest import ledger_io, workbook
 from graphsvc.ingest.load import export_ledger, import_ledger
 from graphsvc.ingest.validate import validate
 
@@ -44,7 +44,7 @@ def test_boundaries_survive_json_csv_and_xlsx(graph: Graph, example_path: Path, 
     readers = {
         "json": ledger_io.read_json(ledger_io.write_json(exported)),
         "csv": ledger_io.read_csv_dir(tmp_path / "csv"),
-        "xlsx": ledger_io.read_xlsx(ledger_io.write_xlsx(exported)),
+        "xlsx": ledger_io.read_xlsx(workbook.write_xlsx(exported)),
     }
     for fmt, raw in readers.items():
         rows = {t: [r.model_dump() for r in rs] for t, rs in validate(raw, check_refs=False).items()}

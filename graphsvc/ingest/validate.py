@@ -17,6 +17,7 @@ from pydantic import ValidationError
 
 from graphsvc.errors import InvalidInput
 from graphsvc.ingest.ledger_io import RawLedger
+from graphsvc.schemas.geojson import PlainError
 from graphsvc.schemas.ledger import TABLES, Row, echo_safe, enum_of, ids_in, zh_header
 from graphsvc.schemas.text import CONTROL_MESSAGE, has_control
 
@@ -78,6 +79,8 @@ def _message(table: str, column: str | None, d: Mapping[str, Any], value: Any) -
         return f"{what}不是可选的值；可选：{'、'.join(m.zh for m in enum)}"
     if kind == "value_error" and CONTROL_MESSAGE in d.get("msg", ""):
         return CONTROL_MESSAGE
+    if kind == "value_error" and isinstance(ctx.get("error"), PlainError):  # a boundary's own message
+        return str(ctx["error"])
     simple = {
         "int_parsing": "应为整数", "int_from_float": "应为整数", "int_type": "应为整数",
         "float_parsing": "应为数字", "float_type": "应为数字",

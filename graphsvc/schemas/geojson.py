@@ -16,6 +16,10 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator
 
+class PlainError(ValueError):
+    """A bad boundary, said in Chinese without repeating the value: the message can be shown as it is."""
+
+
 MAX_CHARS = 500_000  # a detailed village outline is a few tens of kB; this bounds a pasted mistake
 MAX_POINTS = 50_000
 
@@ -30,45 +34,45 @@ def _position(p: Any) -> bool:
 
 
 def _polygon(rings: Any) -> int:
-    """Positions in a valid polygon's rings; ValueError (Chinese) otherwise."""
+    """Positions in a valid polygon's rings; PlainError (Chinese) otherwise."""
     if not isinstance(rings, list) or not rings:
-        raise ValueError("边界的多边形应为线环数组 (a polygon is a list of linear rings)")
+        raise PlainError("边界的多边形应为线环数组 (a polygon is a list of linear rings)")
     n = 0
     for ring in rings:
         if not isinstance(ring, list) or len(ring) < 4:
-            raise ValueError("边界的每个线环至少要有 4 个点 (a ring needs 4 or more positions)")
+            raise PlainError("边界的每个线环至少要有 4 个点 (a ring needs 4 or more positions)")
         if not all(_position(p) for p in ring):
-            raise ValueError("边界坐标应为 [经度, 纬度]，经度在 -180～180、纬度在 -90～90 之间 (WGS84 [lon, lat])")
+            raise PlainError("边界坐标应为 [经度, 纬度]，经度在 -180～180、纬度在 -90～90 之间 (WGS84 [lon, lat])")
         if ring[0][:2] != ring[-1][:2]:
-            raise ValueError("边界线环首尾两点应相同 (a ring must be closed)")
+            raise PlainError("边界线环首尾两点应相同 (a ring must be closed)")
         n += len(ring)
     return n
 
 
 def parse_boundary(v: Any) -> str | None:
-    """The canonical text of a GeoJSON Polygon/MultiPolygon (str or dict), None when blank; ValueError if invalid."""
+    """The canonical text of a GeoJSON Polygon/MultiPolygon (str or dict), None when blank; PlainError if invalid."""
     if v is None or (isinstance(v, str) and not v.strip()):
         return None
     if isinstance(v, str):
         if len(v) > MAX_CHARS:
-            raise ValueError(f"边界文本过长（上限 {MAX_CHARS} 个字符）")
+            raise PlainError(f"边界文本过长（上限 {MAX_CHARS} 个字符）")
         try:
             v = json.loads(v)
         except ValueError:
-            raise ValueError("边界不是有效的 GeoJSON 文本 (boundary is not JSON)") from None
+            raise PlainError("边界不是有效的 GeoJSON 文本 (boundary is not JSON)") from None
     if isinstance(v, dict) and v.get("type") == "Feature":
         v = v.get("geometry")
     if not isinstance(v, dict) or v.get("type") not in ("Polygon", "MultiPolygon"):
-        raise ValueError("边界应为 GeoJSON 的 Polygon 或 MultiPolygon (boundary must be a Polygon or MultiPolygon)")
+        raise PlainError("边界应为 GeoJSON 的 Polygon 或 MultiPolygon (boundary must be a Polygon or MultiPolygon)")
     coords = v.get("coordinates")
     if v["type"] == "Polygon":
         points = _polygon(coords)
     else:
         if not isinstance(coords, list) or not coords:
-            raise ValueError("MultiPolygon 应为多边形数组 (a list of polygons)")
+            raise PlainError("MultiPolygon 应为多边形数组 (a list of polygons)")
         points = sum(_polygon(p) for p in coords)
     if points > MAX_POINTS:
-        raise ValueError(f"边界的点数过多（上限 {MAX_POINTS} 个）")
+        raise PlainError(f"边界的点数过多（上限 {MAX_POINTS} 个）")
     return json.dumps({"type": v["type"], "coordinates": coords}, separators=(",", ":"))
 
 
