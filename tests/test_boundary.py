@@ -4,6 +4,7 @@ kept when a later ledger leaves it blank, and bad input reported by table, row a
 from __future__ import annotations
 
 import copy
+import itertools
 import json
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,8 @@ from graphsvc.ingest import ledger_io, workbook
 from graphsvc.ingest.load import export_ledger, import_ledger
 from graphsvc.ingest.validate import validate
 
-SQUARE = {"type": "Polygon", "coordinates": [[[121.70, 39.05], [121.72, 39.05], [121.72, 39.06], [121.70, 39.06], [121.70, 39.05]]]}
+SQUARE = {"type": "Polygon",
+          "coordinates": [[[121.70, 39.05], [121.72, 39.05], [121.72, 39.06], [121.70, 39.06], [121.70, 39.05]]]}
 TWO = {"type": "MultiPolygon", "coordinates": [SQUARE["coordinates"], [[[121.76, 39.08], [121.78, 39.08], [121.77, 39.10], [121.76, 39.08]]]]}
 
 
@@ -85,7 +87,7 @@ def test_demo_boundaries_tile_each_street() -> None:
 def _inside(lon: float, lat: float, ring: list[list[float]]) -> bool:
     """Ray casting: is the point inside the ring?"""
     hit = False
-    for (x1, y1), (x2, y2) in zip(ring, ring[1:]):
+    for (x1, y1), (x2, y2) in itertools.pairwise(ring):
         if (y1 > lat) != (y2 > lat) and lon < x1 + (lat - y1) * (x2 - x1) / (y2 - y1):
             hit = not hit
     return hit

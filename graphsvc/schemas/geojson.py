@@ -16,6 +16,7 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator
 
+
 class PlainError(ValueError):
     """A bad boundary, said in Chinese without repeating the value: the message can be shown as it is."""
 
