@@ -62,7 +62,7 @@ class AnswerCache:
             with self._lock:
                 hit = self._entries.get(key)
                 if hit and hit.expires > time.monotonic():
-                    return hit.value  # type: ignore[no-any-return]
+                    return hit.value
                 flight = self._flights.get(key)
                 leader = flight is None
                 if flight is None:
@@ -70,7 +70,7 @@ class AnswerCache:
             if leader:
                 return self._lead(key, flight, compute)
             if flight.done.wait(self.wait_s) and flight.ok:
-                return flight.value  # type: ignore[no-any-return]
+                return flight.value
             # the leader failed (its error went to its own caller) or took too long: try again
 
     def _lead(self, key: Hashable, flight: _Flight, compute: Callable[[], T]) -> T:

@@ -130,7 +130,8 @@ def cmd_keys(settings: Settings, args: argparse.Namespace) -> None:
             key, token = access.create_key(graph, cli_scope(), role=args.role, scope_id=args.scope, name=args.name)
             from graphsvc.commands.labels import WORDS
 
-            say(f"已创建密钥 {key.id}（{WORDS.get(key.role, key.role)}{'，范围 ' + key.scope_id if key.scope_id else ''}）。令牌只显示这一次：")
+            where = f"，范围 {key.scope_id}" if key.scope_id else ""
+            say(f"已创建密钥 {key.id}（{WORDS.get(key.role, key.role)}{where}）。令牌只显示这一次：")
             print(token)
         elif args.action == "revoke":
             access.revoke_key(graph, cli_scope(), args.id)
@@ -188,7 +189,10 @@ def cmd_template(settings: Settings, args: argparse.Namespace) -> None:
     from graphsvc.ingest.workbook import template
 
     Path(args.output).write_bytes(template())
-    say(f"已生成空白台账模板 {args.output}（每个表一个工作表，第一行中文表头，第二行英文列名，类型和是/否列有下拉选项，见“填表说明”工作表）")
+    say(
+        f"已生成空白台账模板 {args.output}（每个表一个工作表，第一行中文表头，第二行英文列名，"
+        "类型和是/否列有下拉选项，见“填表说明”工作表）"
+    )
 
 
 def cmd_engine(settings: Settings, args: argparse.Namespace) -> None:

@@ -128,7 +128,7 @@ class Graph:
         """
         touched: set[str] = set()  # what the work says it touched; nothing said: assume everything
 
-        def attempt_work(tx: neo4j.Transaction) -> T:
+        def attempt_work(tx: neo4j.ManagedTransaction, /) -> T:
             return work(Tx(tx, self.queries, touched))
 
         try:

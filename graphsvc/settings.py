@@ -41,7 +41,7 @@ class Settings(BaseSettings):
     env: str = "production"
     # The map's base tiles: an intranet tile server's {z}/{x}/{y} template; unset = no base layer at all.
     tile_url: str | None = None
-    # The gap rules' thresholds (DOMAIN.md's defaults); a request may still override each one.
+    # The gap rules' thresholds (docs/domain.md's defaults); a request may still override each one.
     gaps: GapParams = Field(default_factory=GapParams)
 
     @model_validator(mode="after")

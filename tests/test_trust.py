@@ -124,7 +124,7 @@ def test_community_key_writes_only_inside_its_scope(clients: dict[str, TestClien
 
 
 def test_street_key_cannot_reach_another_street(clients: dict[str, TestClient]) -> None:
-    body = {"items": [{"org_id": _group(FAR), "building_id": _buildings(XF)[2]}]}
+    body: dict[str, Any] = {"items": [{"org_id": _group(FAR), "building_id": _buildings(XF)[2]}]}
     assert clients["street"].post("/coverage/accept/covers", json=body).status_code == 404
     body = {"resource_id": _resource(FAR)["id"], "community_id": OTHER["id"], "units": 1}
     assert clients["street"].post("/records/sharings", json=body).status_code == 404

@@ -47,7 +47,7 @@ __all__ = [
 
 LINKS: tuple[str, ...] = ("organisation", "culture", "information", "talent", "service", "charity")
 
-# Resource and need kinds (DOMAIN.md) -> the links they serve. A kind on several links is split
+# Resource and need kinds (docs/domain.md) -> the links they serve. A kind on several links is split
 # evenly so that one item never counts twice. A link name is also accepted as a kind, for needs
 # and offers that are about a link as a whole ("culture": a troupe to send, a festival to host).
 KIND_LINKS: dict[str, tuple[str, ...]] = {
@@ -107,7 +107,7 @@ DEFAULT_WEIGHTS: dict[str, float] = {
 
 DEFAULT_PREFERRED_KM: tuple[float, float] = (5.0, 50.0)
 
-# DOMAIN.md: satisfaction under 70% brings a warning; we take it as the neutral point of a record.
+# docs/domain.md: satisfaction under 70% brings a warning; we take it as the neutral point of a record.
 SATISFACTION_NEUTRAL = 70.0
 _CONTACTS_SATURATE = 5  # beyond a handful of shared members/projects, familiarity stops growing
 

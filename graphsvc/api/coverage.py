@@ -113,6 +113,10 @@ def accept_org(
 
 
 @router.get("/pictures/coverage", response_class=HTMLResponse)
-def picture(graph: GraphDep, scope: ScopeDep, community_id: Annotated[str, Query(min_length=1, max_length=ID_MAX, pattern=ID_PATTERN)]) -> str:
+def picture(
+    graph: GraphDep,
+    scope: ScopeDep,
+    community_id: Annotated[str, Query(min_length=1, max_length=ID_MAX, pattern=ID_PATTERN)],
+) -> str:
     """The coverage picture of a community: buildings green/red on their coordinates, groups and members."""
     return coverage.picture(graph, scope, community_id)

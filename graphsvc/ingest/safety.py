@@ -132,7 +132,7 @@ def csv_escape(s: str) -> str:
     >>> [csv_escape(v) for v in ["=SUM(A1)", "-5", "'x", "康乐"]]
     ["'=SUM(A1)", "'-5", "''x", '康乐']
     """
-    return "'" + s if s.startswith(_FORMULA_START + ("'",)) else s
+    return "'" + s if s.startswith((*_FORMULA_START, "'")) else s
 
 
 def csv_unescape(s: str) -> str:
@@ -141,4 +141,4 @@ def csv_unescape(s: str) -> str:
     >>> [csv_unescape(v) for v in ["'=SUM(A1)", "''x", "'x", "康乐"]]
     ['=SUM(A1)', "'x", "'x", '康乐']
     """
-    return s[1:] if len(s) > 1 and s[0] == "'" and s[1] in _FORMULA_START + ("'",) else s
+    return s[1:] if len(s) > 1 and s[0] == "'" and s[1] in (*_FORMULA_START, "'") else s

@@ -13,7 +13,7 @@ from graphsvc.schemas.text import no_control
 
 
 class GapRule(ZhEnum):
-    """The rule identifiers of DOMAIN.md, each with the Chinese name people read."""
+    """The rule identifiers of docs/domain.md, each with the Chinese name people read."""
 
     community_without_org = "community_without_org", "一居一支部：没有党组织的社区"
     building_without_group = "building_without_group", "党小组联幢：没有党小组覆盖的住宅楼"
@@ -38,7 +38,7 @@ class VulnerableFlag(str, Enum):
 
 
 class GapParams(BaseModel):
-    """Rule thresholds; the defaults are DOMAIN.md's (the seeds' practice), any may be overridden per request."""
+    """Rule thresholds; the defaults are docs/domain.md's (the source texts' practice), any may be overridden per request."""
 
     model_config = ConfigDict(extra="forbid")
 

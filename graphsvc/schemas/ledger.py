@@ -1,4 +1,4 @@
-"""Ledger v1 rows (DOMAIN.md): one pydantic model per table, Chinese header and value aliases.
+"""Ledger v1 rows (docs/domain.md): one pydantic model per table, Chinese header and value aliases.
 
 The table and column names are a contract with users' spreadsheets and scripts: never rename.
 """
@@ -612,8 +612,8 @@ def ids_in(value: Any) -> list[str]:
     """The ids a raw cell names (one, or a ;-separated list), normalised as the models do."""
     items = _list(value) if isinstance(value, (str, list)) else [value]
     out = []
-    for v in items if isinstance(items, list) else [items]:
-        v = _id(v)
+    for raw in items if isinstance(items, list) else [items]:
+        v = _id(raw)
         if isinstance(v, str) and v and not has_control(v, allow_whitespace=False):
             out.append(v)
     return out

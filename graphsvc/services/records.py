@@ -96,7 +96,7 @@ def get_pairing(graph: Graph, scope: Scope, pairing_id: str) -> Pairing:
 
 def _theme_code(t: object) -> str:
     try:
-        return str(Theme(getattr(t, "value", t)).value)
+        return str(Theme(str(getattr(t, "value", t))).value)
     except ValueError:
         return str(t)
 
