@@ -54,7 +54,7 @@ class Settings(BaseSettings):
         return self
 
     @model_validator(mode="after")
-    def _tile_template(self) -> "Settings":
+    def _tile_template(self) -> Settings:
         if self.tile_url and not (
             self.tile_url.startswith(("http://", "https://", "/")) and all(k in self.tile_url for k in ("{z}", "{x}", "{y}"))
         ):

@@ -21,7 +21,8 @@ from graphsvc.ingest.validate import validate
 
 SQUARE = {"type": "Polygon",
           "coordinates": [[[121.70, 39.05], [121.72, 39.05], [121.72, 39.06], [121.70, 39.06], [121.70, 39.05]]]}
-TWO = {"type": "MultiPolygon", "coordinates": [SQUARE["coordinates"], [[[121.76, 39.08], [121.78, 39.08], [121.77, 39.10], [121.76, 39.08]]]]}
+TWO = {"type": "MultiPolygon",
+       "coordinates": [SQUARE["coordinates"], [[[121.76, 39.08], [121.78, 39.08], [121.77, 39.10], [121.76, 39.08]]]]}
 
 
 def ledger(example_path: Path) -> dict[str, Any]:
@@ -29,7 +30,7 @@ def ledger(example_path: Path) -> dict[str, Any]:
     doc["communities"][0]["boundary"] = SQUARE  # a JSON ledger may hold the object itself
     doc["communities"][1]["boundary"] = json.dumps(TWO)  # or its text, as a spreadsheet cell does
     doc["resident_groups"][0]["boundary"] = SQUARE
-    return doc  # type: ignore[no-any-return]
+    return doc
 
 
 def boundaries(tables: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:

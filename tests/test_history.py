@@ -4,11 +4,12 @@ snapshot, the trend rising, the snapshot agreeing with the live summary, and sco
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
-from graphsvc.api.deps import ScopeDep
+from graphsvc.api import deps
 from graphsvc.demo import street_ledger
 from graphsvc.graph import Graph
 from graphsvc.ingest.ledger_io import RawLedger
@@ -33,17 +34,17 @@ def demo(graph: Graph) -> Graph:
 @pytest.fixture(scope="module")
 def client(settings: Settings, demo: Graph) -> Iterator[TestClient]:
     app = create_app(settings)
-    app.dependency_overrides[ScopeDep.__metadata__[0].dependency] = lambda: CALLER["scope"]
+    app.dependency_overrides[deps._scope] = lambda: CALLER["scope"]
     with TestClient(app) as c:
         yield c
 
 
-def street_points(client: TestClient) -> list[dict]:  # type: ignore[type-arg]
+def street_points(client: TestClient) -> list[dict[str, Any]]:
     r = client.get("/coverage/history", params={"street_id": STREET})
     assert r.status_code == 200, r.text
     street = [p for p in r.json()["items"] if p["level"] == "street"]
     assert len(street) == 1 and street[0]["id"] == STREET
-    return street[0]["points"]  # type: ignore[no-any-return]
+    return street[0]["points"]
 
 
 def test_import_takes_a_snapshot_that_matches_the_live_summary(client: TestClient, demo: Graph) -> None:

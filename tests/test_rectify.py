@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
 from graphsvc import audit
-from graphsvc.api.deps import ScopeDep
+from graphsvc.api import deps
 from graphsvc.graph import Graph
 from graphsvc.ingest.ledger_io import read_path
 from graphsvc.main import create_app
@@ -32,7 +32,7 @@ DUE = (date.today() + timedelta(days=30)).isoformat()
 def client(settings: Settings, graph: Graph, example_path: Any) -> Iterator[TestClient]:
     import_raw(graph, LOCAL_ADMIN, read_path(example_path), batch_size=1000, source="test")
     app = create_app(settings)
-    app.dependency_overrides[ScopeDep.__metadata__[0].dependency] = lambda: CALLER["scope"]
+    app.dependency_overrides[deps._scope] = lambda: CALLER["scope"]
     with TestClient(app) as c:
         yield c
 

@@ -27,7 +27,7 @@ def cmd_report(settings: Settings, args: argparse.Namespace) -> None:
     say(f"已生成街道汇报工作簿 {args.output}")
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("snapshot", help="记录一次覆盖快照（每条规则在各街道、社区、网格的覆盖率），供每日定时任务调用")
     p.set_defaults(func=cmd_snapshot)
     p = sub.add_parser("report", help="街道汇报工作簿 (xlsx)：汇总、趋势、整改、各规则缺口、结对和项目，含图表")

@@ -11,10 +11,9 @@ from typing import Annotated, Any, get_args, get_origin
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
+from graphsvc.schemas.geojson import Boundary
 from graphsvc.schemas.ids import ID_MAX, check_id
 from graphsvc.schemas.text import has_control, no_control, no_control_id
-
-from graphsvc.schemas.geojson import Boundary
 
 # --- value parsing shared by JSON, CSV and XLSX ------------------------------------------------
 

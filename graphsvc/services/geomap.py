@@ -120,7 +120,8 @@ def _units(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     out = []
     for u in rows:
         status = "own_branch" if u["org_ids"] else "joint_branch" if u["in_joint_branch"] else "none"
-        href = f"/pictures/network/ego/{u['org_ids'][0]}" if u["org_ids"] else q("/pages/gaps", community_id=u["community_id"], rule="unit_without_branch")
+        href = (f"/pictures/network/ego/{u['org_ids'][0]}" if u["org_ids"]
+                else q("/pages/gaps", community_id=u["community_id"], rule="unit_without_branch"))
         out.append(_point(u["lat"], u["lon"], {
             "id": u["id"], "name": u["name"], "status": status, "color": UNIT_STATUS[status][1], "label": u["name"],
             "facts": _facts(("类型", UnitKind[u["kind"]].zh if u.get("kind") else None), ("在职党员", u["working_members"]),

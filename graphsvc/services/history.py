@@ -112,7 +112,7 @@ def after_write(graph: Graph, params: GapParams, *, communities: list[str] | Non
     """Snapshot after a write (the write has committed: a failed snapshot is logged, never raised)."""
     try:
         take(graph, params, communities=communities, source=source)
-    except Exception as e:  # noqa: BLE001 -- the write stands; the next snapshot (or the daily one) catches up
+    except Exception as e:  # the write stands; the next snapshot (or the daily one) catches up
         log.warning("coverage snapshot after %s failed: %s", source, type(e).__name__)
 
 

@@ -80,7 +80,7 @@ def create(graph: Graph, scope: Scope, params: GapParams, body: r.RectificationC
             row["target_name"] = None
         out = tx.run("rectify/create", row=row)[0]["row"]
         audit.record(tx, scope, "rectify.create", rect_id, {"rule": body.rule.value, "target_id": gap.id, "org_id": org["id"]})
-        return out  # type: ignore[no-any-return]
+        return out
 
     return _out(graph.transaction(work), scope)
 
@@ -129,7 +129,7 @@ def update(graph: Graph, scope: Scope, params: GapParams, rect_id: str, body: r.
         out = tx.run("rectify/update", id=rect_id, changes=changes)[0]["row"]
         detail = {"status": changes.get("status"), "recheck": recheck, "org_id": changes.get("org_id")}
         audit.record(tx, scope, "rectify.update", rect_id, {k: v for k, v in detail.items() if v})
-        return out  # type: ignore[no-any-return]
+        return out
 
     return _out(graph.transaction(work), scope, recheck)
 

@@ -131,7 +131,7 @@ def _summary_sheet(wb: Workbook, name: str, params: GapParams, summary: Any, his
 def _trend_sheet(wb: Workbook, hist: CoverageHistory) -> None:
     ws = wb.create_sheet("趋势")
     street = next((p for p in hist.items if p.level == "street"), None)
-    rules = [r for r in GapRule]
+    rules = list(GapRule)
     title(ws, 1, "各规则覆盖率变化（%）")
     rows = [[local_time(p.taken_at)] + [_pct(p.rules[r.value].ratio) if r.value in p.rules else None for r in rules]
             for p in (street.points if street else [])]
