@@ -16,7 +16,7 @@ LEVEL_ZH = {"street": "街道", "community": "社区", "grid": "网格"}
 
 
 # The two rules of 党员联户 need telling apart when a chart or a table names them alone.
-SHORT = {GapRule.household_unlinked: "党员联户（住户）", GapRule.member_overloaded: "联户超上限"}
+SHORT = {GapRule.household_unlinked: "党员联户（住户）", GapRule.member_overloaded: "联户上限"}
 
 
 def short(rule: GapRule) -> str:
