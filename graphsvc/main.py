@@ -24,6 +24,9 @@ from graphsvc.api import (
     matching,
     network,
     pages,
+    pages_matching,
+    pages_network,
+    pages_pairing,
     pairing,
     planner,
     records,
@@ -57,8 +60,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="graphsvc 共建图谱", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None)
     errors.install(app)
     app.add_middleware(BodyGates)
+    # the work pages before `pages`: theirs are the routes of /pages/matching, /pages/pairing, /pages/network
     routers = (explore, ledger, access, coverage, history, rectify, report, geomap, pairing, network, matching, records,
-               pages, planner, admin_pages)
+               pages_matching, pages_pairing, pages_network, pages, planner, admin_pages)
     for module in routers:
         app.include_router(module.router)
     # vis-network ships inside pyvis; mounted before /static so its path wins.

@@ -99,6 +99,23 @@ def _service_circle_rows(
         missing = [k for k in kinds if k not in reached]
         if missing:
             rows.append({**b, "missing": missing, "reach_m": round(p.reach_m / p.detour)})
+    return _nearest(graph, rows, p) if rows else rows
+
+
+NEAREST_SEARCH = 4  # how many walks' reach to look for the nearest point of a missing kind
+
+
+def _nearest(graph: Graph, rows: list[dict[str, Any]], p: s.GapParams) -> list[dict[str, Any]]:
+    """Each row's walking metres (straight line × detour) to the nearest point of every kind it misses;
+    None when there is none within NEAREST_SEARCH walks."""
+    kinds = sorted({k for r in rows for k in r["missing"]})
+    far = points_near(graph, rows, kinds, p.reach_m * NEAREST_SEARCH)
+    for r in rows:
+        nearest: dict[str, int | None] = {}
+        for k in r["missing"]:
+            metres = [haversine_m(r["lat"], r["lon"], pt["lat"], pt["lon"]) * p.detour for pt in far if pt["kind"] == k]
+            nearest[k] = round(min(metres)) if metres else None
+        r["nearest_m"] = nearest
     return rows
 
 
@@ -152,8 +169,8 @@ def gaps(
     distances = tuple(distances)
     table_key = tuple(d.model_dump_json() for d in distances)
     key = ("coverage.gaps", scope, area.model_dump_json(), params.model_dump_json(), tuple(rules or ()), table_key)
-    covers = communities_of(graph, scope, area)
-    return graph.cached(key, lambda: _gaps(graph, scope, area, params, rules=rules, distances=distances), covers)
+    compute = lambda: _gaps(graph, scope, area, params, rules=rules, distances=distances)
+    return graph.cached(key, compute, lambda report: report.communities, "coverage")
 
 
 def _gaps(
@@ -188,10 +205,14 @@ def _gaps(
 def summary(graph: Graph, scope: Scope, area: s.Area, params: s.GapParams) -> s.CoverageSummary:
     """For every rule: how much of its population is covered, and which communities hold the gaps."""
     key = ("coverage.summary", scope, area.model_dump_json(), params.model_dump_json())
-    return graph.cached(key, lambda: _summary(graph, scope, area, params), communities_of(graph, scope, area))
+    found = graph.cached(key, lambda: _summary(graph, scope, area, params), lambda both: both[1], "coverage")
+    return found[0]
 
 
-def _summary(graph: Graph, scope: Scope, area: s.Area, params: s.GapParams) -> s.CoverageSummary:
+def _summary(
+    graph: Graph, scope: Scope, area: s.Area, params: s.GapParams
+) -> tuple[s.CoverageSummary, list[str] | None]:
+    """The summary, and the communities it covers (None = all)."""
     # The summary holds only counts, so it may count what a masked caller cannot list (the flagged rules).
     report = gaps(graph, dataclasses.replace(scope, masked=False), area, params)
     q = query_params(report.communities, area.grid_id, params)
@@ -220,7 +241,7 @@ def _summary(graph: Graph, scope: Scope, area: s.Area, params: s.GapParams) -> s
         ),
         key=lambda c: (-c.total, c.community_id),
     )
-    return s.CoverageSummary(items=items, count=len(items), communities=communities)
+    return s.CoverageSummary(items=items, count=len(items), communities=communities), report.communities
 
 
 # --- the picture -----------------------------------------------------------------------------------
