@@ -8,7 +8,7 @@ when `masked` (张*), so no page shows a person's full name, phone or ID number 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from graphsvc.schemas import api
@@ -25,7 +25,8 @@ from graphsvc.schemas.ledger import (
     UnitKind,
 )
 from graphsvc.schemas.network import TieKind
-from graphsvc.views.templating import Link, Many, Page, Why, pct, q
+from graphsvc.schemas.rectify import Progress
+from graphsvc.views.templating import Link, Many, Num, Page, Why, pct, q
 
 # Every picture, by its route, with what it shows.
 PICTURES = (
@@ -34,7 +35,7 @@ PICTURES = (
     ("/pictures/network/pairings", "结对关系图", "现有结对共建与城乡结对"),
     ("/pictures/matching", "共建匹配图", "驻区单位与社区：现有结对与建议结对"),
     ("/pairing/urban-rural/network", "城乡结对网络图", "现有结对与两种方案的建议"),
-    ("/pairing/urban-rural/map", "城乡结对地图", "城乡结对在地图上的连线"),
+    ("/pages/map?show=urban_rural,co_construction,communities", "一张图 · 结对连线", "结对共建与城乡结对在地图上的连线，社区边界为底"),
 )
 _TIE_ZH = {k.value: k.zh for k in TieKind}
 COVERAGE_PICTURE = "/pictures/coverage"  # issue 3's; it draws one community
@@ -125,8 +126,10 @@ def login(error: str | None = None) -> Page:
 # --- street overview ------------------------------------------------------------------------------
 
 
-def street(street_id: str, name: str, communities: api.CommunitySummaries, summary: CoverageSummary) -> Page:
-    """A street: coverage ratio of every rule, then every community's counts, linked-household ratio and gaps."""
+def street(street_id: str, name: str, communities: api.CommunitySummaries, summary: CoverageSummary,
+           progress: Iterable[Progress] = ()) -> Page:
+    """A street: coverage ratio of every rule, then every community's counts, linked-household ratio and gaps,
+    and the rectifications' progress per street and community."""
     rules = [
         (Link(q("/pages/gaps", street_id=street_id, rule=r.rule.value), _short(r.zh)), r.zh.split("：")[-1],
          r.population, r.total, r.gaps, pct(r.ratio))
@@ -152,8 +155,14 @@ def street(street_id: str, name: str, communities: api.CommunitySummaries, summa
         Link(q("/pictures/network", street_id=street_id), "党组织关系网络"),
         Link(q("/pages/network", street_id=street_id), "网络分析"),
         Link(q("/pages/matching", street_id=street_id), "共建匹配"),
+        Link(q("/pages/map", street_id=street_id), "一张图"),
+        Link(q("/pages/trends", street_id=street_id), "覆盖趋势"),
+        Link(q("/pages/rectifications", street_id=street_id), "整改台账"),
     )
-    return Page("street.html", f"{name} · 街道概览", {"links": links, "rules": rules, "rows": rows})
+    rect = [("街道" if p.level == "street" else "社区", p.name or name, p.total, p.open, p.in_progress, p.done,
+             Num(str(p.overdue), "warn" if p.overdue else ""), pct(p.done_ratio)) for p in progress]
+    return Page("street.html", f"{name} · 街道概览", {"links": links, "rules": rules, "rows": rows, "rect": rect,
+                                                   "report": q("/reports/street", street_id=street_id)})
 
 
 def pictures(communities: api.CommunitySummaries) -> Page:
