@@ -74,7 +74,9 @@ class Graph:
         with self._lock:
             if len(self._cache) > 512:
                 self._cache.clear()
-            self._cache[key] = (now + self.cache_s, generation, value)
+            # The lifetime counts from the answer, not the question: a computation longer than
+            # cache_s (a whole city's summary) must still be reused. A write meanwhile still clears it.
+            self._cache[key] = (time.monotonic() + self.cache_s, generation, value)
         return value
 
     def _wrote(self) -> None:
