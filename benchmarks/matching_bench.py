@@ -32,9 +32,15 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
+from graphsvc.algorithms import allocation as allocation_algo
 from graphsvc.algorithms import matching as algo
 from graphsvc.demo import chunks
 from graphsvc.services.matching import StreetRows, project, suggest
+
+try:
+    from benchmarks.reference_solvers import allocate_networkx_reference
+except ModuleNotFoundError:  # run as a script (benchmarks/x.py): this folder is on sys.path
+    from reference_solvers import allocate_networkx_reference  # type: ignore[no-redef]
 
 KEEP = ("streets", "communities", "units", "party_orgs", "resources", "needs", "pairings", "sharings", "projects")
 
@@ -169,18 +175,18 @@ def main() -> None:
     res = rng.sample(street.resources, min(args.resources, len(street.resources)))
     print(f"\nallocation: {len(needs)} needs × {len(res)} resources, "
           f"{sum(n.quantity for n in needs)} units needed, {sum(r.capacity for r in res)} offered")
-    t_full, full = timed(lambda: algo.allocate(needs, res), args.repeat)
+    t_full, full = timed(lambda: allocation_algo.allocate(needs, res), args.repeat)
     print(f"  allocate (exact, HiGHS LP + column generation): median {t_full:.2f} s, objective {full.objective:.3f}, "
           f"{full.met_units} units met, {full.candidate_pairs} candidate pairs")
-    t_k, pruned = timed(lambda: algo.allocate(needs, res, k_nearest=args.k), args.repeat)
-    t_nx, nx_res = timed(lambda: algo.allocate_networkx_reference(needs, res, k_nearest=args.k), 1)
+    t_k, pruned = timed(lambda: allocation_algo.allocate(needs, res, k_nearest=args.k), args.repeat)
+    t_nx, nx_res = timed(lambda: allocate_networkx_reference(needs, res, k_nearest=args.k), 1)
     same = math.isclose(pruned.objective, nx_res.objective, rel_tol=1e-9, abs_tol=1e-3)
     print(f"  k_nearest={args.k} instance ({pruned.candidate_pairs} pairs): allocate median {t_k:.2f} s, "
           f"networkx max_flow_min_cost {t_nx:.2f} s (×{t_nx / t_k:.0f}); objectives {pruned.objective:.3f} vs "
           f"{nx_res.objective:.3f} ({'equal' if same else 'DIFFERENT'}); pruning costs "
           f"{full.objective - pruned.objective:.3f} ({(full.objective - pruned.objective) / full.objective:.2%}) of the optimum")
     if args.nx_full:
-        t_nxf, nx_full = timed(lambda: algo.allocate_networkx_reference(needs, res), 1)
+        t_nxf, nx_full = timed(lambda: allocate_networkx_reference(needs, res), 1)
         print(f"  networkx on the full instance: {t_nxf:.1f} s, objective {nx_full.objective:.3f}")
 
     # --- partner suggestions --------------------------------------------------------------------

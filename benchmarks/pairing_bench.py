@@ -32,13 +32,8 @@ import numpy as np
 from neo4j import GraphDatabase
 
 from graphsvc import engine
-from graphsvc.algorithms.pairing import (
-    LINKS,
-    blocking_pairs,
-    optimal_pairing,
-    optimal_pairing_networkx_reference,
-    stable_pairing,
-)
+from graphsvc.algorithms.pairing import LINKS
+from graphsvc.algorithms.pairing_solvers import blocking_pairs, optimal_pairing, stable_pairing
 from graphsvc.demo import CITY_CENTRE, SKILLS_RURAL, SKILLS_URBAN
 from graphsvc.graph import Graph
 from graphsvc.ingest.ledger_io import RawLedger
@@ -46,6 +41,11 @@ from graphsvc.ingest.load import import_ledger
 from graphsvc.schemas.pairing import PairIn, PlanRequest, WhatIfChange, WhatIfRequest
 from graphsvc.scope import LOCAL_ADMIN
 from graphsvc.services import pairing
+
+try:
+    from benchmarks.reference_solvers import optimal_pairing_networkx_reference
+except ModuleNotFoundError:  # run as a script (benchmarks/x.py): this folder is on sys.path
+    from reference_solvers import optimal_pairing_networkx_reference  # type: ignore[no-redef]
 
 KINDS = ("venue", "office", "funds", "equipment", "training", "medical", "legal", "talent", "volunteers", "transport")
 UNIT_KINDS = ("agency", "state_enterprise", "private_enterprise", "school", "hospital", "social_org", "market")

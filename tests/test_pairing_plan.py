@@ -12,7 +12,8 @@ import pytest
 from fastapi.testclient import TestClient
 from scipy.optimize import linear_sum_assignment
 
-from graphsvc.algorithms.pairing import blocking_pairs, pair_score
+from graphsvc.algorithms.pairing import pair_score
+from graphsvc.algorithms.pairing_solvers import blocking_pairs
 from graphsvc.cli import main as cli_main
 from graphsvc.demo import street_ledger
 from graphsvc.errors import Infeasible, InvalidInput, NotFound

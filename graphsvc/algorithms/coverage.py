@@ -1,33 +1,39 @@
-"""Coverage gaps for planners: who should close each gap (rules 2, 3, 4, 9 and resilience).
+"""Coverage gaps for planners: who should close each gap (rules 2, 3, 4 and resilience).
 
 Pure functions over networkx graphs or plain lists of dicts; no database, no I/O.
 
-- geometry: `haversine_m`, `walk_minutes`, `distance_matrix`, `walk_cover`
 - rule 4 党员联户: `assign_households` (optimal capacity-constrained assignment, min-cost flow)
 - rule 2 党小组联幢: `suggest_group_for_buildings`
 - rule 3 支部进楼宇: `propose_building_branches`
-- rule 9 15 分钟服务圈: `lscp` (fewest new sites), `mclp` (best p new sites), both MILP via HiGHS
 - resilience: `what_if_removed`
+
+Where to place service points (rule 9) is in `graphsvc.algorithms.placement`.
 """
 
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import networkx as nx
 import numpy as np
-import scipy.sparse
-from scipy.optimize import Bounds, LinearConstraint, milp
 
-from graphsvc.algorithms.common import EARTH_RADIUS_M, haversine_m
+from graphsvc.algorithms.common import (
+    EARTH_RADIUS_M,
+    check_count,
+    check_point,
+    check_positive,
+    check_unique,
+    haversine_m,
+    id_key,
+    is_int,
+    sorted_ids,
+)
 from graphsvc.algorithms.common import haversine_grid_m as _haversine_grid
-from graphsvc.algorithms.common import is_number as _is_number
 from graphsvc.algorithms.common import raise_details as _raise
-from graphsvc.errors import Infeasible, InvalidInput
+from graphsvc.errors import InvalidInput
 
 __all__ = [
     "EARTH_RADIUS_M",
@@ -36,185 +42,12 @@ __all__ = [
     "BuildingSuggestion",
     "GroupCandidate",
     "RemovalImpact",
-    "SiteChoice",
     "assign_households",
-    "distance_matrix",
     "haversine_m",
-    "lscp",
-    "mclp",
     "propose_building_branches",
     "suggest_group_for_buildings",
-    "walk_cover",
-    "walk_minutes",
     "what_if_removed",
 ]
-
-Point = tuple[Hashable, float, float]  # (id, lat, lon), WGS84 decimal degrees
-
-# A city-wide bad import can produce thousands of offending rows; the first few say enough.
-
-
-# --------------------------------------------------------------------------- helpers
-
-
-def _id_key(node: Hashable) -> tuple[str, Any]:
-    # Ledger ids are strings, tests use ints; grouping by type name first keeps mixed ids
-    # comparable without ever comparing an int with a str.
-    return (type(node).__name__, node)
-
-
-def _sorted(ids: Iterable[Hashable]) -> list[Hashable]:
-    items = list(ids)
-    try:
-        return sorted(items, key=_id_key)
-    except TypeError:  # unorderable ids of one type (e.g. tuples of mixed parts): stable by text
-        return sorted(items, key=repr)
-
-
-def _is_int(value: Any) -> bool:
-    # bool is an int subclass, but True as a cost or a capacity is always a projection bug.
-    # The exact-type test first: this runs once per edge, and ABC checks are slow.
-    return type(value) is int or (isinstance(value, numbers.Integral) and not isinstance(value, bool))
-
-
-def _check_point(where: str, ident: Any, lat: Any, lon: Any, details: list[dict[str, Any]]) -> None:
-    if not (_is_number(lat) and -90.0 <= lat <= 90.0):
-        details.append({"table": where, "id": ident, "field": "lat", "problem": "not a latitude in [-90, 90]"})
-    if not (_is_number(lon) and -180.0 <= lon <= 180.0):
-        details.append({"table": where, "id": ident, "field": "lon", "problem": "not a longitude in [-180, 180]"})
-
-
-def _check_unique(where: str, ids: Iterable[Hashable], details: list[dict[str, Any]]) -> None:
-    seen: set[Hashable] = set()
-    for ident in ids:
-        if ident in seen:
-            details.append({"table": where, "id": ident, "field": "id", "problem": "duplicate id"})
-        seen.add(ident)
-
-
-def _check_positive(name: str, value: Any, *, allow_zero: bool = False) -> None:
-    ok = _is_number(value) and (value >= 0 if allow_zero else value > 0)
-    if not ok:
-        bound = ">= 0" if allow_zero else "> 0"
-        raise InvalidInput(f"{name} must be a finite number {bound}", details=[{"field": name, "value": repr(value)}])
-
-
-def _check_count(name: str, value: Any) -> None:
-    if not (_is_int(value) and value >= 0):
-        raise InvalidInput(f"{name} must be an integer >= 0", details=[{"field": name, "value": repr(value)}])
-
-
-# --------------------------------------------------------------------------- geometry
-
-
-def walk_minutes(distance_m: float, *, speed_m_per_min: float = 80.0, detour: float = 1.3) -> float:
-    """Minutes to walk a straight-line distance: `distance_m * detour / speed_m_per_min`.
-
-    Streets are not straight lines, so the straight-line distance is stretched by `detour`.
-    Pass `detour=1.0` for a distance that is already a travel distance (a GIS table, or a
-    value from `distance_matrix`).
-
-    >>> walk_minutes(1000)
-    16.25
-    >>> walk_minutes(1200, detour=1.0)
-    15.0
-    """
-    _check_positive("distance_m", distance_m, allow_zero=True)
-    _check_positive("speed_m_per_min", speed_m_per_min)
-    _check_positive("detour", detour)
-    return distance_m * detour / speed_m_per_min
-
-
-def distance_matrix(
-    origins: Sequence[Point],
-    sites: Sequence[Point],
-    *,
-    table: Mapping[tuple[Hashable, Hashable], float] | None = None,
-    detour: float = 1.3,
-    max_m: float | None = None,
-) -> dict[Hashable, dict[Hashable, float]]:
-    """Travel distance in metres from each origin to each site.
-
-    `origins` and `sites` are lists of `(id, lat, lon)`. `table` is a travel-distance table as a
-    GIS exports it, `{(from_id, to_id): metres}`; a pair found there is used as is (looked up as
-    (origin, site) first, then (site, origin), because walking is symmetric). Every other pair
-    falls back to the straight-line distance times `detour`. With `max_m`, only pairs at most
-    that far are kept, so the answer stays sparse at city scale.
-
-    Returns `{origin_id: {site_id: metres}}` with every origin present (possibly `{}`).
-
-    >>> d = distance_matrix([("b1", 30.0, 120.0)], [("s1", 30.001, 120.0), ("s2", 30.0, 120.0)],
-    ...                     table={("s2", "b1"): 50.0})
-    >>> round(d["b1"]["s1"]), d["b1"]["s2"]
-    (145, 50.0)
-    """
-    details: list[dict[str, Any]] = []
-    for where, points in (("origins", origins), ("sites", sites)):
-        for point in points:
-            if len(point) != 3:
-                details.append({"table": where, "id": repr(point), "problem": "expected (id, lat, lon)"})
-                continue
-            _check_point(where, point[0], point[1], point[2], details)
-        _check_unique(where, (p[0] for p in points if len(p) == 3), details)
-    for pair, metres in (table or {}).items():
-        if not (isinstance(pair, tuple) and len(pair) == 2 and _is_number(metres) and metres >= 0):
-            details.append({"table": "table", "id": repr(pair), "problem": "expected (from_id, to_id): metres >= 0"})
-    _raise("invalid distance input", details)
-    _check_positive("detour", detour)
-    if max_m is not None:
-        _check_positive("max_m", max_m, allow_zero=True)
-
-    o_ids = [p[0] for p in origins]
-    s_ids = [p[0] for p in sites]
-    if not o_ids or not s_ids:
-        return {o: {} for o in o_ids}
-    grid = detour * _haversine_grid(
-        np.array([p[1] for p in origins], dtype=float),
-        np.array([p[2] for p in origins], dtype=float),
-        np.array([p[1] for p in sites], dtype=float),
-        np.array([p[2] for p in sites], dtype=float),
-    )
-    if table:
-        o_index = {o: i for i, o in enumerate(o_ids)}
-        s_index = {s: j for j, s in enumerate(s_ids)}
-        # Reverse entries first so that a forward entry for the same pair wins.
-        for (a, b), metres in table.items():
-            if b in o_index and a in s_index:
-                grid[o_index[b], s_index[a]] = metres
-        for (a, b), metres in table.items():
-            if a in o_index and b in s_index:
-                grid[o_index[a], s_index[b]] = metres
-
-    if max_m is None:
-        return {o: {s: float(grid[i, j]) for j, s in enumerate(s_ids)} for i, o in enumerate(o_ids)}
-    result: dict[Hashable, dict[Hashable, float]] = {o: {} for o in o_ids}
-    rows, cols = np.nonzero(grid <= max_m)
-    for i, j in zip(rows.tolist(), cols.tolist(), strict=True):
-        result[o_ids[i]][s_ids[j]] = float(grid[i, j])
-    return result
-
-
-def walk_cover(
-    demand: Sequence[Point],
-    sites: Sequence[Point],
-    *,
-    minutes: float = 15.0,
-    speed_m_per_min: float = 80.0,
-    detour: float = 1.3,
-    table: Mapping[tuple[Hashable, Hashable], float] | None = None,
-) -> dict[Hashable, set[Hashable]]:
-    """The `cover` input of `lscp`/`mclp`: for each demand id, the sites within a walk of `minutes`.
-
-    Distances come from `distance_matrix` (the table where it has the pair, else straight line
-    times `detour`); the reach is `minutes * speed_m_per_min` metres of travel.
-
-    >>> walk_cover([("b1", 30.0, 120.0)], [("s1", 30.005, 120.0), ("s2", 30.02, 120.0)])
-    {'b1': {'s1'}}
-    """
-    _check_positive("minutes", minutes, allow_zero=True)
-    _check_positive("speed_m_per_min", speed_m_per_min)
-    reach = distance_matrix(demand, sites, table=table, detour=detour, max_m=minutes * speed_m_per_min)
-    return {d: set(near) for d, near in reach.items()}
 
 
 # --------------------------------------------------------------------------- rule 4 党员联户
@@ -232,12 +65,12 @@ class Assignment:
 def _check_assignment_graph(G: Any, cap: Any) -> None:
     if not isinstance(G, nx.Graph) or G.is_directed() or G.is_multigraph():
         raise InvalidInput("assign_households needs an undirected nx.Graph (not directed, not multi)")
-    _check_count("cap", cap)
+    check_count("cap", cap)
     details: list[dict[str, Any]] = []
     for node, data in G.nodes(data=True):
         kind = data.get("kind")
         if kind == "member":
-            if "capacity" in data and not _is_int(data["capacity"]):
+            if "capacity" in data and not is_int(data["capacity"]):
                 details.append({"id": node, "field": "capacity", "problem": "not an integer"})
             if not isinstance(data.get("can_serve", True), bool):
                 details.append({"id": node, "field": "can_serve", "problem": "not a boolean"})
@@ -250,7 +83,7 @@ def _check_assignment_graph(G: Any, cap: Any) -> None:
     for u, v, cost in G.edges(data="cost"):
         if (kinds[u], kinds[v]) not in (("member", "household"), ("household", "member")):
             details.append({"edge": [u, v], "problem": "an edge must join a member and a household"})
-        if not (_is_int(cost) and cost >= 0):
+        if not (is_int(cost) and cost >= 0):
             details.append({"edge": [u, v], "field": "cost", "problem": "cost must be an integer >= 0"})
     _raise("invalid assignment graph", details)
 
@@ -294,14 +127,14 @@ def assign_households(G: nx.Graph, *, cap: int = 15) -> Assignment:
     H = G.subgraph(active + households)
     chosen: dict[Hashable, tuple[Hashable, int]] = {}
     for component in nx.connected_components(H):
-        members = _sorted(n for n in component if nodes[n]["kind"] == "member")
+        members = sorted_ids(n for n in component if nodes[n]["kind"] == "member")
         if members:
-            comp_households = _sorted(n for n in component if nodes[n]["kind"] == "household")
+            comp_households = sorted_ids(n for n in component if nodes[n]["kind"] == "household")
             chosen.update(_assign_component(G, members, comp_households, capacity))
 
     pairs: list[tuple[Hashable, Hashable, int]] = []
     unassigned: dict[Hashable, str] = {}
-    for h in _sorted(households):
+    for h in sorted_ids(households):
         if h in chosen:
             m, cost = chosen[h]
             pairs.append((m, h, cost))
@@ -394,11 +227,11 @@ def _check_rows(
         if missing:
             details.append({"table": where, "id": row.get("id"), "problem": f"missing {', '.join(missing)}"})
             continue
-        _check_point(where, row["id"], row["lat"], row["lon"], details)
+        check_point(where, row["id"], row["lat"], row["lon"], details)
         count = row.get(count_field, 0)
-        if not (_is_int(count) and count >= 0):
+        if not (is_int(count) and count >= 0):
             details.append({"table": where, "id": row["id"], "field": count_field, "problem": "not an integer >= 0"})
-    _check_unique(where, (r["id"] for r in rows if "id" in r), details)
+    check_unique(where, (r["id"] for r in rows if "id" in r), details)
     return details
 
 
@@ -442,10 +275,10 @@ def suggest_group_for_buildings(
     details += _check_rows("groups", groups, "buildings_now", count_required=True)
     _raise("invalid input for group suggestions", details)
     if max_buildings_per_group is not None:
-        _check_count("max_buildings_per_group", max_buildings_per_group)
-    _check_count("top", top)
-    _check_count("min_new_group_members", min_new_group_members)
-    _check_positive("cross_community_m", cross_community_m, allow_zero=True)
+        check_count("max_buildings_per_group", max_buildings_per_group)
+    check_count("top", top)
+    check_count("min_new_group_members", min_new_group_members)
+    check_positive("cross_community_m", cross_community_m, allow_zero=True)
 
     if uncovered and groups:
         dist = _haversine_grid(*_coords(uncovered), *_coords(groups))
@@ -457,7 +290,7 @@ def suggest_group_for_buildings(
     ]
 
     result: list[BuildingSuggestion] = []
-    for i, b in sorted(enumerate(uncovered), key=lambda ib: _id_key(ib[1]["id"])):
+    for i, b in sorted(enumerate(uncovered), key=lambda ib: id_key(ib[1]["id"])):
         ranked: list[tuple[tuple[Any, ...], GroupCandidate]] = []
         in_community = full_in_community = 0
         for j, g in enumerate(groups):
@@ -475,7 +308,7 @@ def suggest_group_for_buildings(
                 "buildings_now": g["buildings_now"],
                 "capacity_left": left,
             }
-            key = (not same, float(dist[i, j]), -(math.inf if left is None else left), _id_key(g["id"]))
+            key = (not same, float(dist[i, j]), -(math.inf if left is None else left), id_key(g["id"]))
             ranked.append((key, GroupCandidate(group_id=g["id"], why=why)))
         ranked.sort(key=lambda kc: kc[0])
         residents = b.get("resident_members", 0)
@@ -544,8 +377,8 @@ def propose_building_branches(
     [(['b1'], 60, 'single'), (['b2', 'b3'], 55, 'cluster')]
     """
     _raise("invalid buildings", _check_rows("buildings", buildings, "resident_members", count_required=True))
-    _check_count("threshold", threshold)
-    _check_positive("max_distance_m", max_distance_m, allow_zero=True)
+    check_count("threshold", threshold)
+    check_positive("max_distance_m", max_distance_m, allow_zero=True)
 
     proposals: list[BranchProposal] = []
     by_community: dict[Hashable, list[Mapping[str, Any]]] = {}
@@ -557,8 +390,8 @@ def propose_building_branches(
         members = sum(r["resident_members"] for r in rows)
         return BranchProposal(community, rows[0]["id"], [r["id"] for r in rows], members, why)
 
-    for community in _sorted(by_community):
-        rows = sorted(by_community[community], key=lambda r: (-r["resident_members"], _id_key(r["id"])))
+    for community in sorted_ids(by_community):
+        rows = sorted(by_community[community], key=lambda r: (-r["resident_members"], id_key(r["id"])))
         singles = [r for r in rows if r["resident_members"] > threshold]
         proposals += [proposal(community, [r], "single", 0.0) for r in singles]
         rest = [r for r in rows if 0 < r["resident_members"] <= threshold]
@@ -571,7 +404,7 @@ def propose_building_branches(
                 continue
             near = sorted(
                 (j for j in available if j != a and dist[a, j] <= max_distance_m),
-                key=lambda j: (float(dist[a, j]), _id_key(rest[j]["id"])),
+                key=lambda j: (float(dist[a, j]), id_key(rest[j]["id"])),
             )
             cluster, total = [a], rest[a]["resident_members"]
             for j in near:
@@ -584,158 +417,6 @@ def propose_building_branches(
                 radius = max(float(dist[a, j]) for j in cluster)
                 proposals.append(proposal(community, [rest[j] for j in cluster], "cluster", radius))
     return proposals
-
-
-# --------------------------------------------------------------------------- rule 9 服务圈
-
-
-@dataclass(frozen=True)
-class SiteChoice:
-    """Result of `lscp` and `mclp`; every id list is sorted."""
-
-    chosen: list[Hashable]  # new sites to open (never includes `fixed`)
-    covered: list[Hashable]  # demand covered by fixed + chosen sites
-    uncovered: list[Hashable]  # coverable demand left uncovered (mclp with too small p; lscp: always [])
-    uncoverable: list[Hashable]  # demand no fixed or candidate site can cover
-    objective: float  # lscp: number of new sites; mclp: covered weight (fixed coverage included)
-
-
-@dataclass(frozen=True)
-class _CoverModel:
-    candidates: list[Hashable]  # new-site candidates, sorted
-    open_demand: list[Hashable]  # demand not yet covered by fixed sites but coverable, sorted
-    rows: list[list[int]]  # for each open demand, the candidate columns covering it
-    by_fixed: list[Hashable]
-    uncoverable: list[Hashable]
-
-
-def _cover_model(
-    demand_ids: Sequence[Hashable],
-    site_ids: Sequence[Hashable],
-    cover: Mapping[Hashable, Iterable[Hashable]],
-    fixed: Iterable[Hashable],
-) -> _CoverModel:
-    details: list[dict[str, Any]] = []
-    _check_unique("demand", demand_ids, details)
-    _check_unique("sites", site_ids, details)
-    _raise("invalid covering input", details)
-    fixed_set = set(fixed)
-    # A fixed site listed among the candidates is already there: it is kept, never counted.
-    candidates = _sorted(set(site_ids) - fixed_set)
-    column = {s: j for j, s in enumerate(candidates)}
-    open_demand: list[Hashable] = []
-    rows: list[list[int]] = []
-    by_fixed: list[Hashable] = []
-    uncoverable: list[Hashable] = []
-    for d in _sorted(demand_ids):
-        reach = set(cover.get(d, ()))
-        if reach & fixed_set:
-            by_fixed.append(d)
-        elif cols := sorted(column[s] for s in reach if s in column):
-            open_demand.append(d)
-            rows.append(cols)
-        else:
-            uncoverable.append(d)
-    return _CoverModel(candidates, open_demand, rows, by_fixed, uncoverable)
-
-
-def _incidence(rows: list[list[int]], n_cols: int) -> scipy.sparse.csr_array:
-    indptr = np.cumsum([0] + [len(r) for r in rows])
-    indices = np.array([j for r in rows for j in r], dtype=np.int64)
-    return scipy.sparse.csr_array((np.ones(len(indices)), indices, indptr), shape=(len(rows), n_cols))
-
-
-def _solve(c: np.ndarray, integrality: np.ndarray, constraints: list[LinearConstraint]) -> np.ndarray:
-    # mip_rel_gap=0: the default 1e-4 gap could accept one site too many on large instances.
-    res = milp(c, integrality=integrality, bounds=Bounds(0, 1), constraints=constraints, options={"mip_rel_gap": 0})
-    if res.status != 0 or res.x is None:
-        raise Infeasible(f"covering model not solved: {res.message}")
-    return np.asarray(res.x)
-
-
-def lscp(
-    demand_ids: Sequence[Hashable],
-    site_ids: Sequence[Hashable],
-    cover: Mapping[Hashable, Iterable[Hashable]],
-    *,
-    fixed: Iterable[Hashable] = (),
-) -> SiteChoice:
-    """Location set covering: the fewest new sites so every coverable demand point is covered.
-
-    `cover[d]` is the set of site ids within reach of demand `d` (see `walk_cover`); it may name
-    both existing sites (`fixed`: kept, free) and candidate sites (`site_ids`); other ids are
-    ignored. Demand that no fixed or candidate site reaches is reported in `uncoverable`.
-    Solved exactly with `scipy.optimize.milp` (HiGHS).
-
-    >>> cover = {"b1": {"s1"}, "b2": {"s1", "s2"}, "b3": {"s2", "old"}, "b4": set()}
-    >>> lscp(["b1", "b2", "b3", "b4"], ["s1", "s2"], cover, fixed=["old"])
-    SiteChoice(chosen=['s1'], covered=['b1', 'b2', 'b3'], uncovered=[], uncoverable=['b4'], objective=1)
-    """
-    model = _cover_model(demand_ids, site_ids, cover, fixed)
-    chosen: list[Hashable] = []
-    if model.open_demand:
-        n = len(model.candidates)
-        A = _incidence(model.rows, n)
-        x = _solve(np.ones(n), np.ones(n), [LinearConstraint(A, lb=1, ub=np.inf)])
-        chosen = [s for j, s in enumerate(model.candidates) if x[j] > 0.5]
-    covered = _sorted(model.by_fixed + model.open_demand)
-    return SiteChoice(chosen, covered, [], model.uncoverable, len(chosen))
-
-
-def mclp(
-    demand_ids: Sequence[Hashable],
-    weights: Mapping[Hashable, float],
-    site_ids: Sequence[Hashable],
-    cover: Mapping[Hashable, Iterable[Hashable]],
-    *,
-    p: int,
-    fixed: Iterable[Hashable] = (),
-) -> SiteChoice:
-    """Maximal covering: at most `p` new sites maximising the covered demand weight.
-
-    Inputs as for `lscp`, plus `weights[d]` (>= 0, e.g. households or elderly residents in a
-    building) for every demand id. Demand already covered by `fixed` sites counts in the
-    objective whatever is chosen. A chosen site that covers nothing no other chosen site covers
-    is dropped, so no new site is proposed for nothing. Solved exactly with `scipy.optimize.milp`.
-
-    >>> cover = {"b1": {"s1"}, "b2": {"s2"}, "b3": {"s2"}}
-    >>> r = mclp(["b1", "b2", "b3"], {"b1": 5, "b2": 2, "b3": 2}, ["s1", "s2"], cover, p=1)
-    >>> r.chosen, r.uncovered, r.objective
-    (['s1'], ['b2', 'b3'], 5.0)
-    """
-    _check_count("p", p)
-    details = [
-        {"table": "weights", "id": d, "problem": "missing, or not a finite number >= 0"}
-        for d in demand_ids
-        if not (_is_number(weights.get(d)) and weights[d] >= 0)
-    ]
-    _raise("invalid demand weights", details)
-    model = _cover_model(demand_ids, site_ids, cover, fixed)
-
-    picked: set[int] = set()
-    n, m = len(model.candidates), len(model.open_demand)
-    if m and p:
-        # Variables: x_j (open candidate j, binary) then y_i (demand i covered, continuous: at the
-        # optimum it is 1 exactly when some chosen site covers i, so it needs no integrality).
-        A = _incidence(model.rows, n)
-        link = scipy.sparse.hstack([-A, scipy.sparse.eye_array(m)], format="csr")
-        budget = np.concatenate([np.ones(n), np.zeros(m)])[None, :]
-        c = np.concatenate([np.zeros(n), -np.array([float(weights[d]) for d in model.open_demand])])
-        integrality = np.concatenate([np.ones(n), np.zeros(m)])
-        x = _solve(c, integrality, [LinearConstraint(link, ub=0), LinearConstraint(budget, ub=p)])
-        picked = {j for j in range(n) if x[j] > 0.5}
-        # HiGHS may spend spare budget on sites that add nothing; drop them (highest id first).
-        for j in sorted(picked, reverse=True):
-            others = picked - {j}
-            if all(not (j in row) or others.intersection(row) for row in model.rows):
-                picked = others
-
-    covered_open = [d for d, row in zip(model.open_demand, model.rows, strict=True) if picked.intersection(row)]
-    uncovered = [d for d, row in zip(model.open_demand, model.rows, strict=True) if not picked.intersection(row)]
-    covered = _sorted(model.by_fixed + covered_open)
-    objective = float(sum(weights[d] for d in covered))
-    chosen = [model.candidates[j] for j in sorted(picked)]
-    return SiteChoice(chosen, covered, uncovered, model.uncoverable, objective)
 
 
 # --------------------------------------------------------------------------- resilience
@@ -767,13 +448,13 @@ def what_if_removed(G: nx.DiGraph, removed: Iterable[Hashable]) -> RemovalImpact
     if not isinstance(G, nx.DiGraph):
         raise InvalidInput("what_if_removed needs a directed graph (nx.DiGraph or nx.MultiDiGraph)")
     gone = set(removed)
-    unknown = _sorted(n for n in gone if n not in G)
+    unknown = sorted_ids(n for n in gone if n not in G)
     _raise("unknown nodes in removed", [{"id": n, "problem": "not in the graph"} for n in unknown])
 
     impact: dict[str, dict[Hashable, list[Hashable]]] = {"household": {}, "building": {}}
     hit = {t for r in gone for t in G.successors(r)} - gone
-    for t in _sorted(hit):
+    for t in sorted_ids(hit):
         kind = G.nodes[t].get("kind")
         if kind in impact and all(c in gone for c in G.predecessors(t)):
-            impact[kind][t] = _sorted(c for c in G.predecessors(t))
+            impact[kind][t] = sorted_ids(c for c in G.predecessors(t))
     return RemovalImpact(households=impact["household"], buildings=impact["building"])

@@ -11,7 +11,8 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
-from graphsvc.algorithms.coverage import EARTH_RADIUS_M, haversine_m, walk_cover
+from graphsvc.algorithms.common import EARTH_RADIUS_M, haversine_m
+from graphsvc.algorithms.placement import walk_cover
 
 Row = Mapping[str, Any]
 

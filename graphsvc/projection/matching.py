@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from graphsvc.algorithms import evaluation as evaluation_algo
 from graphsvc.algorithms import matching as algo
 from graphsvc.algorithms.common import haversine_grid_m
 
@@ -87,7 +88,7 @@ def open_needs(need_rows: Iterable[Row], communities: Mapping[str, Row]) -> tupl
 def basics_needs(communities: Mapping[str, Row], explicit: Sequence[algo.Need]) -> tuple[list[algo.Need], dict[str, dict[str, Any]]]:
     """三无居委 gaps (rule 10) as needs, except where the community already raised a need of that kind."""
     raised = {(n.community_id, n.kind) for n in explicit}
-    derived = [n for n in algo.lacking_basics_needs(communities.values()) if (n.community_id, n.kind) not in raised]
+    derived = [n for n in evaluation_algo.lacking_basics_needs(communities.values()) if (n.community_id, n.kind) not in raised]
     info = {n.id: {"description": None, "quantity": n.quantity, "met": 0, "derived": True} for n in derived}
     return derived, info
 

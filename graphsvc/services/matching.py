@@ -10,7 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from graphsvc.algorithms import allocation as allocation_algo
+from graphsvc.algorithms import evaluation as evaluation_algo
 from graphsvc.algorithms import matching as algo
+from graphsvc.algorithms import partners as partners_algo
 from graphsvc.errors import Infeasible, NotFound
 from graphsvc.graph import Graph
 from graphsvc.projection import matching as proj
@@ -87,7 +90,7 @@ def project(rows: StreetRows) -> Street:
     """Rows -> open needs (三无 gaps included), resources with what they have left, ties and ratings."""
     communities = {r["id"]: r for r in rows.communities}
     ties = proj.ties(rows.pairings)
-    ratings = algo.org_ratings(proj.projects(rows.projects))
+    ratings = evaluation_algo.org_ratings(proj.projects(rows.projects))
     needs, need_info = proj.open_needs(rows.needs, communities)
     derived, derived_info = proj.basics_needs(communities, needs)
     resources, resource_info = proj.resources(rows.resources, communities, ties, ratings)
@@ -152,7 +155,7 @@ def opportunities(
                 for c in candidates
             ],
         ))
-    idle_ids = algo.idle_resources(s.resource_info, [r for r, i in s.resource_info.items() if i["ever_shared"]])
+    idle_ids = evaluation_algo.idle_resources(s.resource_info, [r for r, i in s.resource_info.items() if i["ever_shared"]])
     idle = [
         m.IdleResource(resource_id=r.id, kind=r.kind, capacity=s.resource_info[r.id]["capacity"], owner_id=r.owner_id,
                        owner_name=s.resource_info[r.id]["owner_name"], description=s.resource_info[r.id]["description"])
@@ -160,7 +163,7 @@ def opportunities(
     ]
     alone = [
         m.CommunityWithoutPartner(community_name=_community_name(s, row["community_id"]), **row)
-        for row in algo.communities_without_partner(needs, s.ties.partnered)
+        for row in evaluation_algo.communities_without_partner(needs, s.ties.partnered)
     ]
     return m.Opportunities(
         items=items, count=len(items), idle_resources=idle, communities_without_partner=alone,
@@ -176,7 +179,7 @@ def opportunities(
 
 
 def _overloaded(s: Street, unit_cap: int) -> list[m.OverloadedUnit]:
-    rows = algo.overloaded_units(s.ties.unit_pairs, cap=unit_cap)
+    rows = evaluation_algo.overloaded_units(s.ties.unit_pairs, cap=unit_cap)
     names = _org_names(s)
     return [m.OverloadedUnit(org_id=r["unit_id"], org_name=names.get(r["unit_id"]), pairings=r["pairings"],
                              over_by=r["over_by"]) for r in rows]
@@ -208,7 +211,7 @@ def allocate(graph: Graph, scope: Scope, request: m.AllocationRequest) -> m.Allo
     """The street's optimal capacity-constrained allocation of resources to needs, honouring locks and bans."""
     s = _read(graph, scope, street_id=request.street_id, community_id=None)
     _check_pairs(s, request)
-    result = algo.allocate(
+    result = allocation_algo.allocate(
         s.needs, s.resources, distance_cost_per_km=request.distance_cost_per_km,
         locked=[(p.need_id, p.resource_id) for p in request.locked],
         forbidden=[(p.need_id, p.resource_id) for p in request.forbidden],
@@ -299,11 +302,11 @@ def suggest(
     candidates = {(c.id, u.id): (c, u) for c, u in proj.nearby_pairs(cps, ups, max_km=max_km)}
     by_c, by_u = {c.id: c for c in cps}, {u.id: u for u in ups}
     candidates |= {(c, u): (by_c[c], by_u[u]) for c, u in existing}  # a current pairing is scored wherever it is
-    scored = {key: algo.partner_score(c, u, max_km=max_km) for key, (c, u) in candidates.items()}
+    scored = {key: partners_algo.partner_score(c, u, max_km=max_km) for key, (c, u) in candidates.items()}
     # The solver adds every pair of positive worth: a pair is worth its margin over `min_score`, so one
     # below the bar is added only where a community needs it to reach `community_min`.
     margins = {key: (score - min_score, parts) for key, (score, parts) in scored.items()}
-    result = algo.suggest_partners(sorted(c_ids), sorted(u_ids), margins, unit_cap=unit_cap,
+    result = partners_algo.suggest_partners(sorted(c_ids), sorted(u_ids), margins, unit_cap=unit_cap,
                                    community_min=community_min, community_max=community_max, existing=existing)
     branch = {r["id"]: r for r in branch_rows}
     unit = {r["id"]: r for r in unit_rows}
@@ -345,7 +348,7 @@ def evaluation(
 ) -> m.PairingScores:
     """Pairings ranked per year by their projects' outcome and residents' satisfaction (十佳共建对子), weak ones flagged."""
     rows = graph.read("records/projects", communities=scope.community_list, id=None, year=year, street_id=street_id)
-    evals = algo.evaluate_pairings(proj.projects(rows), warn_below=warn_below, fail_below=fail_below, top=top)
+    evals = evaluation_algo.evaluate_pairings(proj.projects(rows), warn_below=warn_below, fail_below=fail_below, top=top)
     pairing_rows = graph.read("records/pairings", communities=scope.community_list, id=None, kind=None, active=None,
                               community_id=None, street_id=street_id)
     names: dict[str, str] = {}

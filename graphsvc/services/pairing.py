@@ -18,15 +18,11 @@ from graphsvc.algorithms.pairing import (
     Pair,
     Pairing,
     Side,
-    blocking_pairs,
-    compare,
-    diff,
     haversine_km,
-    optimal_pairing,
     pair_score,
     pair_scores,
-    stable_pairing,
 )
+from graphsvc.algorithms.pairing_solvers import blocking_pairs, compare, diff, optimal_pairing, stable_pairing
 from graphsvc.errors import Infeasible, InvalidInput, NotFound
 from graphsvc.graph import Graph
 from graphsvc.projection.pairing import KIND, RURAL_KINDS, URBAN_KINDS, Candidates, Org, TieFacts, candidates

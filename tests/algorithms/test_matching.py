@@ -13,31 +13,31 @@ import numpy as np
 import pytest
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from graphsvc.algorithms import matching
-from graphsvc.algorithms.matching import (
-    DEFAULT_RESOURCE_WEIGHTS,
-    KIND_THEMES,
-    THEMES,
-    UNIT_KIND_THEMES,
-    Allocation,
-    CommunityProfile,
-    Need,
-    Project,
-    Resource,
-    UnitProfile,
-    allocate,
-    allocate_networkx_reference,
+from benchmarks.reference_solvers import allocate_networkx_reference
+from graphsvc.algorithms import allocation
+from graphsvc.algorithms.allocation import Allocation, allocate
+from graphsvc.algorithms.evaluation import (
     communities_without_partner,
     evaluate_pairings,
     idle_resources,
     lacking_basics_needs,
     org_ratings,
     overloaded_units,
-    partner_score,
+)
+from graphsvc.algorithms.matching import (
+    DEFAULT_RESOURCE_WEIGHTS,
+    KIND_THEMES,
+    THEMES,
+    UNIT_KIND_THEMES,
+    CommunityProfile,
+    Need,
+    Project,
+    Resource,
+    UnitProfile,
     rank_candidates,
     score_resource_for_need,
-    suggest_partners,
 )
+from graphsvc.algorithms.partners import partner_score, suggest_partners
 from graphsvc.errors import Infeasible, InvalidInput
 
 LAT0, LON0 = 39.05, 121.71
@@ -389,7 +389,7 @@ def test_allocate_matches_milp_and_networkx_on_random_instances(
 ) -> None:
     # start=1 makes column generation begin from each need's single best pair, so the
     # pricing loop has to find the rest; start=8 is the shipped setting.
-    monkeypatch.setattr(matching, "_SEED_EDGES_PER_NEED", start)
+    monkeypatch.setattr(allocation, "_SEED_EDGES_PER_NEED", start)
     inst = random_instance(100 + seed, n_needs=14, n_res=18)
     result = allocate(inst["needs"], inst["resources"], **solver_kwargs(inst))
     assert_allocation_valid(inst, result)

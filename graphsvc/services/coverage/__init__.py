@@ -1,0 +1,25 @@
+"""Coverage gaps for planners: the ten rules and the summary (`gaps`), who should close each gap
+(`suggestions`), where to add service points and what-if (`planning`), and accepting a suggestion
+(`accepting`: the only writes, stamped and audited)."""
+
+from graphsvc.services.coverage.accepting import accept_covers, accept_links, accept_org
+from graphsvc.services.coverage.area import communities_of
+from graphsvc.services.coverage.gaps import gaps, picture, summary
+from graphsvc.services.coverage.planning import plan_service_points, what_if
+from graphsvc.services.coverage.suggestions import suggest_branches, suggest_groups, suggest_links, suggest_units
+
+__all__ = [
+    "accept_covers",
+    "accept_links",
+    "accept_org",
+    "communities_of",
+    "gaps",
+    "picture",
+    "plan_service_points",
+    "suggest_branches",
+    "suggest_groups",
+    "suggest_links",
+    "suggest_units",
+    "summary",
+    "what_if",
+]

@@ -1,0 +1,179 @@
+"""Accepting a suggestion: the only coverage writes, validated against the graph, stamped, audited and
+written in one transaction."""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from graphsvc import audit
+from graphsvc.errors import Infeasible, InvalidInput, NotFound
+from graphsvc.graph import Graph, Tx
+from graphsvc.schemas import coverage as s
+from graphsvc.scope import Scope
+
+
+def _stamp(scope: Scope) -> dict[str, str]:
+    return {"accepted_by": scope.actor, "accepted_at": audit.now(), "source": "suggestion"}
+
+
+def _in_scope(scope: Scope, community_id: str | None) -> bool:
+    return scope.communities is None or community_id in scope.communities
+
+
+def _absent(
+    items: Sequence[Any], field: str, found: Mapping[str, Mapping[str, Any]], scope: Scope | None = None
+) -> list[dict[str, Any]]:
+    """A detail for every item whose `field` names nothing found (or, given `scope`, a place out of it)."""
+    out = []
+    for i, item in enumerate(items):
+        row = found.get(getattr(item, field))
+        if row is None or (scope is not None and not _in_scope(scope, row["community_id"])):
+            out.append({"field": f"items[{i}].{field}", "id": getattr(item, field)})
+    return out
+
+
+def _check_covers(tx: Tx, scope: Scope, pairs: list[s.CoversPair], cap: int | None) -> None:
+    orgs = {r["id"]: r for r in tx.run("coverage/orgs_by_id", ids=sorted({p.org_id for p in pairs}))}
+    buildings = {r["id"]: r for r in tx.run("coverage/buildings_by_id", ids=sorted({p.building_id for p in pairs}))}
+    missing = _absent(pairs, "org_id", orgs) + _absent(pairs, "building_id", buildings, scope)
+    if missing:
+        raise NotFound("找不到这些党组织或楼栋", details=missing)
+    wrong = [
+        {"field": f"items[{i}].org_id", "id": p.org_id}
+        for i, p in enumerate(pairs)
+        if orgs[p.org_id]["level"] != "group" and orgs[p.org_id]["domain"] != "building"
+    ]
+    if wrong:
+        raise InvalidInput("只有党小组或楼宇党支部可以联系楼栋（党小组联幢）", details=wrong)
+    if cap is not None:
+        now = {o: r["building_ids"] for o, r in orgs.items()}
+        if over := _over_cap(now, [(p.org_id, p.building_id) for p in pairs], cap):
+            raise Infeasible("党小组联系楼栋数将超过上限", details=over)
+
+
+def _over_cap(now: dict[str, list[str]], pairs: Iterable[tuple[str, str]], cap: int) -> list[dict[str, Any]]:
+    """Who would pass `cap` with its current targets (`now`) plus the new ones among `pairs` (owner, target)."""
+    adding: dict[str, set[str]] = defaultdict(set)
+    for owner, target in pairs:
+        if target not in now[owner]:
+            adding[owner].add(target)
+    return [
+        {"field": "items", "id": o, "now": len(now[o]), "adding": len(new), "cap": cap}
+        for o, new in sorted(adding.items())
+        if len(now[o]) + len(new) > cap
+    ]
+
+
+def _accepted(action: str, rows: list[str], stamp: dict[str, str]) -> s.Accepted:
+    return s.Accepted(
+        action=action, written=len(rows), ids=rows, accepted_by=stamp["accepted_by"], accepted_at=stamp["accepted_at"]
+    )
+
+
+def accept_covers(graph: Graph, scope: Scope, body: s.AcceptCovers) -> s.Accepted:
+    """Write accepted group -> building COVERS (党小组联幢) after checking ids, scope and the optional cap."""
+    stamp = _stamp(scope)
+    pairs = [p.model_dump() for p in body.items]
+
+    def work(tx: Tx) -> list[str]:
+        _check_covers(tx, scope, body.items, body.group_building_cap)
+        rows = tx.run("coverage/accept_covers", pairs=pairs, stamp=stamp)
+        audit.record(tx, scope, "coverage.accept_covers", "COVERS", {"pairs": len(rows)}, source="suggestion")
+        return [f"{r['org_id']}->{r['building_id']}" for r in rows]
+
+    return _accepted("covers", graph.transaction(work), stamp)
+
+
+def accept_links(graph: Graph, scope: Scope, body: s.AcceptLinks) -> s.Accepted:
+    """Write accepted member -> household LINKS (党员联户) after checking ids, scope and every member's cap."""
+    stamp = _stamp(scope)
+    pairs = [p.model_dump() for p in body.items]
+    dupes = [k for k, n in Counter((p.member_id, p.household_id) for p in body.items).items() if n > 1]
+    if dupes:
+        raise InvalidInput(
+            "同一对党员和住户出现了多次",
+            details=[{"field": "items", "member_id": m, "household_id": h} for m, h in dupes],
+        )
+
+    def work(tx: Tx) -> list[str]:
+        members = {r["id"]: r for r in tx.run("coverage/members_by_id", ids=sorted({p.member_id for p in body.items}))}
+        households = {
+            r["id"]: r for r in tx.run("coverage/households_by_id", ids=sorted({p.household_id for p in body.items}))
+        }
+        missing = _absent(body.items, "member_id", members) + _absent(body.items, "household_id", households, scope)
+        if missing:
+            raise NotFound("找不到这些党员或住户", details=missing)
+        now = {m: r["household_ids"] for m, r in members.items()}
+        if over := _over_cap(now, [(p.member_id, p.household_id) for p in body.items], body.link_cap):
+            raise Infeasible("党员联系住户数将超过上限", details=over)
+        rows = tx.run("coverage/accept_links", pairs=pairs, stamp=stamp)
+        audit.record(tx, scope, "coverage.accept_links", "LINKS", {"pairs": len(rows)}, source="suggestion")
+        return [f"{r['member_id']}->{r['household_id']}" for r in rows]
+
+    return _accepted("links", graph.transaction(work), stamp)
+
+
+def accept_org(graph: Graph, scope: Scope, body: s.NewOrg) -> s.Accepted:
+    """Create an accepted Party organisation (a group, a building branch, a unit's branch) with its COVERS."""
+    stamp = _stamp(scope)
+    org_id = body.id or f"po-{uuid.uuid4().hex[:12]}"
+    if body.level == "group" and not body.community_id:
+        raise InvalidInput("党小组必须属于一个社区", details=[{"field": "community_id"}])
+    if body.domain == "building" and not body.community_id:
+        raise InvalidInput("楼宇党支部必须属于一个社区", details=[{"field": "community_id"}])
+    if len(set(body.building_ids)) != len(body.building_ids):
+        raise InvalidInput("楼栋编号重复", details=[{"field": "building_ids"}])
+    org = {
+        "id": org_id,
+        "name": body.name,
+        "level": body.level,
+        "domain": body.domain.value,
+        "parent_id": body.parent_id,
+        "community_id": body.community_id,
+        "unit_id": body.unit_id,
+    }
+
+    def work(tx: Tx) -> list[str]:
+        wanted = {
+            "id": (org_id, None),
+            "parent_id": (body.parent_id, "PartyOrg"),
+            "community_id": (body.community_id, "Community"),
+            "unit_id": (body.unit_id, "Unit"),
+        }
+        labels = {r["id"]: r["labels"] for r in tx.run("read/ids_exist", ids=[v for v, _ in wanted.values() if v])}
+        if org_id in labels:
+            raise InvalidInput("编号已被占用", details=[{"field": "id", "id": org_id}])
+        missing = [
+            {"field": f, "id": v} for f, (v, label) in wanted.items() if v and label and label not in labels.get(v, [])
+        ]
+        if missing:
+            raise NotFound("找不到上级党组织、社区或单位", details=missing)
+        where = body.community_id
+        if body.unit_id:
+            unit = tx.run("coverage/units_by_id", ids=[body.unit_id])[0]
+            where = where or unit["community_id"]
+            if unit["org_ids"]:
+                raise InvalidInput(
+                    "该单位已有党组织", details=[{"field": "unit_id", "id": body.unit_id, "org_ids": unit["org_ids"]}]
+                )
+        if not _in_scope(scope, where):
+            raise NotFound("找不到上级党组织、社区或单位", details=[{"field": "community_id", "id": where}])
+        buildings = {r["id"]: r for r in tx.run("coverage/buildings_by_id", ids=body.building_ids)}
+        bad = [
+            {"field": "building_ids", "id": b}
+            for b in body.building_ids
+            if b not in buildings or buildings[b]["community_id"] != body.community_id
+        ]
+        if bad:
+            raise InvalidInput("楼栋不存在或不在该社区", details=bad)
+        tx.run("coverage/accept_org", org=org, stamp=stamp)
+        pairs = [{"org_id": org_id, "building_id": b} for b in body.building_ids]
+        if pairs:
+            tx.run("coverage/accept_covers", pairs=pairs, stamp=stamp)
+        audit.record(tx, scope, "coverage.accept_org", org_id, {"buildings": len(pairs)}, source="suggestion")
+        return [org_id]
+
+    return _accepted("org", graph.transaction(work), stamp)

@@ -1,0 +1,70 @@
+"""Where a coverage question looks: the caller's communities, the rules' query parameters, the walk."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Sequence
+from typing import Any
+
+from graphsvc.errors import NotFound
+from graphsvc.graph import Graph
+from graphsvc.projection import coverage as proj
+from graphsvc.schemas import coverage as s
+from graphsvc.scope import Scope
+
+
+def communities_of(graph: Graph, scope: Scope, area: s.Area) -> list[str] | None:
+    """The `$communities` of a request: the caller's scope, narrowed to a street, community or grid."""
+    if not (area.street_id or area.community_id or area.grid_id):
+        return scope.community_list
+    found = [
+        r["id"]
+        for r in graph.read(
+            "coverage/filter_communities",
+            street_id=area.street_id,
+            community_id=area.community_id,
+            grid_id=area.grid_id,
+        )
+    ]
+    if scope.communities is not None:
+        found = [c for c in found if c in scope.communities]
+    if not found:  # out of scope reads as absent: the caller learns nothing about other communities
+        raise NotFound(
+            "找不到所指的街道、社区或网格", details=[{"field": k, "id": v} for k, v in area.model_dump().items() if v]
+        )
+    return found
+
+
+def query_params(communities: list[str] | None, grid_id: str | None, p: s.GapParams) -> dict[str, Any]:
+    return {
+        "communities": communities,
+        "grid_id": grid_id,
+        "threshold": p.branch_threshold,
+        "cap": p.link_cap,
+        "min_members": p.unit_branch_members,
+        "vulnerable": [v.value for v in p.vulnerable],
+    }
+
+
+def distance_table(distances: Iterable[s.Distance]) -> dict[tuple[Hashable, Hashable], float]:
+    return {(d.from_id, d.to_id): d.meters for d in distances}
+
+
+def points_near(
+    graph: Graph, buildings: Sequence[dict[str, Any]], kinds: Sequence[str], reach_m: float
+) -> list[dict[str, Any]]:
+    south, north, west, east = proj.bbox(buildings, reach_m)
+    return graph.read("coverage/service_points_near", kinds=list(kinds), south=south, north=north, west=west, east=east)
+
+
+def walk_params(p: s.GapParams, table: dict[tuple[Hashable, Hashable], float]) -> dict[str, Any]:
+    return {"minutes": p.walk_minutes, "speed_m_per_min": p.walk_speed_m_per_min, "detour": p.detour, "table": table}
+
+
+def community_leads(graph: Graph, community_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """community id -> its leading organisation, the street's organisation and its joint branches."""
+    ids = sorted(set(community_ids))
+    return {r["community_id"]: r for r in graph.read("coverage/community_orgs", ids=ids)} if ids else {}
+
+
+def parent_org(lead: dict[str, Any] | None) -> str | None:
+    return (lead or {}).get("org_id") or (lead or {}).get("street_org_id")
