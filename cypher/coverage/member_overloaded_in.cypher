@@ -1,5 +1,5 @@
 // Rule 4 党员联户 for given communities (member_overloaded's rows, found from the communities first, not by scanning every member): members who LINK more than $cap households, counted where they live, else where their organisation serves; within $communities (a list, not null) and grid $grid_id (null = any). Returns id, name, street_id, community_id, community_name, grid_id, links, category, org_id.
-CALL {
+CALL () {
   MATCH (b:Building)<-[:IN]-(:Household)<-[:LIVES_IN]-(m:Member)
   WHERE b.community_id IN $communities AND ($grid_id IS NULL OR b.resident_group_id = $grid_id)
   RETURN m, b
