@@ -62,12 +62,10 @@ def run(scale: str, heap: str, batch: int) -> dict[str, Any]:
                 if path == "graphsvc":
                     tables = as_params(validate(RawLedger(tables=chunk), check_refs=False))
                     with driver.session(database=db) as s:
-                        s.execute_write(
-                            lambda tx: write_tables(lambda n, r: tx.run(graph.queries[n], rows=r).consume(), tables, batch_size=batch)
-                        )
+                        s.execute_write(_write_all, graph, tables, batch)
                 else:
                     with driver.session(database=db) as s:
-                        s.execute_write(lambda tx: _raw(tx, chunk, batch))
+                        s.execute_write(_raw, chunk, batch)
                 spent += time.perf_counter() - t
             out[f"{path}_s"] = spent
             out[f"{path}_rows_per_s"] = rows / spent
@@ -79,6 +77,10 @@ def run(scale: str, heap: str, batch: int) -> dict[str, Any]:
         driver.close()
         engine.stop(data_dir)
     return out
+
+
+def _write_all(tx: Any, graph: Any, tables: Any, batch: int) -> None:
+    write_tables(lambda n, r: tx.run(graph.queries[n], rows=r).consume(), tables, batch_size=batch)
 
 
 def _raw(tx: Any, chunk: dict[str, list[dict[str, Any]]], batch: int) -> None:

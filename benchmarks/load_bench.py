@@ -22,19 +22,19 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for tests.live
 
-from graphsvc.cli import demo_admin_token  # noqa: E402
-from graphsvc.graph import connect  # noqa: E402
-from graphsvc.main import create_app  # noqa: E402
-from graphsvc.services.demo import load_demo  # noqa: E402
-from graphsvc.settings import Settings  # noqa: E402
-from tests.live import live_server  # noqa: E402
+from graphsvc.cli import demo_admin_token
+from graphsvc.graph import connect
+from graphsvc.main import create_app
+from graphsvc.services.demo import load_demo
+from graphsvc.settings import Settings
+from tests.live import live_server
 
 ENDPOINTS = ["/coverage/summary?street_id=s-xf", "/coverage/gaps?street_id=s-xf", "/communities?street_id=s-xf"]
 
 
 class _NoBar:
     def __init__(self, *_: object) -> None: ...
-    def __enter__(self) -> "_NoBar":
+    def __enter__(self) -> _NoBar:
         return self
     def __exit__(self, *_: object) -> None: ...
     def update(self, _: int) -> None: ...

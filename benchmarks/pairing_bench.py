@@ -18,6 +18,7 @@ is extrapolated from a power law fitted to those sizes unless --nx-full runs it 
 from __future__ import annotations
 
 import argparse
+import functools
 import math
 import random
 import statistics
@@ -73,7 +74,7 @@ def ledger(n: int, seed: int = 11) -> dict[str, list[dict[str, Any]]]:
 
     for i in range(n_comm):
         lat, lon = _move(*CITY_CENTRE, rng.uniform(-5, 5), rng.uniform(-5, 5))
-        c = {"id": f"bc-u{i}", "name": f"城市社区{i}", "kind": "urban", "street_id": f"bs-u{i // PER_STREET}",
+        c: dict[str, Any] = {"id": f"bc-u{i}", "name": f"城市社区{i}", "kind": "urban", "street_id": f"bs-u{i // PER_STREET}",
              "lat": lat, "lon": lon}
         t["communities"].append(c)
         t["party_orgs"].append({"id": f"bo-u{i}", "name": f"城市社区{i}党总支", "level": "general_branch",
@@ -139,11 +140,11 @@ def networkx_comparison(scores: dict[tuple[str, str], float], sizes: list[int], 
     for k in sizes + ([n] if full else []):
         us, rs = set(urban[:k]), set(rural[:k])
         sub = {p: v for p, v in scores.items() if p[0] in us and p[1] in rs}
-        ours_s, ours = median_s(lambda sub=sub: optimal_pairing(sub), 3)
+        ours_s, ours = median_s(functools.partial(optimal_pairing, sub), 3)
         t = time.perf_counter()
         ref = optimal_pairing_networkx_reference(sub)
         nx_s = time.perf_counter() - t
-        assert abs(ours["objective"] - ref["objective"]) < 1e-6 * max(1.0, ref["objective"]), (k, ours, ref)
+        assert abs(ours.objective - ref.objective) < 1e-6 * max(1.0, ref.objective), (k, ours, ref)
         rows.append({"k": k, "ours_s": ours_s, "networkx_s": nx_s})
         print(f"  {k}×{k}: ours {ours_s:.3f} s, networkx {nx_s:.2f} s (objectives equal)", flush=True)
     return rows
@@ -179,7 +180,7 @@ def run(n: int, repeat: int, nx_sizes: list[int], nx_full: bool, heap: str) -> N
         }
         stable = stable_pairing(sc.scores, **sc.constraints)
         steps["blocking_pairs check of the stable solution"] = lambda: blocking_pairs(
-            stable["pairs"], sc.scores, **sc.constraints)
+            stable.pairs, sc.scores, **sc.constraints)
         steps["whole plan (pairing.plan: queries to both explained solutions)"] = lambda: pairing.plan(
             graph, LOCAL_ADMIN, req)
         urban, rural = sorted(sc.cands.urban), sorted(sc.cands.rural)

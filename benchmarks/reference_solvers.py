@@ -14,7 +14,7 @@ import numpy as np
 
 from graphsvc.algorithms.allocation import Allocation, build_instance, report
 from graphsvc.algorithms.matching import Need, Resource
-from graphsvc.algorithms.pairing import Pair, Pairing
+from graphsvc.algorithms.pairing import Pair, PairingResult
 from graphsvc.algorithms.pairing_problem import build_problem, pairing_result
 
 __all__ = ["allocate_networkx_reference", "optimal_pairing_networkx_reference"]
@@ -79,10 +79,10 @@ def allocate_networkx_reference(
 
 
 
-def optimal_pairing_networkx_reference(scores: Mapping[Pair, float]) -> Pairing:
+def optimal_pairing_networkx_reference(scores: Mapping[Pair, float]) -> PairingResult:
     """Caps-1 optimal pairing with networkx `max_weight_matching` (benchmark reference only).
 
-    >>> optimal_pairing_networkx_reference({("u1", "r1"): 3.0, ("u1", "r2"): 2.0, ("u2", "r1"): 2.5})["objective"]
+    >>> optimal_pairing_networkx_reference({("u1", "r1"): 3.0, ("u1", "r2"): 2.0, ("u2", "r1"): 2.5}).objective
     4.5
     """
     prob = build_problem(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from graphsvc.graph import Graph, Tx
@@ -12,7 +12,7 @@ from graphsvc.scope import Scope
 
 
 def now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def entry(scope: Scope, action: str, target: str, detail: dict[str, Any] | None = None, *, source: str = "api") -> dict[str, Any]:

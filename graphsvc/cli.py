@@ -11,22 +11,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from graphsvc import engine
-from graphsvc.errors import GraphsvcError
-from graphsvc.graph import Graph, connect
+from graphsvc.commands.common import cli_scope, open_graph, say
+from graphsvc.errors import GraphsvcError, InvalidInput
+from graphsvc.graph import Graph
 from graphsvc.output import FORMATS
-from graphsvc.scope import Scope
 from graphsvc.settings import Settings
-
-
-def cli_scope() -> Scope:
-    """The command line acts as a local administrator, named in the audit trail by the OS user."""
-    import getpass
-
-    return Scope(actor=f"cli:{getpass.getuser()}")
-
-
-def say(msg: str) -> None:
-    print(msg, file=sys.stderr, flush=True)
 
 
 @contextmanager
@@ -43,35 +32,34 @@ def engine_session(settings: Settings) -> Iterator[None]:
             engine.stop(settings.data_dir)
 
 
-@contextmanager
-def open_graph(settings: Settings) -> Iterator[Graph]:
-    conn = connect(settings, say=say)
-    try:
-        yield conn.graph
-    finally:
-        conn.close()
-
-
-def progress_bar(total: int, desc: str):  # type: ignore[no-untyped-def]
+def progress_bar(total: int, desc: str):
     from tqdm import tqdm
 
     return tqdm(total=total, desc=desc, unit="行", file=sys.stderr, disable=None, mininterval=0.5)
 
 
 def print_error(e: GraphsvcError) -> None:
-    from graphsvc.schemas.ledger import TABLES
-
     say(f"错误：{e.message}")
     for d in e.details:
-        if "table" in d:
-            table = d["table"]
-            zh = TABLES[table].zh if table in TABLES else ""
-            where = f"表 {table}（{zh}）" + (f" 第 {d['row']} 行" if d.get("row") else "") + (
-                f" 列 {d['column']}" if d.get("column") else ""
-            )
-            say(f"  - {where}：{d['message']}")
+        if "where" in d:
+            say(f"  - {d['where']}：{d['message']}")
+        elif "table" in d:
+            say(f"  - {d.get('sheet') or d['table']}：{d['message']}")
         else:
             say(f"  - {json.dumps(d, ensure_ascii=False)}")
+
+
+CHANGE_WORDS = (("new", "新增"), ("updated", "更新"), ("unchanged", "未变化"))
+
+
+def change_lines(changes: dict[str, dict[str, int]]) -> list[str]:
+    """新增 N、更新 M、未变化 K, one line per table."""
+    from graphsvc.schemas.ledger import TABLES
+
+    return [
+        f"  {TABLES[t].zh if t in TABLES else t}：" + "、".join(f"{zh} {c.get(k, 0)}" for k, zh in CHANGE_WORDS)
+        for t, c in changes.items()
+    ]
 
 
 # --- commands --------------------------------------------------------------------------------------
@@ -80,8 +68,8 @@ def print_error(e: GraphsvcError) -> None:
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
     import uvicorn
 
+    from graphsvc.api import server
     from graphsvc.main import create_app
-
     from graphsvc.services.access import list_keys
 
     host, port = args.host or settings.host, args.port or settings.port
@@ -90,7 +78,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
             if not any(k.revoked_at is None for k in list_keys(graph).items):
                 say("还没有访问密钥：先运行 graphsvc keys create --role admin --name 管理员 创建一个")
         say(f"共建图谱已启动：http://{host}:{port}/ （接口文档 /docs），按 Ctrl+C 退出")
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+        uvicorn.Server(server.config(create_app(settings), host, port)).run()
 
 
 def cmd_demo(settings: Settings, args: argparse.Namespace) -> None:
@@ -122,7 +110,7 @@ def demo_admin_token(graph: Graph, settings: Settings) -> str:
         except GraphsvcError:
             path.unlink()  # revoked, or made for another database
     _, token = create_key(graph, cli_scope(), role="admin", scope_id=None, name="示范管理员")
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine.private_dir(settings.data_dir)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as f:
         f.write(token)
@@ -136,7 +124,9 @@ def cmd_keys(settings: Settings, args: argparse.Namespace) -> None:
     with open_graph(settings) as graph:
         if args.action == "create":
             key, token = access.create_key(graph, cli_scope(), role=args.role, scope_id=args.scope, name=args.name)
-            say(f"已创建密钥 {key.id}（{key.role}{'，范围 ' + key.scope_id if key.scope_id else ''}）。令牌只显示这一次：")
+            from graphsvc.commands.labels import WORDS
+
+            say(f"已创建密钥 {key.id}（{WORDS.get(key.role, key.role)}{'，范围 ' + key.scope_id if key.scope_id else ''}）。令牌只显示这一次：")
             print(token)
         elif args.action == "revoke":
             access.revoke_key(graph, cli_scope(), args.id)
@@ -156,33 +146,44 @@ def cmd_audit(settings: Settings, args: argparse.Namespace) -> None:
 
 def cmd_import(settings: Settings, args: argparse.Namespace) -> None:
     from graphsvc.ingest.ledger_io import read_path
-    from graphsvc.services.ledger import import_raw
+    from graphsvc.ingest.safety import Limits
+    from graphsvc.services.ledger import annotate_file, import_raw
 
-    raw = read_path(Path(args.path))
+    path = Path(args.path)
+    raw = read_path(path, Limits.of(settings))
     with open_graph(settings) as graph:
         total = sum(len(r) for r in raw.tables.values())
-        with progress_bar(total, "导入台账") as bar:
-            result = import_raw(
-                graph, cli_scope(), raw, batch_size=settings.batch_size, source="cli", progress=bar.update
-            )
+        try:
+            with progress_bar(total, "导入台账") as bar:
+                result = import_raw(
+                    graph, cli_scope(), raw, batch_size=settings.batch_size, source="cli", progress=bar.update
+                )
+        except InvalidInput as e:
+            if args.errors_to and annotate_file(path, raw, e, Path(args.errors_to)):
+                say(f"已把标出错误的工作簿写到 {args.errors_to}（出错的单元格标红并附批注，另有“错误清单”工作表）")
+            raise
     for w in result.warnings:
         say(f"提示：{w}")
-    say(f"导入完成：{result.total} 行 " + "，".join(f"{t} {n}" for t, n in result.rows.items()))
+    changed = any(c["new"] or c["updated"] for c in result.changes.values())
+    say(f"导入完成：共 {result.total} 行" + ("" if changed else "，与图中数据相同，没有写入"))
+    for line in change_lines(result.changes):
+        say(line)
 
 
 def cmd_export(settings: Settings, args: argparse.Namespace) -> None:
-    from graphsvc.services.ledger import export_to
+    from graphsvc.services.ledger import export_to, scope_communities
 
     with open_graph(settings) as graph:
-        export_to(graph, args.format, Path(args.output))
+        communities = scope_communities(graph, street=args.street, community=args.community)
+        export_to(graph, args.format, Path(args.output), labels=args.labels, communities=communities)
     say(f"已导出台账到 {args.output}")
 
 
 def cmd_template(settings: Settings, args: argparse.Namespace) -> None:
-    from graphsvc.ingest.ledger_io import empty_tables, write_xlsx
+    from graphsvc.ingest.workbook import template
 
-    write_xlsx(empty_tables(), Path(args.output))
-    say(f"已生成空白台账模板 {args.output}（每个表一个工作表，第一行中文表头，第二行英文列名）")
+    Path(args.output).write_bytes(template())
+    say(f"已生成空白台账模板 {args.output}（每个表一个工作表，第一行中文表头，第二行英文列名，类型和是/否列有下拉选项，见“填表说明”工作表）")
 
 
 def cmd_engine(settings: Settings, args: argparse.Namespace) -> None:
@@ -195,15 +196,15 @@ def cmd_engine(settings: Settings, args: argparse.Namespace) -> None:
     elif args.action == "stop":
         say("内置引擎已停止" if engine.stop(settings.data_dir) else "内置引擎没有在运行")
     else:
-        info = engine.running(settings.data_dir.resolve())
-        status = {"running": bool(info), "data_dir": str(settings.data_dir.resolve())}
-        if info:
-            status.update(pid=info.pid, bolt=f"127.0.0.1:{info.bolt_port}", http=f"127.0.0.1:{info.http_port}")
+        found = engine.running(settings.data_dir.resolve())
+        status = {"running": bool(found), "data_dir": str(settings.data_dir.resolve())}
+        if found:
+            status.update(pid=found.pid, bolt=f"127.0.0.1:{found.bolt_port}", http=f"127.0.0.1:{found.http_port}")
         print(json.dumps(status, ensure_ascii=False))
 
 
 # Modules under graphsvc/commands/ that add subcommands (each has register(subparsers)).
-COMMAND_MODULES: tuple[str, ...] = ("pair", "match", "viz", "analyze", "gaps")
+COMMAND_MODULES: tuple[str, ...] = ("pair", "match", "records", "viz", "analyze", "gaps")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -222,12 +223,17 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--port", type=int)
     s.set_defaults(func=cmd_demo)
 
-    s = sub.add_parser("import", help="导入台账（.json、.xlsx 或 CSV 文件夹），有错则不写入")
+    s = sub.add_parser("import", help="导入台账（.json、.xlsx、CSV 文件夹或 .zip），有错则不写入")
     s.add_argument("path")
+    s.add_argument("--errors-to", metavar="PATH", help="xlsx 有错时，把标出错误单元格的工作簿副本写到这里")
     s.set_defaults(func=cmd_import)
 
-    s = sub.add_parser("export", help="导出台账")
+    s = sub.add_parser("export", help="导出台账（全部，或一个街道、一个社区）")
     s.add_argument("--format", choices=["json", "xlsx", "csv"], default="json")
+    s.add_argument("--labels", choices=["zh", "codes"], default="zh", help="xlsx 中类型和是/否写中文（zh，默认）或英文代码（codes）")
+    where = s.add_mutually_exclusive_group()
+    where.add_argument("--street", metavar="ID", help="只导出这个街道的社区")
+    where.add_argument("--community", metavar="ID", help="只导出这个社区")
     s.add_argument("-o", "--output", required=True, help="文件（json/xlsx）或文件夹（csv）")
     s.set_defaults(func=cmd_export)
 

@@ -43,11 +43,26 @@ class EngineInfo:
         return f"bolt://127.0.0.1:{self.bolt_port}"
 
 
+PRIVATE_UMASK = 0o077  # the engine and every file it writes: for the user who runs graphsvc only
+
+
+def private_dir(data_dir: Path) -> Path:
+    """Make `data_dir` (and its database folder) 0700, tightening one made looser before.
+
+    The databases hold names, phones and ID numbers: no other local user may read them.
+    """
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    for d in (data_dir, data_dir / "arcadedb"):
+        if d.is_dir() and d.stat().st_mode & 0o077:
+            d.chmod(0o700)
+    return data_dir
+
+
 def password(data_dir: Path) -> str:
     """The engine's root password, generated on first use and kept 0600 in the data directory."""
     path = data_dir / "password"
     if not path.exists():
-        data_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(data_dir)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as f:
             f.write(secrets.token_urlsafe(24))
@@ -109,7 +124,7 @@ def running(data_dir: Path) -> EngineInfo | None:
 
 @contextmanager
 def _locked(data_dir: Path) -> Iterator[None]:
-    data_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(data_dir)
     with open(data_dir / "engine.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
@@ -131,11 +146,13 @@ def ensure_running(
         bolt, http = _ports(data_dir)
         if say:
             say(f"正在启动内置图数据库 (ArcadeDB, bolt 127.0.0.1:{bolt}) …")
-        log = open(data_dir / "engine.log", "ab")
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "graphsvc.engine", str(data_dir), str(bolt), str(http), heap, database],
-            stdin=subprocess.DEVNULL, stdout=log, stderr=log, cwd=data_dir, start_new_session=True,
-        )
+        # The engine process keeps its own copy of the log's descriptor: ours is closed once it has started.
+        with os.fdopen(os.open(data_dir / "engine.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "ab") as log:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "graphsvc.engine", str(data_dir), str(bolt), str(http), heap, database],
+                stdin=subprocess.DEVNULL, stdout=log, stderr=log, cwd=data_dir, start_new_session=True,
+                umask=PRIVATE_UMASK,
+            )
         deadline = time.monotonic() + START_TIMEOUT_S
         while time.monotonic() < deadline:
             if proc.poll() is not None:
@@ -183,6 +200,7 @@ def _serve(data_dir: Path, bolt: int, http: int, heap: str, database: str) -> No
     """Child process body: run ArcadeDB until SIGTERM."""
     from arcadedb.server import ArcadeDBServer
 
+    os.umask(PRIVATE_UMASK)  # also when started by hand: every database file 0600
     server = ArcadeDBServer(
         str(data_dir / "arcadedb"),
         root_password=password(data_dir),

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import logging
+import random
 import threading
 import time
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Collection, Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import neo4j
 from neo4j import Driver, GraphDatabase, Query, RoutingControl
-from neo4j.exceptions import ConstraintError, ServiceUnavailable, SessionExpired
+from neo4j.exceptions import ConstraintError, DatabaseError, ServiceUnavailable, SessionExpired, TransientError
 
 from graphsvc import engine
+from graphsvc.cache import AnswerCache
 from graphsvc.cypher import catalog, names
 from graphsvc.errors import EngineUnavailable
 from graphsvc.settings import Settings
@@ -23,6 +25,15 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 ENGINE_DOWN = "图数据库暂时不可用，请稍后再试"
+RACE_RETRIES = 12
+
+
+def _lost_race(e: Exception) -> bool:
+    """A commit that failed only because another transaction got there first (worth running again)."""
+    if isinstance(e, (ConstraintError, TransientError)):
+        return True
+    text = str(e)
+    return "ConcurrentModification" in text or "version" in text.lower()
 
 
 @contextmanager
@@ -34,13 +45,21 @@ def _engine_errors() -> Iterator[None]:
 
 
 class Tx:
-    """An explicit transaction; statements by catalog name."""
+    """An explicit transaction; statements by catalog name. `touch` notes the communities a write changes."""
 
-    def __init__(self, tx: neo4j.Transaction, queries: dict[str, str]) -> None:
+    def __init__(
+        self, tx: neo4j.ManagedTransaction | neo4j.Transaction, queries: dict[str, str], touched: set[str] | None = None
+    ) -> None:
         self._tx, self._queries = tx, queries
+        self.touched = touched
 
     def run(self, name: str, **params: Any) -> list[dict[str, Any]]:
         return self._tx.run(self._queries[name], params).data()
+
+    def touch(self, communities: Iterable[str | None]) -> None:
+        """This write changes what these communities' answers say (cached answers covering them are dropped)."""
+        if self.touched is not None:
+            self.touched.update(c for c in communities if c)
 
 
 @dataclass
@@ -48,43 +67,26 @@ class Graph:
     driver: Driver
     database: str
     timeout_s: float = 60.0
-    cache_s: float = 0.0  # how long cached() answers live; every write through this gateway clears them
-    _cache: dict[Hashable, tuple[float, int, Any]] = field(default_factory=dict, repr=False)
-    _generation: int = 0
+    cache_s: float = 0.0  # how long cached() answers live after they are computed
+    _answers: AnswerCache = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.queries = catalog()
-        self._lock = threading.Lock()
+        self._answers = AnswerCache(self.cache_s, wait_s=self.timeout_s * 2)
 
-    def cached(self, key: Hashable, compute: Callable[[], T]) -> T:
-        """compute()'s answer, reused for cache_s seconds unless a write came through meanwhile.
+    def cached(self, key: Hashable, compute: Callable[[], T], covers: Collection[str] | None = None) -> T:
+        """compute()'s answer, computed once for everyone asking at once and reused for cache_s seconds,
+        unless a write through this gateway touches one of the communities it `covers` (None = all).
 
-        Writes by another process (a CLI import beside `serve`) show after at most cache_s.
-        The key must hold everything the answer depends on, the caller's scope included.
+        The key must hold everything else the answer depends on, the caller's scope included.
         """
-        if self.cache_s <= 0:
-            return compute()
-        now = time.monotonic()
-        with self._lock:
-            hit = self._cache.get(key)
-            generation = self._generation
-        if hit and hit[0] > now and hit[1] == generation:
-            return hit[2]  # type: ignore[no-any-return]
-        value = compute()
-        with self._lock:
-            if len(self._cache) > 512:
-                self._cache.clear()
-            # The lifetime counts from the answer, not the question: a computation longer than
-            # cache_s (a whole city's summary) must still be reused. A write meanwhile still clears it.
-            self._cache[key] = (time.monotonic() + self.cache_s, generation, value)
-        return value
+        return self._answers.get(key, compute, covers)
 
-    def _wrote(self) -> None:
-        with self._lock:
-            self._generation += 1
+    def _wrote(self, touched: Collection[str] | None = None) -> None:
+        self._answers.invalidate(touched)
 
     def _query(self, name: str) -> Query:
-        return Query(self.queries[name], timeout=self.timeout_s)  # type: ignore[arg-type]
+        return Query(self.queries[name], timeout=self.timeout_s)
 
     def read(self, name: str, **params: Any) -> list[dict[str, Any]]:
         """Run a read query; rows as dicts (nodes become property maps)."""
@@ -118,12 +120,29 @@ class Graph:
                 yield record.data()
 
     def transaction(self, work: Callable[[Tx], T]) -> T:
-        """Run `work(tx)` in one write transaction: all of it commits or none of it."""
+        """Run `work(tx)` in one write transaction: all of it commits or none of it.
+
+        A transaction that lost a race on ArcadeDB (a unique key made at once, or a record two
+        transactions changed) fails at commit rather than waiting: it is run again from the start,
+        so its checks see the winner's write.
+        """
+        touched: set[str] = set()  # what the work says it touched; nothing said: assume everything
+
+        def attempt_work(tx: neo4j.Transaction) -> T:
+            return work(Tx(tx, self.queries, touched))
+
         try:
-            with _engine_errors(), self.driver.session(database=self.database) as s:
-                return s.execute_write(lambda tx: work(Tx(tx, self.queries)))
+            for attempt in range(RACE_RETRIES):
+                try:
+                    with _engine_errors(), self.driver.session(database=self.database) as s:
+                        return s.execute_write(attempt_work)
+                except (ConstraintError, TransientError, DatabaseError) as e:
+                    if attempt == RACE_RETRIES - 1 or not _lost_race(e):
+                        raise
+                    time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))
+            raise AssertionError("unreachable")
         finally:
-            self._wrote()
+            self._wrote(touched or None)
 
     def apply_schema(self) -> None:
         """Constraints and indexes, idempotent (IF NOT EXISTS), the same text on Neo4j 5 and ArcadeDB."""

@@ -6,18 +6,18 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-import swagger_ui_bundle
 from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse
+from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from graphsvc import __version__
+from graphsvc.api.gates import BodyGates
 from graphsvc.api import access, coverage, errors, explore, ledger, matching, network, pages, pairing, records
 from graphsvc.graph import connect
 from graphsvc.services.access import KeyCache
 from graphsvc.settings import Settings
-from graphsvc.views.picture import STATIC_DIR, STATIC_ROUTE
+from graphsvc.views import picture, templating
 
 log = logging.getLogger("graphsvc")
 
@@ -39,19 +39,27 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # FastAPI's own /docs loads Swagger UI from a CDN; intranets have none, so serve a bundled copy.
     app = FastAPI(title="graphsvc 共建图谱", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None)
     errors.install(app)
+    app.add_middleware(BodyGates)
     for module in (explore, ledger, access, coverage, pairing, network, matching, records, pages):
         app.include_router(module.router)
-    app.mount(STATIC_ROUTE, StaticFiles(directory=STATIC_DIR), name="vis")
-    app.mount("/static/swagger", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="swagger")
+    # vis-network ships inside pyvis; mounted before /static so its path wins.
+    app.mount(picture.STATIC_ROUTE, StaticFiles(directory=picture.STATIC_DIR), name="vis")
+    app.mount(templating.STATIC_ROUTE, StaticFiles(directory=templating.STATIC_DIR), name="static")
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> FileResponse:
+        return FileResponse(templating.STATIC_DIR / "favicon.svg", media_type="image/svg+xml")
 
     @app.get("/docs", include_in_schema=False)
     def docs() -> HTMLResponse:
+        """Swagger UI 5 (reads OpenAPI 3.1), vendored under /static/vendor/swagger-ui/."""
         return get_swagger_ui_html(
             openapi_url="/openapi.json",
             title="graphsvc 接口文档",
-            swagger_js_url="/static/swagger/swagger-ui-bundle.js",
-            swagger_css_url="/static/swagger/swagger-ui.css",
-            swagger_favicon_url="/static/swagger/favicon-32x32.png",
+            swagger_js_url="/static/vendor/swagger-ui/swagger-ui-bundle.js",
+            swagger_css_url="/static/vendor/swagger-ui/swagger-ui.css",
+            swagger_favicon_url="/static/favicon.svg",
+            swagger_ui_parameters={"validatorUrl": None},  # no badge fetched from outside
         )
 
     return app

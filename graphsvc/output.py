@@ -46,6 +46,12 @@ def write(
 ) -> None:
     """Write `data` as JSON, or `rows` as a table/CSV/XLSX, to `output` (a path) or stdout."""
     rows = rows if rows is not None else data
+    if fmt in ("table", "xlsx"):  # for people: Chinese labels and headers; json and csv keep codes for scripts
+        from graphsvc.commands.labels import human_rows, key_zh
+
+        rows = human_rows(rows)
+        given = headers or {}
+        headers = {c: given[c] if given.get(c, c) != c else key_zh(c) for c in (rows[0] if rows else given)}
     if fmt == "json":
         text: str | bytes = json.dumps(data, ensure_ascii=False, indent=1, default=str)
     elif fmt == "table":

@@ -33,12 +33,17 @@ class Settings(BaseSettings):
     cache_s: float = 60.0
     batch_size: int = 5000
     max_upload_mb: int = 200
+    # What one ledger file may expand to: a zip/xlsx bomb is refused before it is read.
+    max_unpacked_mb: int = 100
+    max_zip_members: int = 200
+    max_zip_ratio: int = 100
+    max_sheet_rows: int = 300_000
     env: str = "production"
     # The gap rules' thresholds (DOMAIN.md's defaults); a request may still override each one.
     gaps: GapParams = Field(default_factory=GapParams)
 
     @model_validator(mode="after")
-    def _external_needs_password(self) -> "Settings":
+    def _external_needs_password(self) -> Settings:
         if self.neo4j_uri and not self.neo4j_password:
             raise ValueError("GRAPHSVC_NEO4J_PASSWORD is required with GRAPHSVC_NEO4J_URI")
         placeholder = self.neo4j_password and self.neo4j_password.get_secret_value() in {"neo4j", "password", "changeme"}

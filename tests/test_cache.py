@@ -1,46 +1,86 @@
-"""Cached answers: reused until a write comes through the gateway, and never shared across scopes."""
+"""The answer cache: one computation per key at a time, scoped invalidation, lifetime from the end of a computation."""
 
 from __future__ import annotations
 
-from types import SimpleNamespace
+import threading
+import time
 
-import pytest
-
-from graphsvc.graph import Graph
-from graphsvc.scope import Scope
+from graphsvc.cache import AnswerCache
 
 
-def test_cached_until_a_write(graph: Graph) -> None:
-    graph.cache_s = 60
-    calls = []
+def test_single_flight_one_computes_the_others_wait() -> None:
+    cache, calls, barrier = AnswerCache(ttl_s=60), [], threading.Barrier(16)
+    out: list[int] = []
 
     def compute() -> int:
         calls.append(1)
-        return len(calls)
+        time.sleep(0.3)
+        return 42
 
-    assert graph.cached(("k", Scope()), compute) == 1
-    assert graph.cached(("k", Scope()), compute) == 1  # reused
-    assert graph.cached(("k", Scope(role="community", communities=("c1",))), compute) == 2  # another scope
-    graph.write("ingest/streets", rows=[{"id": "s-cache", "name": "缓存街道", "district": None, "city": None}])
-    assert graph.cached(("k", Scope()), compute) == 3  # the write cleared it
-    graph.cache_s = 0
-    assert graph.cached(("k", Scope()), compute) == 4  # off
+    def ask() -> None:
+        barrier.wait()
+        out.append(cache.get("summary", compute, covers=["c1"]))
+
+    threads = [threading.Thread(target=ask) for _ in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    assert out == [42] * 16 and len(calls) == 1
 
 
-def test_the_lifetime_counts_from_when_the_answer_is_ready(graph: Graph, monkeypatch: pytest.MonkeyPatch) -> None:
-    clock = [1000.0]
-    monkeypatch.setattr("graphsvc.graph.time", SimpleNamespace(monotonic=lambda: clock[0]))
-    graph.cache_s = 60
-    calls = []
+def test_a_write_drops_only_the_answers_covering_what_it_touched() -> None:
+    cache = AnswerCache(ttl_s=60)
+    cache.get("c1", lambda: "one", covers=["c1"])
+    cache.get("c2", lambda: "two", covers=["c2", "c3"])
+    cache.get("all", lambda: "all", covers=None)
+    cache.invalidate(["c1"])
+    assert cache.get("c2", lambda: "again") == "two"
+    assert cache.get("c1", lambda: "new") == "new" and cache.get("all", lambda: "new") == "new"
+    cache.invalidate(None)
+    assert len(cache) == 0
 
-    def slow() -> int:
+
+def test_an_answer_lives_from_when_its_computation_ended() -> None:
+    cache = AnswerCache(ttl_s=0.4)
+
+    def slow() -> str:
+        time.sleep(0.6)
+        return "slow"
+
+    assert cache.get("k", slow) == "slow"
+    assert cache.get("k", lambda: "recomputed") == "slow"  # 0.6 s after it started, 0 s after it ended
+    time.sleep(0.5)
+    assert cache.get("k", lambda: "recomputed") == "recomputed"
+
+
+def test_an_answer_computed_across_a_write_is_not_kept() -> None:
+    cache, started = AnswerCache(ttl_s=60), threading.Event()
+
+    def compute() -> str:
+        started.set()
+        time.sleep(0.3)
+        return "before the write"
+
+    t = threading.Thread(target=lambda: cache.get("k", compute, covers=["c1"]))
+    t.start()
+    started.wait(5)
+    cache.invalidate(["c1"])
+    t.join(5)
+    assert cache.get("k", lambda: "after the write", covers=["c1"]) == "after the write"
+
+
+def test_a_failed_computation_is_not_kept_and_followers_retry() -> None:
+    cache, calls = AnswerCache(ttl_s=60), []
+
+    def flaky() -> str:
         calls.append(1)
-        clock[0] += 100  # longer than the lifetime: counted from the start it would never be reused
-        return len(calls)
+        if len(calls) == 1:
+            raise RuntimeError("engine down")
+        return "ok"
 
-    assert graph.cached(("slow", Scope()), slow) == 1
-    clock[0] += 59
-    assert graph.cached(("slow", Scope()), slow) == 1  # reused: 59 s after the answer was ready
-    clock[0] += 2
-    assert graph.cached(("slow", Scope()), slow) == 2  # expired 60 s after it
-    graph.cache_s = 0
+    try:
+        cache.get("k", flaky)
+    except RuntimeError:
+        pass
+    assert cache.get("k", flaky) == "ok" and len(calls) == 2

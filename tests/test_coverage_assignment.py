@@ -4,6 +4,7 @@ caps kept, vulnerable households first, mobile members left out, and the lexicog
 from __future__ import annotations
 
 import itertools
+from typing import Any
 
 import pytest
 
@@ -17,7 +18,7 @@ from graphsvc.services import coverage
 # b1 and b3 share grid g1, b2 is in grid g2. m1 lives in b1, m2 in b2, m3 (mobile) in b1.
 # h1 is plain and next to m1; h2 and h3 are vulnerable. With a cap of 1 there are two places for
 # three households: the vulnerable ones must be taken even though m1 -> h1 would cost nothing.
-TINY = {
+TINY: dict[str, list[dict[str, Any]]] = {
     "streets": [{"id": "s-t", "name": "试点街道"}],
     "communities": [{"id": "c-t", "name": "试点社区", "kind": "urban", "street_id": "s-t", "lat": 31.0, "lon": 120.0}],
     "resident_groups": [

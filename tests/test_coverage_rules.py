@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -29,7 +30,7 @@ def demo(graph: Graph) -> Iterator[Graph]:
 
 
 @pytest.fixture(scope="module")
-def report(demo: Graph):  # type: ignore[no-untyped-def]
+def report(demo: Graph):
     return coverage.gaps(demo, LOCAL_ADMIN, Area(), GapParams())
 
 
@@ -39,14 +40,14 @@ def expected() -> dict[str, list[str]]:
 
 
 @pytest.mark.parametrize("rule", RULES)
-def test_each_rule_finds_exactly_the_planted_gaps(report, expected, rule: str) -> None:  # type: ignore[no-untyped-def]
+def test_each_rule_finds_exactly_the_planted_gaps(report, expected, rule: str) -> None:
     found = report.rules[rule]
     assert found.ids == expected[rule]
     assert found.count == len(expected[rule]) > 0
     assert all(g.community_id for g in found.items)
 
 
-def test_context_and_details(report) -> None:  # type: ignore[no-untyped-def]
+def test_context_and_details(report) -> None:
     building = report.rules["building_needs_branch"].items[0]
     assert building.street_id and building.community_name and building.grid_id
     assert building.detail["resident_members"] > 50
@@ -58,7 +59,7 @@ def test_context_and_details(report) -> None:  # type: ignore[no-untyped-def]
     assert report.rules["service_circle_gap"].items[0].detail["reach_m"] == 923  # straight line: 15 min x 80 m/min / 1.3
 
 
-def test_cluster_and_three_nos_readings(report, expected) -> None:  # type: ignore[no-untyped-def]
+def test_cluster_and_three_nos_readings(report, expected) -> None:
     clusters = report.rules["building_needs_branch"].clusters
     assert [b for c in clusters for b in c.building_ids] == expected["cluster_candidates"]
     assert all(c.members > 50 for c in clusters)
@@ -67,14 +68,14 @@ def test_cluster_and_three_nos_readings(report, expected) -> None:  # type: igno
     assert all(g.detail["lacks"] for g in basics)
 
 
-def test_units_say_own_branch_or_joint(report) -> None:  # type: ignore[no-untyped-def]
+def test_units_say_own_branch_or_joint(report) -> None:
     needs = {g.id: g.detail["needs"] for g in report.rules["unit_without_branch"].items}
     for g in report.rules["unit_without_branch"].items:
         assert (needs[g.id] == "own_branch") == (g.detail["working_members"] >= 3)
     assert set(needs.values()) == {"own_branch", "joint_branch"}
 
 
-def test_area_filters_narrow_every_rule(demo: Graph, report) -> None:  # type: ignore[no-untyped-def]
+def test_area_filters_narrow_every_rule(demo: Graph, report) -> None:
     one = coverage.gaps(demo, LOCAL_ADMIN, Area(community_id="c-xf03"), GapParams())
     assert one.communities == ["c-xf03"]
     for rule in RULES:
@@ -91,11 +92,11 @@ def test_area_filters_narrow_every_rule(demo: Graph, report) -> None:  # type: i
         coverage.gaps(demo, LOCAL_ADMIN, Area(community_id="nowhere"), GapParams())
 
 
-def test_scope_limits_and_masks(demo: Graph, report) -> None:  # type: ignore[no-untyped-def]
+def test_scope_limits_and_masks(demo: Graph, report) -> None:
     analyst = Scope(role="analyst", communities=("c-xf10", "c-xf11"), masked=True)
     seen = coverage.gaps(demo, analyst, Area(), GapParams())
     assert seen.rules["member_overloaded"].ids == ["m-xf-00757", "m-xf-00844"]
-    assert all(g.name.endswith("*") for g in seen.rules["member_overloaded"].items)
+    assert all((g.name or "").endswith("*") for g in seen.rules["member_overloaded"].items)
     assert all("flags" not in g.detail and "vulnerable" not in g.detail for g in seen.rules["household_unlinked"].items)
     assert seen.rules["community_without_org"].ids == []
     with pytest.raises(NotFound):  # another community reads as absent
@@ -103,7 +104,7 @@ def test_scope_limits_and_masks(demo: Graph, report) -> None:  # type: ignore[no
 
 
 def test_thresholds_are_overridable(demo: Graph) -> None:
-    def ids(rule: GapRule, **params: object) -> list[str]:
+    def ids(rule: GapRule, **params: Any) -> list[str]:
         return coverage.gaps(demo, LOCAL_ADMIN, Area(), GapParams(**params), rules=[rule]).rules[rule.value].ids
 
     assert ids(GapRule.member_overloaded, link_cap=18) == ["m-xf-00844"]  # links 18 and 22
@@ -185,7 +186,7 @@ def test_cli_json_is_keyed_by_rule(
     assert cli.main(["gaps", "--cap", "0"]) == 2  # a bad threshold is a clear error, not a traceback
 
 
-def test_thresholds_come_from_settings_and_requests_override_them(demo: Graph, settings) -> None:  # type: ignore[no-untyped-def]
+def test_thresholds_come_from_settings_and_requests_override_them(demo: Graph, settings) -> None:
     from fastapi.testclient import TestClient
 
     from graphsvc.main import create_app

@@ -20,7 +20,7 @@ MAX_EXAMPLES = 15  # per operation: bounded so CI stays short
 
 
 @pytest.fixture(scope="module")
-def base_url(graph: Graph, settings: Settings, example_path) -> Iterator[str]:  # type: ignore[no-untyped-def]
+def base_url(graph: Graph, settings: Settings, example_path) -> Iterator[str]:
     import_ledger(graph, read_path(example_path))
     with live_server(create_app(settings)) as url:
         yield url
@@ -37,7 +37,7 @@ schema = schemathesis.openapi.from_dict(create_app(Settings()).openapi())
 
 @schema.parametrize()
 @settings(max_examples=MAX_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
-def test_no_server_errors_and_one_error_shape(case, base_url: str, token: str) -> None:  # type: ignore[no-untyped-def]
+def test_no_server_errors_and_one_error_shape(case, base_url: str, token: str) -> None:
     response = case.call(base_url=base_url, headers=bearer(token), timeout=60)
     assert response.status_code < 500, f"{case.method} {case.formatted_path}: {response.status_code} {response.text[:300]}"
     if 400 <= response.status_code < 500:

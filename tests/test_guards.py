@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from pathlib import Path
+
+from pydantic import BaseModel
 
 from graphsvc.cypher import catalog, cypher_dir
 from graphsvc.ingest.validate import LABELS
@@ -17,12 +20,69 @@ FOLDERS = sorted({n.split("/")[0] for n in catalog()})
 LITERAL = re.compile(r"""["'](({})/[a-z0-9_]+)["']""".format("|".join(FOLDERS)))
 
 
+GATEWAY = {"read", "write", "stream", "run"}  # Graph.read/write/stream, Tx.run: every call names a statement
+
+
+def _strings(node: ast.AST) -> set[str]:
+    return {c.value for c in ast.walk(node) if isinstance(c, ast.Constant) and isinstance(c.value, str)}
+
+
+def _names(node: ast.AST) -> set[str]:
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+
+
+def _file_gateway_names(tree: ast.AST) -> set[str]:
+    """One file's statement names that reach a gateway call: its literal first argument, or through the
+    variables, loops and helper functions that carry the name there (followed until nothing changes)."""
+    calls = [
+        n for n in ast.walk(tree)
+        if isinstance(n, ast.Call) and n.args
+        and (n.func.attr if isinstance(n.func, ast.Attribute) else getattr(n.func, "id", None)) in GATEWAY
+    ]
+    found = {c.args[0].value for c in calls if isinstance(c.args[0], ast.Constant) and isinstance(c.args[0].value, str)}
+    via = set().union(*(_names(c.args[0]) for c in calls)) if calls else set()
+    helpers: dict[str, list[int]] = {}  # function name -> positions of its parameters that carry a statement name
+    while True:
+        before = (len(via), len(helpers))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Assign | ast.AnnAssign):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                if node.value is not None and set().union(*map(_names, targets)) & via:
+                    found |= _strings(node.value)
+                    via |= _names(node.value)
+            elif isinstance(node, ast.For | ast.comprehension) and _names(node.target) & via:
+                found |= _strings(node.iter)
+                via |= _names(node.iter)
+            elif isinstance(node, ast.FunctionDef):
+                carried = [i for i, a in enumerate(node.args.args) if a.arg in via]
+                if carried:
+                    helpers[node.name] = carried
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in helpers:
+                for i in helpers[node.func.id]:
+                    if i < len(node.args):
+                        found |= _strings(node.args[i])
+                        via |= _names(node.args[i])
+        if (len(via), len(helpers)) == before:
+            return found
+
+
+def _gateway_names() -> set[str]:
+    """The statement names the code calls the gateway with (Graph.read/write/stream, Tx.run)."""
+    found: set[str] = set()
+    for path in sorted((ROOT / "graphsvc").rglob("*.py")):
+        found |= _file_gateway_names(ast.parse(path.read_text(encoding="utf-8")))
+    return found
+
+
+GATEWAY_NAMES = _gateway_names()
+
+
 def _used(name: str) -> bool:
     if name.startswith("schema/"):
         return 'names("schema/")' in CODE
     if name.startswith("export/"):
-        return 'f"export/{name}"' in CODE and name.removeprefix("export/") in TABLES
-    return f'"{name}"' in CODE or f"'{name}'" in CODE
+        return 'graph.stream(f"export/{name}"' in CODE and name.removeprefix("export/") in TABLES
+    return name in GATEWAY_NAMES
 
 
 def test_every_cypher_file_is_used() -> None:
@@ -54,4 +114,23 @@ def test_lint_schema_knows_every_label_and_column() -> None:
 def test_every_setting_is_in_the_readme() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     missing = [f"GRAPHSVC_{f.upper()}" for f in Settings.model_fields if f"GRAPHSVC_{f.upper()}" not in readme]
+    assert missing == []
+
+
+def test_every_nested_setting_is_in_the_readme() -> None:
+    """A nested setting (GRAPHSVC_GAPS__LINK_CAP) is named in full, or as `…__LINK_CAP` after its group's first."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    nested = {
+        f: info.annotation
+        for f, info in Settings.model_fields.items()
+        if isinstance(info.annotation, type) and issubclass(info.annotation, BaseModel)
+    }
+    assert nested, "Settings has nested groups (gaps)"
+    missing = [
+        f"GRAPHSVC_{group.upper()}__{sub.upper()}"
+        for group, model in nested.items()
+        for sub in model.model_fields
+        if f"GRAPHSVC_{group.upper()}__{sub.upper()}" not in readme
+        and not (f"GRAPHSVC_{group.upper()}__" in readme and f"…__{sub.upper()}`" in readme)
+    ]
     assert missing == []

@@ -11,7 +11,7 @@ import pytest
 
 from graphsvc.errors import InvalidInput
 from graphsvc.graph import Graph
-from graphsvc.ingest import ledger_io
+from graphsvc.ingest import ledger_io, workbook
 from graphsvc.ingest.load import export_ledger, import_ledger
 from graphsvc.ingest.validate import validate
 from graphsvc.scope import LOCAL_ADMIN
@@ -57,12 +57,15 @@ def test_import_twice_changes_nothing(loaded: Graph, example_path: Path) -> None
     assert counts(loaded) == before
 
 
-@pytest.mark.parametrize("fmt", ["json", "csv", "xlsx"])
+@pytest.mark.parametrize("fmt", ["json", "csv", "xlsx", "xlsx-codes"])
 def test_export_import_round_trip(loaded: Graph, example: dict[str, Any], tmp_path: Path, fmt: str) -> None:
     tables = export_ledger(loaded)
     assert canonical(tables) == canonical(example)
-    path = tmp_path / ("ledger" if fmt == "csv" else f"ledger.{fmt}")
-    {"json": ledger_io.write_json, "xlsx": ledger_io.write_xlsx}.get(fmt, ledger_io.write_csv_dir)(tables, path)
+    path = tmp_path / ("ledger" if fmt == "csv" else f"ledger.{fmt[:4]}")
+    if fmt.startswith("xlsx"):
+        workbook.write_xlsx(tables, path, labels="codes" if fmt == "xlsx-codes" else "zh")
+    else:
+        {"json": ledger_io.write_json}.get(fmt, ledger_io.write_csv_dir)(tables, path)
     raw = ledger_io.read_path(path)
     assert not raw.errors and not raw.warnings
     assert canonical(raw.tables) == canonical(example)
@@ -102,15 +105,16 @@ def test_malformed_ledger_lists_every_error_and_writes_nothing(loaded: Graph, ex
     doc["units"].append({**doc["units"][0]})  # duplicate id
     errors = _errors(loaded, doc)
     found = {(e["table"], e["row"], e["column"]) for e in errors}
-    assert {("buildings", 2, "kind"), ("households", 1, "size"), ("members", 1, "org_id")} <= found
+    # one pass: types, allowed values, missing fields, duplicate ids and unknown references together
+    assert found == {
+        ("buildings", 2, "kind"), ("households", 1, "size"), ("members", 1, "org_id"),
+        ("buildings", 1, "community_id"), ("units", 2, "id"),
+    }
     assert counts(loaded) == before
-    # ids and references are checked once the rows themselves are well-formed
-    doc["buildings"][1]["kind"] = "residential"
-    doc["households"][0]["size"] = 3
-    doc["members"][0]["org_id"] = "po-kl"
-    found = {(e["table"], e["row"], e["column"]) for e in _errors(loaded, doc)}
-    assert found == {("buildings", 1, "community_id"), ("units", 2, "id")}
-    assert counts(loaded) == before
+    by_cell = {(e["table"], e["column"]): e for e in errors}
+    assert by_cell[("buildings", "kind")]["message"] == "「castle」不是可选的值；可选：住宅楼、商务楼宇、商住混合"
+    assert by_cell[("buildings", "kind")]["where"] == "「buildings」 第 2 条「kind」列"
+    assert by_cell[("buildings", "community_id")]["value"] == "c-nowhere"
 
 
 def test_errors_never_echo_values(loaded: Graph, example: dict[str, Any]) -> None:
@@ -134,8 +138,9 @@ def test_missing_csv_column_reported_once(tmp_path: Path) -> None:
     (tmp_path / "buildings.csv").write_text("楼栋编号,名称,类型,所属社区,纬度\nb1,一号楼,住宅楼,c1,39.0\nb2,二号楼,residential,c1,39.1\n")
     raw = ledger_io.read_csv_dir(tmp_path)
     with pytest.raises(InvalidInput) as e:
-        validate(raw)
+        validate(raw, check_refs=False)
     assert [(d["table"], d["row"], d["column"]) for d in e.value.details] == [("buildings", None, "lon")]
+    assert e.value.details[0]["message"] == "缺少必填列「经度」"
 
 
 def test_chinese_headers_and_values(tmp_path: Path) -> None:
@@ -159,10 +164,10 @@ def test_template_has_every_table_with_both_headers(tmp_path: Path) -> None:
     from graphsvc.schemas.ledger import TABLES
 
     path = tmp_path / "t.xlsx"
-    ledger_io.write_xlsx(ledger_io.empty_tables(), path)
+    path.write_bytes(workbook.template())
     wb = load_workbook(path)
-    assert wb.sheetnames == list(TABLES)
-    ws = wb["buildings"]
+    assert wb.sheetnames == [t.zh for t in TABLES.values()] + ["填表说明"]
+    ws = wb["楼栋"]
     assert [c.value for c in ws[1]][:2] == ["楼栋编号", "楼栋名称"]
     assert [c.value for c in ws[2]] == TABLES["buildings"].columns
     raw = ledger_io.read_path(path)

@@ -24,7 +24,7 @@ def client(settings: Settings, graph: Graph, admin_token: str) -> Iterator[TestC
         yield c
 
 
-def _pair(items: list[dict], community_org: str, unit_org: str) -> dict | None:  # type: ignore[type-arg]
+def _pair(items: list[dict], community_org: str, unit_org: str) -> dict | None:
     return next((i for i in items if (i["community_org_id"], i["unit_org_id"]) == (community_org, unit_org)), None)
 
 

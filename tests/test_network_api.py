@@ -157,7 +157,7 @@ def test_path_and_ego(client: TestClient) -> None:
 def assert_error(r: Any, status: int, code: str) -> dict[str, Any]:
     assert r.status_code == status, r.text
     assert r.json()["error"]["code"] == code
-    return r.json()["error"]  # type: ignore[no-any-return]
+    return r.json()["error"]
 
 
 def test_errors(client: TestClient, settings: Settings) -> None:

@@ -5,6 +5,8 @@ reference figures (networkx/algorithms/centrality/tests/test_betweenness_central
 
 from __future__ import annotations
 
+from typing import Any
+
 import networkx as nx
 import pytest
 
@@ -31,7 +33,7 @@ def org(family: str) -> str:
 
 @pytest.fixture(scope="module")
 def loaded(graph: Graph) -> Graph:
-    tables = {
+    tables: dict[str, list[dict[str, Any]]] = {
         "party_orgs": [{"id": org(f), "name": f"{f}家族党支部", "level": "branch", "domain": "community"} for f in FLORENTINE],
         "pairings": [
             # both directions of writing must read back as one undirected tie

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from graphsvc.algorithms.network import centrality
@@ -10,7 +12,7 @@ from graphsvc.views.network import _depths
 
 ORGS = [{"id": i, "name": f"{i}支部", "level": "branch", "members": 3} for i in ("a", "b", "c", "d")]
 UNDER = [{"source": "b", "target": "a"}, {"source": "c", "target": "a"}, {"source": "x", "target": "a"}]
-PAIRINGS = [
+PAIRINGS: list[dict[str, Any]] = [
     {"source": "b", "target": "c", "id": "p1", "kind": "co_construction", "since": "2024-03-15", "themes": ["culture"]},
     {"source": "c", "target": "b", "id": "p2", "kind": "urban_rural", "since": None, "themes": None},
 ]
@@ -25,7 +27,7 @@ MEMBER_TIES = [
 ]
 
 
-def build(kinds=KINDS):  # type: ignore[no-untyped-def]
+def build(kinds=KINDS):
     return org_graph(ORGS, under=UNDER, pairings=PAIRINGS, sharings=SHARINGS, member_ties=MEMBER_TIES, kinds=kinds)
 
 

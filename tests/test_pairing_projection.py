@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from typing import Any
 
 import pytest
 
@@ -67,7 +68,7 @@ def test_batch_scores_equal_pair_score(seed: int) -> None:
     rural = [random_side(rng, f"r{j}") for j in range(15)]
     ties = {(f"u{i}", f"r{j}"): Ties(paired_before=rng.random() < 0.5, contacts=rng.randint(0, 6),
                                      satisfaction=rng.choice([None, 45.0, 95.0])) for i, j in [(0, 0), (3, 7), (24, 14)]}
-    kw = {"preferred_km": (3.0, 40.0), "weights": {"urban_needs": 0.5, "ties": 1.0}}
+    kw: dict[str, Any] = {"preferred_km": (3.0, 40.0), "weights": {"urban_needs": 0.5, "ties": 1.0}}
     batch = pair_scores(urban, rural, ties=ties, block=7, **kw)  # a block size that splits unevenly
     assert len(batch) == 25 * 15
     for u in urban:

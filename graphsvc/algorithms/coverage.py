@@ -38,12 +38,13 @@ from graphsvc.errors import InvalidInput
 __all__ = [
     "EARTH_RADIUS_M",
     "Assignment",
-    "BranchProposal",
-    "BuildingSuggestion",
     "GroupCandidate",
+    "GroupOptions",
+    "ProposedBranch",
     "RemovalImpact",
     "assign_households",
     "haversine_m",
+    "neighbour_clusters",
     "propose_building_branches",
     "suggest_group_for_buildings",
     "what_if_removed",
@@ -206,7 +207,7 @@ class GroupCandidate:
 
 
 @dataclass(frozen=True)
-class BuildingSuggestion:
+class GroupOptions:
     """What to do about one uncovered building; `candidates` best first."""
 
     building_id: Hashable
@@ -247,7 +248,7 @@ def suggest_group_for_buildings(
     top: int = 3,
     cross_community_m: float = 300.0,
     min_new_group_members: int = 3,
-) -> list[BuildingSuggestion]:
+) -> list[GroupOptions]:
     """Rank existing Party groups for each residential building no group covers (rule 2).
 
     `uncovered`: `[{"id", "community_id", "lat", "lon", "resident_members"?}]` — the buildings,
@@ -289,7 +290,7 @@ def suggest_group_for_buildings(
         for g in groups
     ]
 
-    result: list[BuildingSuggestion] = []
+    result: list[GroupOptions] = []
     for i, b in sorted(enumerate(uncovered), key=lambda ib: id_key(ib[1]["id"])):
         ranked: list[tuple[tuple[Any, ...], GroupCandidate]] = []
         in_community = full_in_community = 0
@@ -320,7 +321,7 @@ def suggest_group_for_buildings(
         else:
             action = "no_option"
         result.append(
-            BuildingSuggestion(
+            GroupOptions(
                 building_id=b["id"],
                 action=action,
                 candidates=[c for _, c in ranked[:top]],
@@ -339,7 +340,7 @@ def suggest_group_for_buildings(
 
 
 @dataclass(frozen=True)
-class BranchProposal:
+class ProposedBranch:
     """One proposed building branch: a single building or a cluster of neighbours."""
 
     community_id: Hashable
@@ -349,21 +350,60 @@ class BranchProposal:
     why: dict[str, Any]  # kind ('single' | 'cluster'), threshold, max_distance_m, radius_m
 
 
+def neighbour_clusters(
+    buildings: Sequence[Mapping[str, Any]], *, max_distance_m: float, threshold: int
+) -> list[list[Mapping[str, Any]]]:
+    """Rule 3's clusters of neighbouring buildings (支部进楼宇, the one definition the gap list, the branch
+    proposals and the tests' reading of the rules share).
+
+    `buildings`: `[{"id", "community_id", "lat", "lon", "resident_members"}]`, the candidates the caller
+    chose (for rule 3: no building branch yet, each at most `threshold` resident members). Two buildings
+    of one community are neighbours when less than `max_distance_m` apart; a cluster is a connected
+    group of two or more neighbours whose resident members together exceed `threshold`. Each cluster's
+    rows are sorted by id; clusters by their first id.
+
+    >>> rows = [
+    ...     {"id": "b1", "community_id": "c1", "lat": 30.0, "lon": 120.0, "resident_members": 30},
+    ...     {"id": "b2", "community_id": "c1", "lat": 30.001, "lon": 120.0, "resident_members": 25},
+    ...     {"id": "b3", "community_id": "c2", "lat": 30.0005, "lon": 120.0, "resident_members": 40},
+    ... ]
+    >>> [[b["id"] for b in c] for c in neighbour_clusters(rows, max_distance_m=150, threshold=50)]
+    [['b1', 'b2']]
+    """
+    G = nx.Graph()
+    by_community: dict[Hashable, list[Mapping[str, Any]]] = {}
+    for b in buildings:
+        G.add_node(b["id"], row=b)
+        by_community.setdefault(b["community_id"], []).append(b)
+    for rows in by_community.values():
+        for i, a in enumerate(rows):
+            for c in rows[i + 1 :]:
+                if haversine_m(a["lat"], a["lon"], c["lat"], c["lon"]) < max_distance_m:
+                    G.add_edge(a["id"], c["id"])
+    clusters = []
+    for ids in nx.connected_components(G):
+        rows = sorted((G.nodes[i]["row"] for i in ids), key=lambda r: id_key(r["id"]))
+        if len(rows) > 1 and sum(r["resident_members"] for r in rows) > threshold:
+            clusters.append(rows)
+    return sorted(clusters, key=lambda rows: id_key(rows[0]["id"]))
+
+
 def propose_building_branches(
     buildings: Sequence[Mapping[str, Any]],
     *,
     threshold: int = 50,
     max_distance_m: float = 300.0,
-) -> list[BranchProposal]:
+) -> list[ProposedBranch]:
     """Propose building branches where more than `threshold` members live (rule 3, 支部进楼宇).
 
     `buildings`: `[{"id", "community_id", "lat", "lon", "resident_members"}]`, only buildings no
     building branch covers yet (the caller filters).
 
     A building with more than `threshold` resident members gets a branch of its own. The rest
-    are clustered greedily within each community: anchors are taken by most members (then id),
-    and each anchor adds the nearest remaining buildings of its community within
-    `max_distance_m` of it (ties by id) until the members exceed `threshold`. Measuring from the
+    are clustered greedily inside the clusters of `neighbour_clusters` (the one definition of
+    rule 3's neighbours): anchors are taken by most members (then id), and each anchor adds the
+    nearest remaining buildings of its cluster within `max_distance_m` of it (ties by id) until
+    the members exceed `threshold`. Measuring from the
     anchor, not from the last building added, keeps a cluster compact enough for one branch. An
     anchor that cannot reach the threshold proposes nothing; its neighbours stay available.
     Buildings with no resident member never join a cluster (they add nothing to the count).
@@ -380,15 +420,15 @@ def propose_building_branches(
     check_count("threshold", threshold)
     check_positive("max_distance_m", max_distance_m, allow_zero=True)
 
-    proposals: list[BranchProposal] = []
+    proposals: list[ProposedBranch] = []
     by_community: dict[Hashable, list[Mapping[str, Any]]] = {}
     for b in buildings:
         by_community.setdefault(b["community_id"], []).append(b)
 
-    def proposal(community: Hashable, rows: list[Mapping[str, Any]], kind: str, radius: float) -> BranchProposal:
+    def proposal(community: Hashable, rows: list[Mapping[str, Any]], kind: str, radius: float) -> ProposedBranch:
         why = {"kind": kind, "threshold": threshold, "max_distance_m": max_distance_m, "radius_m": round(radius)}
         members = sum(r["resident_members"] for r in rows)
-        return BranchProposal(community, rows[0]["id"], [r["id"] for r in rows], members, why)
+        return ProposedBranch(community, rows[0]["id"], [r["id"] for r in rows], members, why)
 
     for community in sorted_ids(by_community):
         rows = sorted(by_community[community], key=lambda r: (-r["resident_members"], id_key(r["id"])))
@@ -397,13 +437,19 @@ def propose_building_branches(
         rest = [r for r in rows if 0 < r["resident_members"] <= threshold]
         if not rest:
             continue
+        cluster_of = {
+            r["id"]: k
+            for k, c in enumerate(neighbour_clusters(rest, max_distance_m=max_distance_m, threshold=threshold))
+            for r in c
+        }
         dist = _haversine_grid(*_coords(rest), *_coords(rest))
-        available = set(range(len(rest)))
+        available = {i for i, r in enumerate(rest) if r["id"] in cluster_of}
         for a in range(len(rest)):  # rest is already in anchor order
             if a not in available:
                 continue
+            mine = cluster_of[rest[a]["id"]]
             near = sorted(
-                (j for j in available if j != a and dist[a, j] <= max_distance_m),
+                (j for j in available if j != a and cluster_of[rest[j]["id"]] == mine and dist[a, j] <= max_distance_m),
                 key=lambda j: (float(dist[a, j]), id_key(rest[j]["id"])),
             )
             cluster, total = [a], rest[a]["resident_members"]

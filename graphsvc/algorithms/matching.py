@@ -36,11 +36,11 @@ __all__ = [
     "THEMES",
     "THEME_LABELS",
     "UNIT_KIND_THEMES",
-    "Candidate",
     "CommunityProfile",
     "Need",
     "Project",
     "Resource",
+    "ScoredResource",
     "UnitProfile",
     "rank_candidates",
     "score_resource_for_need",
@@ -201,7 +201,7 @@ class Project:
 
 
 @dataclass(slots=True)
-class Candidate:
+class ScoredResource:
     """One resource proposed for a need, with the parts of its score (see `score_resource_for_need`)."""
 
     resource_id: str
@@ -352,7 +352,7 @@ def rank_candidates(
     top: int = 5,
     max_km: float = 5.0,
     weights: Mapping[str, float] | None = None,
-) -> dict[str, list[Candidate]]:
+) -> dict[str, list[ScoredResource]]:
     """The `top` candidate resources for each open need (quantity > 0), best first.
 
     Scores are `score_resource_for_need`'s; ties go to the smaller resource id. Every open need
@@ -377,11 +377,11 @@ def rank_candidates(
     for r in resources:
         if r.capacity > 0:
             by_kind[r.kind].append(r)
-    ranked: dict[str, list[Candidate]] = {}
+    ranked: dict[str, list[ScoredResource]] = {}
     for need in sorted(needs, key=lambda n: n.id):
         if need.quantity <= 0:
             continue
         scored = [(*_score_resource(need, r, max_km, w), r) for r in by_kind.get(need.kind, ())]
         scored.sort(key=lambda t: (-t[0], t[2].id))
-        ranked[need.id] = [Candidate(r.id, r.owner_id, score, parts) for score, parts, r in scored[:top]]
+        ranked[need.id] = [ScoredResource(r.id, r.owner_id, score, parts) for score, parts, r in scored[:top]]
     return ranked

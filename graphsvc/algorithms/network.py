@@ -28,12 +28,16 @@ __all__ = [
     "MEASURES",
     "centrality",
     "clusters",
+    "component_counts",
     "ego",
+    "ego_graph",
     "fragile_links",
+    "hops",
     "isolated",
     "k_core",
     "shortest_path",
     "summary_metrics",
+    "without_isolates",
 ]
 
 MEASURES = ("betweenness", "degree", "eigenvector")
@@ -257,6 +261,54 @@ def ego(G: nx.Graph, center: Node, radius: int = 1) -> dict[str, Any]:
         "nodes": [{**_plain(sub.nodes[n]), "id": n} for n in _sorted(sub)],
         "edges": [{"source": u, "target": v, **_plain(sub.edges[u, v])} for u, v in edges],
     }
+
+
+def hops(G: nx.Graph, center: Node, radius: int) -> dict[Node, int]:
+    """Ties from ``center`` to every organisation at most ``radius`` ties away (``center`` itself: 0).
+
+    >>> hops(nx.path_graph(["a", "b", "c", "d"]), "b", 1)
+    {'b': 0, 'a': 1, 'c': 1}
+    """
+    _check_graph(G)
+    _require_node(G, center)
+    return dict(nx.single_source_shortest_path_length(G, center, cutoff=radius))
+
+
+def ego_graph(G: nx.Graph, center: Node, radius: int) -> nx.Graph:
+    """The subgraph of everything within ``radius`` ties of ``center``, attributes kept.
+
+    >>> sorted(ego_graph(nx.path_graph(["a", "b", "c", "d"]), "a", 2))
+    ['a', 'b', 'c']
+    """
+    _check_graph(G)
+    _require_node(G, center)
+    return nx.ego_graph(G, center, radius=radius)
+
+
+def component_counts(G: nx.Graph) -> dict[str, int]:
+    """How many connected pieces the network falls into, and how many organisations have no tie at all.
+
+    >>> G = nx.Graph([("a", "b")]); G.add_node("c")
+    >>> component_counts(G)
+    {'components': 2, 'isolated': 1}
+    """
+    _check_graph(G)
+    return {
+        "components": nx.number_connected_components(G) if len(G) else 0,
+        "isolated": nx.number_of_isolates(G),
+    }
+
+
+def without_isolates(G: nx.Graph) -> nx.Graph:
+    """A copy of ``G`` without the organisations that have no tie.
+
+    >>> G = nx.Graph([("a", "b")]); G.add_node("c")
+    >>> list(without_isolates(G))
+    ['a', 'b']
+    """
+    H = G.copy()
+    H.remove_nodes_from(list(nx.isolates(H)))
+    return H
 
 
 def summary_metrics(

@@ -18,7 +18,7 @@ import itertools
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, TypedDict
+from typing import Any, Literal
 
 import numpy as np
 
@@ -34,8 +34,8 @@ __all__ = [
     "SKILL_KEYWORDS",
     "UNIT_KIND_LINKS",
     "Pair",
-    "Pairing",
     "PairingDiff",
+    "PairingResult",
     "Side",
     "Ties",
     "haversine_km",
@@ -160,7 +160,8 @@ class Ties:
     outcome: float | None = None
 
 
-class Pairing(TypedDict):
+@dataclass(frozen=True)
+class PairingResult:
     """Result of the solvers. `pairs` are sorted by (urban_id, rural_id)."""
 
     pairs: list[tuple[str, str, float]]  # (urban_id, rural_id, score)
@@ -169,7 +170,8 @@ class Pairing(TypedDict):
     method: str  # 'assignment' | 'lp' | 'deferred_acceptance' | 'networkx'
 
 
-class PairingDiff(TypedDict):
+@dataclass(frozen=True)
+class PairingDiff:
     """Result of `diff`: how `after` differs from `before`."""
 
     added: list[tuple[str, str, float]]  # only in after, with after's score

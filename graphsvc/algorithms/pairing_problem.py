@@ -1,5 +1,5 @@
 """The problem both pairing solvers share: scores, caps, locked / forbidden / existing / released pairs,
-checked and indexed once (`build_problem`), and a solver's choice turned into a `Pairing` (`pairing_result`).
+checked and indexed once (`build_problem`), and a solver's choice turned into a `PairingResult` (`pairing_result`).
 
 Pure functions over plain data; no database, no I/O.
 """
@@ -18,7 +18,7 @@ from graphsvc.algorithms.common import MAX_DETAILS as _MAX_DETAILS
 from graphsvc.algorithms.common import is_count
 from graphsvc.algorithms.common import is_number as _is_number
 from graphsvc.algorithms.common import raise_details as _raise
-from graphsvc.algorithms.pairing import Pair, Pairing
+from graphsvc.algorithms.pairing import Pair, PairingResult
 from graphsvc.errors import Infeasible, InvalidInput
 
 __all__ = ["Problem", "build_problem", "id_list", "pairing_result"]
@@ -169,15 +169,15 @@ def build_problem(
     return Problem(urban, rural, ei, ej, w, fixed, ucap - used_u, rcap - used_r, ucap, rcap, scores)
 
 
-def pairing_result(prob: Problem, chosen: Iterable[tuple[int, int]], method: str) -> Pairing:
+def pairing_result(prob: Problem, chosen: Iterable[tuple[int, int]], method: str) -> PairingResult:
     pairs = sorted(
         [(prob.urban[i], prob.rural[j], s) for i, j, s in prob.fixed]
         + [(prob.urban[i], prob.rural[j], float(prob.scores[(prob.urban[i], prob.rural[j])])) for i, j in chosen]
     )
     paired = {r for _, r, _ in pairs}
-    return {
-        "pairs": pairs,
-        "objective": math.fsum(s for _, _, s in pairs),
-        "unpaired": [r for r in prob.rural if r not in paired],
-        "method": method,
-    }
+    return PairingResult(
+        pairs=pairs,
+        objective=math.fsum(s for _, _, s in pairs),
+        unpaired=[r for r in prob.rural if r not in paired],
+        method=method,
+    )

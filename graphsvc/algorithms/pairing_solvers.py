@@ -30,7 +30,7 @@ from scipy.sparse.csgraph import breadth_first_order, maximum_flow
 
 from graphsvc.algorithms.common import MAX_DETAILS as _MAX_DETAILS
 from graphsvc.algorithms.common import raise_details as _raise
-from graphsvc.algorithms.pairing import Pair, Pairing, PairingDiff
+from graphsvc.algorithms.pairing import Pair, PairingDiff, PairingResult
 from graphsvc.algorithms.pairing_problem import Problem, build_problem, id_list, pairing_result
 from graphsvc.errors import Infeasible, InvalidInput
 
@@ -152,7 +152,7 @@ def optimal_pairing(
     forbidden: Iterable[Pair] = (),
     existing: Iterable[Pair] = (),
     released: Iterable[Pair] = (),
-) -> Pairing:
+) -> PairingResult:
     """The pairing with the largest total score (a maximum-weight bipartite b-matching).
 
     - `scores`: (urban_id, rural_id) -> score for every candidate pair; others are not allowed.
@@ -171,9 +171,9 @@ def optimal_pairing(
 
     >>> s = {("u1", "r1"): 3.0, ("u1", "r2"): 2.0, ("u2", "r1"): 2.5, ("u2", "r2"): 0.5}
     >>> p = optimal_pairing(s)
-    >>> p["pairs"], p["objective"]
+    >>> p.pairs, p.objective
     ([('u1', 'r2', 2.0), ('u2', 'r1', 2.5)], 4.5)
-    >>> optimal_pairing(s, urban_cap=2, forbidden=[("u2", "r1")])["pairs"]
+    >>> optimal_pairing(s, urban_cap=2, forbidden=[("u2", "r1")]).pairs
     [('u1', 'r1', 3.0), ('u1', 'r2', 2.0)]
     """
     prob = build_problem(
@@ -246,7 +246,7 @@ def stable_pairing(
     existing: Iterable[Pair] = (),
     released: Iterable[Pair] = (),
     proposing: Literal["rural", "urban"] = "rural",
-) -> Pairing:
+) -> PairingResult:
     """A pairwise-stable pairing: no urban org and village would both rather be together.
 
     Each urban org ranks villages by `scores`; each village ranks urban orgs by `rural_scores`
@@ -260,7 +260,7 @@ def stable_pairing(
 
     >>> s = {("u1", "r1"): 3.0, ("u1", "r2"): 2.0, ("u2", "r1"): 2.5, ("u2", "r2"): 0.5}
     >>> p = stable_pairing(s)
-    >>> p["pairs"], p["objective"]  # u1 and r1 like each other best: stable, not optimal (4.5)
+    >>> p.pairs, p.objective  # u1 and r1 like each other best: stable, not optimal (4.5)
     ([('u1', 'r1', 3.0), ('u2', 'r2', 0.5)], 3.5)
     """
     if proposing not in ("rural", "urban"):
@@ -321,7 +321,7 @@ def blocking_pairs(
 ) -> list[Pair]:
     """Pairs that would both rather be together than in `pairs` (sorted; [] means stable).
 
-    `pairs` are (urban_id, rural_id, ...) rows, e.g. a `Pairing['pairs']`; every one must be in
+    `pairs` are (urban_id, rural_id, ...) rows, e.g. a `PairingResult.pairs`; every one must be in
     `scores`. The other arguments mean what they mean for `stable_pairing`. A candidate pair
     (u, r), not in `pairs`, acceptable (both scores > 0) and not forbidden, blocks if u wants r
     and r wants u, where a side wants the other if it has fewer partners than its cap, or
@@ -367,29 +367,29 @@ def blocking_pairs(
 # --------------------------------------------------------------------------- what-if
 
 
-def diff(before: Pairing, after: Pairing) -> PairingDiff:
+def diff(before: PairingResult, after: PairingResult) -> PairingDiff:
     """What changed from `before` to `after` (two runs, or optimal vs stable on one input).
 
     What-if is a re-run: change caps, locks, forbids or releases, or drop an org by leaving
     its pairs out of `scores` (and releasing its existing pairs), solve again, then diff.
 
-    >>> a = {"pairs": [("u1", "r1", 3.0)], "objective": 3.0, "unpaired": ["r2"], "method": "lp"}
-    >>> b = {"pairs": [("u1", "r2", 2.0)], "objective": 2.0, "unpaired": ["r1"], "method": "lp"}
+    >>> a = PairingResult(pairs=[("u1", "r1", 3.0)], objective=3.0, unpaired=["r2"], method="lp")
+    >>> b = PairingResult(pairs=[("u1", "r2", 2.0)], objective=2.0, unpaired=["r1"], method="lp")
     >>> d = diff(a, b)
-    >>> d["added"], d["removed"], d["objective_delta"], d["villages_changed"]
+    >>> d.added, d.removed, d.objective_delta, d.villages_changed
     ([('u1', 'r2', 2.0)], [('u1', 'r1', 3.0)], -1.0, ['r1', 'r2'])
     """
-    old = {(u, r): s for u, r, s in before["pairs"]}
-    new = {(u, r): s for u, r, s in after["pairs"]}
+    old = {(u, r): s for u, r, s in before.pairs}
+    new = {(u, r): s for u, r, s in after.pairs}
     added = sorted((u, r, s) for (u, r), s in new.items() if (u, r) not in old)
     removed = sorted((u, r, s) for (u, r), s in old.items() if (u, r) not in new)
-    return {
-        "added": added,
-        "removed": removed,
-        "kept": sorted((u, r, s) for (u, r), s in new.items() if (u, r) in old),
-        "objective_delta": after["objective"] - before["objective"],
-        "villages_changed": sorted({r for _, r, _ in added} | {r for _, r, _ in removed}),
-    }
+    return PairingDiff(
+        added=added,
+        removed=removed,
+        kept=sorted((u, r, s) for (u, r), s in new.items() if (u, r) in old),
+        objective_delta=after.objective - before.objective,
+        villages_changed=sorted({r for _, r, _ in added} | {r for _, r, _ in removed}),
+    )
 
 
 # The pairing page asks "how far apart are the optimal and the stable pairing?": the same answer.

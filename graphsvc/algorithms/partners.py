@@ -34,11 +34,11 @@ from graphsvc.algorithms.matching import (
 )
 from graphsvc.errors import InvalidInput
 
-__all__ = ["PartnerPair", "PartnerSuggestions", "partner_score", "suggest_partners"]
+__all__ = ["PartnerChoice", "PartnerPlan", "partner_score", "suggest_partners"]
 
 
 @dataclass(slots=True)
-class PartnerPair:
+class PartnerChoice:
     """A pairing in the suggestion: kept (`existing`) or new; `score`/`parts` come from the scores given."""
 
     community_id: str
@@ -49,10 +49,10 @@ class PartnerPair:
 
 
 @dataclass(slots=True)
-class PartnerSuggestions:
+class PartnerPlan:
     """The result of `suggest_partners`; `shortfall` maps a community to partners missing under `community_min`."""
 
-    pairs: list[PartnerPair]
+    pairs: list[PartnerChoice]
     shortfall: dict[str, int]
     objective: float
 
@@ -149,7 +149,7 @@ def suggest_partners(
     community_min: int = 1,
     community_max: int | None = None,
     existing: Iterable[tuple[str, str]] = (),
-) -> PartnerSuggestions:
+) -> PartnerPlan:
     """Many-to-many pairing of community branches with unit Party organisations, maximising total score.
 
     `communities` and `units` are PartyOrg ids; `scores` maps the candidate (community_id, unit_id)
@@ -244,10 +244,10 @@ def suggest_partners(
     for c, u in sorted(existing_pairs | set(chosen)):
         known = score_of.get((c, u))
         pairs.append(
-            PartnerPair(c, u, existing=(c, u) in existing_pairs, score=known[0] if known else None,
+            PartnerChoice(c, u, existing=(c, u) in existing_pairs, score=known[0] if known else None,
                         parts=known[1] if known else {})
         )
-    return PartnerSuggestions(
+    return PartnerPlan(
         pairs=pairs,
         shortfall={c: v for c, v in shortfall.items() if v > 0},
         objective=math.fsum(score_of[p][0] for p in chosen),

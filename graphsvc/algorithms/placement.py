@@ -65,7 +65,7 @@ def distance_matrix(
     origins: Sequence[Point],
     sites: Sequence[Point],
     *,
-    table: Mapping[tuple[Hashable, Hashable], float] | None = None,
+    table: Mapping[tuple[Any, Any], float] | None = None,
     detour: float = 1.3,
     max_m: float | None = None,
 ) -> dict[Hashable, dict[Hashable, float]]:
@@ -137,7 +137,7 @@ def walk_cover(
     minutes: float = 15.0,
     speed_m_per_min: float = 80.0,
     detour: float = 1.3,
-    table: Mapping[tuple[Hashable, Hashable], float] | None = None,
+    table: Mapping[tuple[Any, Any], float] | None = None,
 ) -> dict[Hashable, set[Hashable]]:
     """The `cover` input of `lscp`/`mclp`: for each demand id, the sites within a walk of `minutes`.
 
@@ -179,7 +179,7 @@ class _CoverModel:
 def _cover_model(
     demand_ids: Sequence[Hashable],
     site_ids: Sequence[Hashable],
-    cover: Mapping[Hashable, Iterable[Hashable]],
+    cover: Mapping[Any, Iterable[Hashable]],
     fixed: Iterable[Hashable],
 ) -> _CoverModel:
     details: list[dict[str, Any]] = []
@@ -223,7 +223,7 @@ def _solve(c: np.ndarray, integrality: np.ndarray, constraints: list[LinearConst
 def lscp(
     demand_ids: Sequence[Hashable],
     site_ids: Sequence[Hashable],
-    cover: Mapping[Hashable, Iterable[Hashable]],
+    cover: Mapping[Any, Iterable[Hashable]],
     *,
     fixed: Iterable[Hashable] = (),
 ) -> SiteChoice:
@@ -251,9 +251,9 @@ def lscp(
 
 def mclp(
     demand_ids: Sequence[Hashable],
-    weights: Mapping[Hashable, float],
+    weights: Mapping[Any, float],
     site_ids: Sequence[Hashable],
-    cover: Mapping[Hashable, Iterable[Hashable]],
+    cover: Mapping[Any, Iterable[Hashable]],
     *,
     p: int,
     fixed: Iterable[Hashable] = (),
@@ -294,7 +294,7 @@ def mclp(
         # HiGHS may spend spare budget on sites that add nothing; drop them (highest id first).
         for j in sorted(picked, reverse=True):
             others = picked - {j}
-            if all(not (j in row) or others.intersection(row) for row in model.rows):
+            if all(j not in row or others.intersection(row) for row in model.rows):
                 picked = others
 
     covered_open = [d for d, row in zip(model.open_demand, model.rows, strict=True) if picked.intersection(row)]

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 
 from graphsvc.api.deps import GraphDep, ScopeDep
 from graphsvc.schemas.access import ApiKeys, AuditEntries
+from graphsvc.schemas.api import ENGINE_INT_MAX
 from graphsvc.services import access
 
 router = APIRouter(tags=["access"])
@@ -18,7 +19,7 @@ def audit_entries(
     graph: GraphDep,
     scope: ScopeDep,
     action: Annotated[str | None, Query(max_length=100)] = None,
-    skip: Annotated[int, Query(ge=0)] = 0,
+    skip: Annotated[int, Query(ge=0, le=ENGINE_INT_MAX)] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> AuditEntries:
     """Audit entries, newest first (admin)."""

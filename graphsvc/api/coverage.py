@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse
 
 from graphsvc.api.deps import GraphDep, ScopeDep, SettingsDep
 from graphsvc.schemas import coverage as s
+from graphsvc.schemas.ids import ID_MAX, ID_PATTERN
 from graphsvc.services import coverage
 
 router = APIRouter(tags=["coverage"])
@@ -92,6 +93,6 @@ def accept_org(graph: GraphDep, scope: ScopeDep, body: s.NewOrg) -> s.Accepted:
 
 
 @router.get("/pictures/coverage", response_class=HTMLResponse)
-def picture(graph: GraphDep, scope: ScopeDep, community_id: Annotated[str, Query(min_length=1, max_length=200)]) -> str:
+def picture(graph: GraphDep, scope: ScopeDep, community_id: Annotated[str, Query(min_length=1, max_length=ID_MAX, pattern=ID_PATTERN)]) -> str:
     """The coverage picture of a community: buildings green/red on their coordinates, groups and members."""
     return coverage.picture(graph, scope, community_id)

@@ -6,18 +6,18 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from graphsvc.graph import Graph
 from graphsvc.errors import Unauthorized
+from graphsvc.graph import Graph
 from graphsvc.scope import Scope
 from graphsvc.settings import Settings
 
 
 def _graph(request: Request) -> Graph:
-    return request.app.state.conn.graph  # type: ignore[no-any-return]
+    return request.app.state.conn.graph
 
 
 def _settings(request: Request) -> Settings:
-    return request.app.state.settings  # type: ignore[no-any-return]
+    return request.app.state.settings
 
 
 GraphDep = Annotated[Graph, Depends(_graph)]
@@ -27,13 +27,18 @@ SettingsDep = Annotated[Settings, Depends(_settings)]
 TOKEN_COOKIE = "graphsvc_token"
 
 
-def _scope(request: Request) -> Scope:
-    """The caller's Scope from `Authorization: Bearer TOKEN` (or the pages' login cookie)."""
+def token_of(request: Request) -> str:
+    """The token of `Authorization: Bearer TOKEN` (or of the pages' login cookie); Unauthorized if none."""
     auth = request.headers.get("authorization", "")
     token = auth[7:].strip() if auth.lower().startswith("bearer ") else request.cookies.get(TOKEN_COOKIE, "")
     if not token:
         raise Unauthorized("需要访问令牌：Authorization: Bearer <令牌>（用 graphsvc keys create 创建）")
-    return request.app.state.keys.resolve(token)  # type: ignore[no-any-return]
+    return token
+
+
+def _scope(request: Request) -> Scope:
+    """The caller's Scope from its token."""
+    return request.app.state.keys.resolve(token_of(request))
 
 
 ScopeDep = Annotated[Scope, Depends(_scope)]

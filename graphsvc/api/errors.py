@@ -11,6 +11,10 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from graphsvc.errors import GraphsvcError, Unauthorized
+from graphsvc.services.pages import error as error_page
+from graphsvc.views.templating import render
+
+PAGE_PREFIXES = ("/pages/", "/pictures/", "/login", "/logout")  # with "/": the routes that answer people, in HTML
 
 log = logging.getLogger("graphsvc.api")
 
@@ -19,26 +23,49 @@ def error_body(code: str, message: str, details: list[dict[str, Any]] | None = N
     return {"error": {"code": code, "message": message, "details": details or []}}
 
 
+def is_page(request: Request) -> bool:
+    """A page route, or a browser asking for a page that does not exist: answer HTML, not JSON."""
+    path = request.url.path
+    return path == "/" or path.startswith(PAGE_PREFIXES)
+
+
+def _page(request: Request, status: int, message: str) -> Response:
+    return render(request, error_page(status, message))
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(GraphsvcError)
     async def _domain(request: Request, exc: GraphsvcError) -> Response:
         if isinstance(exc, Unauthorized) and "text/html" in request.headers.get("accept", ""):
             return RedirectResponse("/login", status_code=303)  # a person in a browser: the login page
+        if is_page(request):
+            return _page(request, exc.status, exc.message)
         headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthorized) else None
         return JSONResponse(error_body(exc.code, exc.message, exc.details), status_code=exc.status, headers=headers)
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
         # The offending value is left out: it may be personal data.
         details = [
             {"field": ".".join(str(p) for p in e.get("loc", ())), "message": e.get("msg", "")} for e in exc.errors()
         ]
+        if is_page(request):
+            fields = "、".join(sorted({str(e.get("loc", ("",))[-1]) for e in exc.errors()}))
+            return _page(request, 422, f"链接或表单中的参数不对：{fields}")
         return JSONResponse(error_body("invalid_input", "请求参数有误", details), status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        if is_page(request) or (exc.status_code == 404 and "text/html" in request.headers.get("accept", "")):
+            return _page(request, exc.status_code, "找不到这个页面" if exc.status_code == 404 else "无法完成这个请求")
         code = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}.get(exc.status_code, "http_error")
         return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code, headers=exc.headers)
+
+    @app.exception_handler(UnicodeError)
+    @app.exception_handler(RecursionError)
+    async def _unencodable(_: Request, exc: Exception) -> JSONResponse:
+        # A backstop: the body gates refuse lone surrogates and deep nesting before they get this far.
+        return JSONResponse(error_body("invalid_input", "请求中含有无法处理的字符或结构"), status_code=422)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

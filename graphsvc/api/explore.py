@@ -8,12 +8,14 @@ from fastapi import APIRouter, Path, Query
 
 from graphsvc.api.deps import GraphDep, ScopeDep, SettingsDep
 from graphsvc.schemas import api
+from graphsvc.schemas.api import ENGINE_INT_MAX
+from graphsvc.schemas.ids import ID_MAX, ID_PATTERN
 from graphsvc.schemas.ledger import OrgLevel
 from graphsvc.services import explore
 
 router = APIRouter(tags=["explore"])
 Limit = Annotated[int, Query(ge=1, le=1000)]
-Skip = Annotated[int, Query(ge=0)]
+Skip = Annotated[int, Query(ge=0, le=ENGINE_INT_MAX)]
 
 
 @router.get("/health", response_model=api.Health)
@@ -24,7 +26,7 @@ def health(graph: GraphDep, settings: SettingsDep) -> api.Health:
 
 
 @router.get("/nodes/{node_id}", response_model=api.Node)
-def node(graph: GraphDep, scope: ScopeDep, node_id: Annotated[str, Path(max_length=200)], limit: Limit = 200) -> api.Node:
+def node(graph: GraphDep, scope: ScopeDep, node_id: Annotated[str, Path(max_length=ID_MAX, pattern=ID_PATTERN)], limit: Limit = 200) -> api.Node:
     """Any node by id, with its neighbours."""
     return explore.node(graph, scope, node_id, limit=limit)
 
@@ -37,7 +39,7 @@ def streets(graph: GraphDep, scope: ScopeDep) -> api.Streets:
 
 @router.get("/communities", response_model=api.CommunitySummaries)
 def communities(
-    graph: GraphDep, scope: ScopeDep, street_id: Annotated[str | None, Query(max_length=200)] = None, skip: Skip = 0, limit: Limit = 200
+    graph: GraphDep, scope: ScopeDep, street_id: Annotated[str | None, Query(max_length=ID_MAX, pattern=ID_PATTERN)] = None, skip: Skip = 0, limit: Limit = 200
 ) -> api.CommunitySummaries:
     """Communities with counts of grids, buildings, households, members, organisations and units."""
     return explore.communities(graph, scope, street_id=street_id, skip=skip, limit=limit)
@@ -47,7 +49,7 @@ def communities(
 def orgs(
     graph: GraphDep,
     scope: ScopeDep,
-    community_id: Annotated[str | None, Query(max_length=200)] = None,
+    community_id: Annotated[str | None, Query(max_length=ID_MAX, pattern=ID_PATTERN)] = None,
     level: OrgLevel | None = None,
     skip: Skip = 0,
     limit: Limit = 200,

@@ -9,10 +9,11 @@ from fastapi.responses import HTMLResponse
 
 from graphsvc.api.deps import GraphDep, ScopeDep
 from graphsvc.schemas import matching as m
+from graphsvc.schemas.ids import ID_MAX, ID_PATTERN
 from graphsvc.services import matching
 
 router = APIRouter(tags=["matching"])
-OptId = Annotated[str | None, Query(max_length=200)]
+OptId = Annotated[str | None, Query(max_length=ID_MAX, pattern=ID_PATTERN)]
 MaxKm = Annotated[float, Query(gt=0, le=100, description="距离在此以内才算近（公里）")]
 UnitCap = Annotated[int, Query(ge=0, le=100, description="每个单位至多结对的社区数 k")]
 CommunityMin = Annotated[int, Query(ge=0, le=100, description="每个社区至少需要的结对单位数 m")]

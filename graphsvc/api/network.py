@@ -14,17 +14,18 @@ from fastapi.responses import HTMLResponse
 
 from graphsvc.api.deps import GraphDep, ScopeDep
 from graphsvc.schemas import network as s
+from graphsvc.schemas.ids import ID_MAX, ID_PATTERN
 from graphsvc.services import network
 
 router = APIRouter(tags=["network"])
-OrgId = Annotated[str, Path(max_length=200)]
+OrgId = Annotated[str, Path(max_length=ID_MAX, pattern=ID_PATTERN)]
 Radius = Annotated[int, Query(ge=0, le=6, description="几步以内")]
 Seed = Annotated[int, Query(ge=0, description="Louvain 随机种子：同一种子，同一结果")]
 
 
 def _selection(
-    street_id: Annotated[str | None, Query(max_length=200, description="街道编号")] = None,
-    community_id: Annotated[str | None, Query(max_length=200, description="社区编号")] = None,
+    street_id: Annotated[str | None, Query(max_length=ID_MAX, pattern=ID_PATTERN, description="街道编号")] = None,
+    community_id: Annotated[str | None, Query(max_length=ID_MAX, pattern=ID_PATTERN, description="社区编号")] = None,
     kinds: Annotated[list[s.TieKind] | None, Query(description="联系种类（可重复；缺省为全部）")] = None,
 ) -> s.Selection:
     return s.Selection(street_id=street_id, community_id=community_id, kinds=kinds or list(s.TieKind))
@@ -79,8 +80,8 @@ def k_core(graph: GraphDep, scope: ScopeDep, sel: SelectionDep,
 
 
 @router.get("/network/path", response_model=s.NetworkPath)
-def path(graph: GraphDep, scope: ScopeDep, sel: SelectionDep, source: Annotated[str, Query(max_length=200)],
-         target: Annotated[str, Query(max_length=200)]) -> s.NetworkPath:
+def path(graph: GraphDep, scope: ScopeDep, sel: SelectionDep, source: Annotated[str, Query(max_length=ID_MAX, pattern=ID_PATTERN)],
+         target: Annotated[str, Query(max_length=ID_MAX, pattern=ID_PATTERN)]) -> s.NetworkPath:
     """A shortest chain of ties between two organisations."""
     return network.path(graph, scope, sel, source=source, target=target)
 

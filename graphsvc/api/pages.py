@@ -1,106 +1,98 @@
-"""The web pages people use (Chinese HTML)."""
+"""The web pages people use (Chinese HTML from Jinja2 templates); each route calls one pages service."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Path, Query
+from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from graphsvc.api.deps import TOKEN_COOKIE, GraphDep, ScopeDep, SettingsDep
 from graphsvc.api.network import SelectionDep
-from graphsvc.graph import Graph
-from graphsvc.schemas.coverage import Area, GapRule
-from graphsvc.schemas.pairing import PlanRequest
-from graphsvc.scope import Scope
-from graphsvc.services import coverage, explore, matching, network, pairing
-from graphsvc.views import pages
+from graphsvc.errors import Unauthorized
+from graphsvc.schemas.coverage import GapRule
+from graphsvc.schemas.ids import ID_MAX, ID_PATTERN
+from graphsvc.services import pages
+from graphsvc.views.templating import render
 
 TOKEN_PATTERN = r"^\s*[A-Za-z0-9_\-]+\s*$"  # what keys create makes; anything else cannot be a cookie value
 router = APIRouter(tags=["pages"], default_response_class=HTMLResponse)
+AreaId = Annotated[str | None, Query(max_length=ID_MAX, pattern=f"^$|{ID_PATTERN}")]  # blank: everywhere
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(graph: GraphDep, scope: ScopeDep) -> str:
+def home(request: Request, graph: GraphDep, scope: ScopeDep) -> HTMLResponse:
     """Home page: streets and communities with counts."""
-    return pages.home(explore.streets(graph, scope), explore.communities(graph, scope, street_id=None, skip=0, limit=1000))
+    return render(request, pages.home(graph, scope))
 
 
 @router.get("/login", response_model=None)
-def login_page(token: Annotated[str | None, Query(max_length=200, pattern=TOKEN_PATTERN)] = None) -> str | RedirectResponse:
+def login_page(
+    request: Request, token: Annotated[str | None, Query(max_length=200, pattern=TOKEN_PATTERN)] = None
+) -> HTMLResponse | RedirectResponse:
     """A form to paste an access token; `?token=` (the link `graphsvc demo` prints) logs in at once."""
-    return _logged_in(token) if token else pages.login()
+    return _logged_in(request, token) if token else render(request, pages.login())
 
 
-@router.post("/login")
-def login(token: Annotated[str, Form(max_length=200, pattern=TOKEN_PATTERN)]) -> RedirectResponse:
-    """Keep the token in an HttpOnly, same-site cookie and go home; a bad token comes back to this page."""
-    return _logged_in(token)
+@router.post("/login", response_model=None)
+def login(request: Request, token: Annotated[str, Form(max_length=200, pattern=TOKEN_PATTERN)]) -> HTMLResponse | RedirectResponse:
+    """Keep a valid token in an HttpOnly, same-site cookie and go home; a bad token comes back to this page (401)."""
+    return _logged_in(request, token)
 
 
-def _logged_in(token: str) -> RedirectResponse:
+@router.post("/logout")
+def logout() -> RedirectResponse:
+    """Forget the token cookie and show the login form."""
+    resp = RedirectResponse("/login", status_code=303)
+    resp.delete_cookie(TOKEN_COOKIE)
+    return resp
+
+
+def _logged_in(request: Request, token: str) -> HTMLResponse | RedirectResponse:
+    """Only a token that resolves to a key becomes a cookie."""
+    try:
+        request.app.state.keys.resolve(token.strip())
+    except Unauthorized:
+        return render(request, pages.login("令牌无效或已撤销，请重新输入"))
     resp = RedirectResponse("/", status_code=303)
     resp.set_cookie(TOKEN_COOKIE, token.strip(), httponly=True, samesite="strict")
     return resp
 
 
-# --- the pages of the questions (each service's own JSON endpoint serves the same data) ------------
-
-AreaId = Annotated[str | None, Query(max_length=200)]
-
-
-def _where(graph: Graph, scope: Scope, street_id: str | None, community_id: str | None) -> str:
-    """What a page covers, in words: 社区：斜桥巷社区 (a name; 404 if unknown or out of scope)."""
-    place_id = community_id or street_id
-    if place_id is None:
-        return "全部范围"
-    place = explore.node(graph, scope, place_id, limit=1)
-    return f"{'社区' if community_id else '街道'}：{place.props.get('name') or place.id}"
-
-
 @router.get("/pages/streets/{street_id}")
-def street_page(graph: GraphDep, scope: ScopeDep, settings: SettingsDep, street_id: Annotated[str, Path(max_length=200)]) -> str:
+def street_page(request: Request, graph: GraphDep, scope: ScopeDep, settings: SettingsDep,
+                street_id: Annotated[str, Path(max_length=ID_MAX, pattern=ID_PATTERN)]) -> HTMLResponse:
     """A street's overview: coverage ratio of every rule, each community's counts and gaps, links."""
-    summary = coverage.summary(graph, scope, Area(street_id=street_id), settings.gaps)  # 404 for an unknown street
-    name = next((x.name for x in explore.streets(graph, scope).items if x.id == street_id), street_id)
-    return pages.street(street_id, name, explore.communities(graph, scope, street_id=street_id, skip=0, limit=1000), summary)
+    return render(request, pages.street(graph, scope, settings.gaps, street_id))
 
 
 @router.get("/pages/gaps")
-def gaps_page(graph: GraphDep, scope: ScopeDep, settings: SettingsDep, street_id: AreaId = None, community_id: AreaId = None,
-              rule: GapRule | None = None) -> str:
+def gaps_page(request: Request, graph: GraphDep, scope: ScopeDep, settings: SettingsDep, street_id: AreaId = None,
+              community_id: AreaId = None, rule: GapRule | None = None) -> HTMLResponse:
     """Gap lists: every rule's uncovered buildings, households, members, units (names masked for analysts)."""
-    report = coverage.gaps(graph, scope, Area(street_id=street_id, community_id=community_id), settings.gaps,
-                           rules=[rule] if rule else None)
-    params = {"street_id": street_id, "community_id": community_id, "rule": rule.value if rule else None}
-    return pages.gaps(report, where=_where(graph, scope, street_id, community_id), masked=scope.masked, params=params)
+    return render(request, pages.gaps(graph, scope, settings.gaps, street_id, community_id, rule))
 
 
 @router.get("/pages/matching")
-def matching_page(graph: GraphDep, scope: ScopeDep, street_id: AreaId = None, community_id: AreaId = None) -> str:
+def matching_page(request: Request, graph: GraphDep, scope: ScopeDep, street_id: AreaId = None,
+                  community_id: AreaId = None) -> HTMLResponse:
     """Co-construction matching: needs with explained resources, suggested unit partners."""
-    return pages.matching(
-        matching.opportunities(graph, scope, street_id=street_id, community_id=community_id),
-        matching.partners(graph, scope, street_id=street_id, community_id=community_id),
-        where=_where(graph, scope, street_id, community_id),
-    )
+    return render(request, pages.matching_page(graph, scope, street_id, community_id))
 
 
 @router.get("/pages/pairing")
-def pairing_page(graph: GraphDep, scope: ScopeDep) -> str:
+def pairing_page(request: Request, graph: GraphDep, scope: ScopeDep) -> HTMLResponse:
     """Urban–rural pairing: the optimal and the stable plan with every pair's reasons."""
-    return pages.pairing(pairing.plan(graph, scope, PlanRequest()))
+    return render(request, pages.pairing_page(graph, scope))
 
 
 @router.get("/pages/network")
-def network_page(graph: GraphDep, scope: ScopeDep, sel: SelectionDep) -> str:
+def network_page(request: Request, graph: GraphDep, scope: ScopeDep, sel: SelectionDep) -> HTMLResponse:
     """Network analysis: brokers, single points of failure, clusters, isolated organisations."""
-    params = {"street_id": sel.street_id, "community_id": sel.community_id, "kinds": [k.value for k in sel.kinds]}
-    where = _where(graph, scope, sel.street_id, sel.community_id)
-    return pages.network(network.overview(graph, scope, sel), where=where, params=params)
+    return render(request, pages.network_page(graph, scope, sel))
 
 
 @router.get("/pages/pictures")
-def pictures_page(graph: GraphDep, scope: ScopeDep) -> str:
+def pictures_page(request: Request, graph: GraphDep, scope: ScopeDep) -> HTMLResponse:
     """Every picture, with what it shows (the coverage picture per community)."""
-    return pages.pictures(explore.communities(graph, scope, street_id=None, skip=0, limit=1000))
+    return render(request, pages.pictures(graph, scope))

@@ -8,8 +8,8 @@ from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from graphsvc.api.deps import GraphDep, ScopeDep
 from graphsvc.algorithms.pairing import DEFAULT_PREFERRED_KM
+from graphsvc.api.deps import GraphDep, ScopeDep
 from graphsvc.schemas import pairing as s
 from graphsvc.schemas.ledger import Id
 from graphsvc.schemas.records import Pairing
@@ -35,7 +35,7 @@ class PlanQuery(BaseModel):
     max_km: Annotated[float, Field(ge=0, le=1000)] = DEFAULT_PREFERRED_KM[1]
 
     @model_validator(mode="after")
-    def _range(self) -> "PlanQuery":
+    def _range(self) -> PlanQuery:
         if self.min_km > self.max_km:
             raise ValueError("min_km is above max_km")
         return self

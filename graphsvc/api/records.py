@@ -8,12 +8,13 @@ from fastapi import APIRouter, Path, Query
 
 from graphsvc.api.deps import GraphDep, ScopeDep
 from graphsvc.schemas import records as r
+from graphsvc.schemas.ids import ID_MAX, ID_PATTERN
 from graphsvc.schemas.ledger import PairingKind
 from graphsvc.services import records
 
 router = APIRouter(prefix="/records", tags=["records"])
-OptId = Annotated[str | None, Query(max_length=200)]
-RecordId = Annotated[str, Path(max_length=200)]
+OptId = Annotated[str | None, Query(max_length=ID_MAX, pattern=ID_PATTERN)]
+RecordId = Annotated[str, Path(max_length=ID_MAX, pattern=ID_PATTERN)]
 State = Annotated[Literal["current", "ended", "all"], Query(description="current（默认）、ended 或 all（含历史）")]
 ACTIVE = {"current": True, "ended": False, "all": None}
 

@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from graphsvc import output
+from graphsvc.commands.common import cli_scope, open_graph
 from graphsvc.schemas.ledger import OrgLevel
 from graphsvc.schemas.network import Selection, TieKind
 from graphsvc.settings import Settings
@@ -35,7 +36,6 @@ def selection(args: argparse.Namespace) -> Selection:
 
 
 def cmd_analyze(settings: Settings, args: argparse.Namespace) -> None:
-    from graphsvc.cli import cli_scope, open_graph
     from graphsvc.services import network
 
     with open_graph(settings) as graph:
@@ -54,7 +54,7 @@ def cmd_analyze(settings: Settings, args: argparse.Namespace) -> None:
     output.write(data, args.format, rows=rows, output=args.output, headers=HEADERS, sheet="network")
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("analyze", help="党组织网络分析：中介中心性、度、特征向量、核心数、群组、关键节点")
     add_selection(p)
     p.add_argument("--seed", type=int, default=0, help="Louvain 随机种子（同一种子，同一结果）")

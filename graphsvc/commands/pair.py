@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from graphsvc import output
+from graphsvc.commands.common import cli_scope, open_graph, say
 from graphsvc.errors import InvalidInput
 from graphsvc.settings import Settings
 
@@ -35,7 +36,7 @@ def _pairs(values: list[list[str]] | None) -> list[dict[str, str]]:
 
 
 def _caps(values: list[list[str]] | None) -> dict[str, str]:
-    return {ident: n for ident, n in values or []}
+    return dict(values or [])
 
 
 def _constraint_args(p: argparse.ArgumentParser, prefix: str = "", zh: str = "") -> None:
@@ -82,7 +83,6 @@ def _row(solution: str, item: Any, change: str | None = None) -> dict[str, Any]:
 
 
 def cmd_urban_rural(settings: Settings, args: argparse.Namespace) -> None:
-    from graphsvc.cli import cli_scope, open_graph, say
     from graphsvc.schemas.pairing import PlanRequest
     from graphsvc.services import pairing
 
@@ -105,7 +105,6 @@ def cmd_urban_rural(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def cmd_what_if(settings: Settings, args: argparse.Namespace) -> None:
-    from graphsvc.cli import cli_scope, open_graph, say
     from graphsvc.schemas.pairing import WhatIfRequest
     from graphsvc.services import pairing
 
@@ -127,7 +126,6 @@ def cmd_what_if(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def cmd_accept(settings: Settings, args: argparse.Namespace) -> None:
-    from graphsvc.cli import cli_scope, open_graph, say
     from graphsvc.schemas.pairing import AcceptRequest
     from graphsvc.services import pairing
 
@@ -138,8 +136,10 @@ def cmd_accept(settings: Settings, args: argparse.Namespace) -> None:
     say(f"已记录城乡结对 {record.id}：{record.name_a} — {record.name_b}（{'、'.join(record.themes)}）")
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     from graphsvc.algorithms.pairing import DEFAULT_PREFERRED_KM, LINKS
+    from graphsvc.commands.labels import enum_arg
+    from graphsvc.schemas.ledger import Theme
 
     pair = sub.add_parser("pair", help="城乡结对：建议（最优与稳定）、假设分析、采纳")
     kinds = pair.add_subparsers(dest="pair_command", required=True)
@@ -167,7 +167,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = kinds.add_parser("accept", help="采纳一条建议：记录城乡结对（PAIRED_WITH）")
     p.add_argument("urban_id")
     p.add_argument("rural_id")
-    p.add_argument("--themes", nargs="+", choices=LINKS, help="商定的主题（六联六互）；不填则采用建议的主题")
+    p.add_argument("--themes", nargs="+", type=enum_arg(Theme), choices=LINKS, metavar="主题",
+                   help="商定的主题（六联六互，中文或代码）；不填则采用建议的主题")
     p.add_argument("--format", choices=output.FORMATS, default="table")
     p.add_argument("-o", "--output")
     p.set_defaults(func=cmd_accept)

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from graphsvc.commands.analyze import add_selection, selection
+from graphsvc.commands.common import cli_scope, open_graph, say
 from graphsvc.errors import InvalidInput
 from graphsvc.schemas.network import ColorBy, SizeBy
 from graphsvc.settings import Settings
@@ -16,7 +17,6 @@ KINDS = {"tree": "党组织架构图", "ego": "某个党组织的关系网络（
 
 
 def cmd_viz(settings: Settings, args: argparse.Namespace) -> None:
-    from graphsvc.cli import cli_scope, open_graph, say
     from graphsvc.services import network
 
     if args.kind == "ego" and not args.focus:
@@ -40,7 +40,7 @@ def cmd_viz(settings: Settings, args: argparse.Namespace) -> None:
     say(f"已生成{KINDS[args.kind].split('（')[0]}：{args.output}（用浏览器直接打开，无需联网）")
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("viz", help="生成网络图（HTML 文件）：" + "，".join(f"{k} {v}" for k, v in KINDS.items()))
     p.add_argument("kind", choices=list(KINDS))
     p.add_argument("--focus", help="ego 图的中心党组织编号")

@@ -42,11 +42,17 @@ Progress = Callable[[int], None]
 @dataclass
 class ImportReport:
     rows: dict[str, int] = field(default_factory=dict)
+    # per table: {"new": N, "updated": M, "unchanged": K} against what the graph held before
+    changes: dict[str, dict[str, int]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
     @property
     def total(self) -> int:
         return sum(self.rows.values())
+
+    @property
+    def changed(self) -> bool:
+        return any(c["new"] or c["updated"] for c in self.changes.values())
 
 
 def known_ids(graph: Graph) -> Callable[[list[str]], dict[str, list[str]]]:
@@ -89,23 +95,79 @@ def import_ledger(
     *,
     batch_size: int = 5000,
     progress: Progress | None = None,
-    on_commit: Callable[[Tx, dict[str, int]], None] | None = None,
+    on_commit: Callable[[Tx, ImportReport], None] | None = None,
 ) -> ImportReport:
-    """Validate every row, then write all of it in one transaction (or nothing).
+    """Validate every row, then write what is new or changed in one transaction (or nothing).
 
-    `on_commit(tx, rows_per_table)` runs last inside the same transaction (the audit entry).
+    Rows equal to what the graph holds are not written again; when nothing changed nothing is
+    written at all. `on_commit(tx, report)` runs last inside the same transaction (the audit entry).
     """
     ledger = validate(raw, known_ids=known_ids(graph))
     tables = as_params(ledger)
     counts = {t: len(r) for t, r in tables.items() if r}
+    todo, changes = diff_tables(graph, tables)
+    report = ImportReport(rows=counts, changes=changes, warnings=raw.warnings)
+    if progress:
+        progress(sum(c["unchanged"] for c in changes.values()))
+    if not report.changed:
+        return report
 
     def work(tx: Tx) -> None:
-        write_tables(lambda name, batch: tx.run(name, rows=batch), tables, batch_size=batch_size, progress=progress)
+        write_tables(lambda name, batch: tx.run(name, rows=batch), todo, batch_size=batch_size, progress=progress)
         if on_commit:
-            on_commit(tx, counts)
+            on_commit(tx, report)
 
     graph.transaction(work)
-    return ImportReport(rows=counts, warnings=raw.warnings)
+    return report
+
+
+# A link table's row is the same link when these columns match (default: its references).
+_LINK_KEYS = {"posts": ("member_id", "community_id", "post")}
+# A blank cell here keeps what the graph holds (an ended pairing or sharing is not revived).
+_KEEP_IF_BLANK = ("ended_at",)
+
+
+def _key(table: str, row: dict[str, Any]) -> tuple[Any, ...]:
+    t = TABLES[table]
+    cols = ("id",) if t.has_id else _LINK_KEYS.get(table, tuple(t.refs))
+    return tuple(row.get(c) for c in cols)
+
+
+def _canonical(table: str, row: dict[str, Any]) -> dict[str, Any] | None:
+    try:
+        return TABLES[table].model.model_validate(row).model_dump(mode="json")
+    except ValueError:  # something an older version wrote: rewrite it
+        return None
+
+
+def diff_tables(graph: Graph, tables: dict[str, list[dict[str, Any]]]) -> tuple[dict[str, list[dict[str, Any]]], dict[str, dict[str, int]]]:
+    """The rows that are new or differ from the graph, and per table how many are new, updated, unchanged."""
+    todo: dict[str, list[dict[str, Any]]] = {}
+    changes: dict[str, dict[str, int]] = {}
+    for name, rows in tables.items():
+        if not rows:
+            continue
+        cols = TABLES[name].columns
+        held = {}
+        for r in graph.stream(f"export/{name}", communities=None):
+            row = {c: r["row"].get(c) for c in cols}
+            held[_key(name, row)] = row
+        c = {"new": 0, "updated": 0, "unchanged": 0}
+        out = []
+        for row in rows:
+            old = held.get(_key(name, row))
+            if old is None:
+                c["new"] += 1
+                out.append(row)
+                continue
+            mine = {k: (old.get(k) if k in _KEEP_IF_BLANK and v is None else v) for k, v in row.items()}
+            if _canonical(name, old) == _canonical(name, mine):
+                c["unchanged"] += 1
+            else:
+                c["updated"] += 1
+                out.append(row)
+        todo[name], changes[name] = out, c
+    return todo, changes
 
 
 def export_ledger(graph: Graph, *, communities: list[str] | None = None) -> dict[str, list[dict[str, Any]]]:

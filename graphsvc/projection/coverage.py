@@ -11,7 +11,7 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
-from graphsvc.algorithms.common import EARTH_RADIUS_M, haversine_m
+from graphsvc.algorithms.common import EARTH_RADIUS_M
 from graphsvc.algorithms.placement import walk_cover
 
 Row = Mapping[str, Any]
@@ -76,27 +76,6 @@ def walk_reach(
     return out
 
 
-def neighbour_clusters(buildings: Sequence[Row], *, max_distance_m: float, threshold: int) -> list[list[Row]]:
-    """Groups of two or more buildings of one community, joined when less than `max_distance_m` apart,
-    whose resident members together exceed `threshold` (the cluster reading of rule 3)."""
-    G = nx.Graph()
-    by_community: dict[Hashable, list[Row]] = defaultdict(list)
-    for b in buildings:
-        G.add_node(b["id"], row=b)
-        by_community[b["community_id"]].append(b)
-    for rows in by_community.values():
-        for i, a in enumerate(rows):
-            for c in rows[i + 1 :]:
-                if haversine_m(a["lat"], a["lon"], c["lat"], c["lon"]) < max_distance_m:
-                    G.add_edge(a["id"], c["id"])
-    clusters = []
-    for ids in nx.connected_components(G):
-        rows = sorted((G.nodes[i]["row"] for i in ids), key=lambda r: r["id"])
-        if len(rows) > 1 and sum(r["resident_members"] for r in rows) > threshold:
-            clusters.append(rows)
-    return sorted(clusters, key=lambda rows: rows[0]["id"])
-
-
 def assignment_graph(
     households: Iterable[Row],
     members: Iterable[Row],
@@ -148,6 +127,13 @@ def unpool(members: Sequence[Row], households: Sequence[Hashable], *, cap: int) 
         if links + 1 < cap:
             heapq.heappush(load, (links + 1, ident, m))
     return out
+
+
+def building_points(rows: Iterable[Row]) -> list[dict[str, Any]]:
+    """Building rows as the coverage algorithms take them: {id, community_id, lat, lon} and, where the row
+    has it, resident_members (rule 2's new groups, rule 3's branches and clusters)."""
+    keep = ("id", "community_id", "lat", "lon", "resident_members")
+    return [{k: r[k] for k in keep if k in r} for r in rows]
 
 
 def group_places(groups: Iterable[Row]) -> list[dict[str, Any]]:

@@ -115,9 +115,10 @@ def resources(
     for row in rows:
         where = (row["owner_lat"], row["owner_lon"])
         if where[0] is None or where[1] is None:
-            where = _centre([(communities[h]["lat"], communities[h]["lon"]) for h in row["homes"] if h in communities])
-            if where is None:
+            centre = _centre([(communities[h]["lat"], communities[h]["lon"]) for h in row["homes"] if h in communities])
+            if centre is None:
                 continue  # an owner with no place cannot be matched by distance
+            where = centre
         capacity = math.floor(row["capacity"] or 0)
         used = sum(int(s["units"]) for s in row["sharings"] if s["active"])
         orgs = row["owner_orgs"]

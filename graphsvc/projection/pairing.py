@@ -161,6 +161,7 @@ def candidates(
         if r not in rural:
             continue
         for index, places in ((by_community, row["communities"]), (by_unit, row["units"])):
+            place: str
             for place, n in Counter(places).items():
                 for u in index.get(place, ()):
                     facts[(u, r)].members += n

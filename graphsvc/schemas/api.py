@@ -6,6 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+ENGINE_INT_MAX = 2**31 - 1  # the largest SKIP/LIMIT (a 32-bit int) the engines accept
 
 class Health(BaseModel):
     status: str
@@ -85,6 +86,8 @@ class OrgSummaries(BaseModel):
 class ImportResult(BaseModel):
     rows: dict[str, int]
     total: int
+    # per table: {"new", "updated", "unchanged"} — 新增、更新、未变化 against what the graph held
+    changes: dict[str, dict[str, int]] = {}
     warnings: list[str]
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from enum import Enum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from graphsvc.schemas.ids import Id, OptId
 from graphsvc.schemas.ledger import OrgDomain, ServiceKind, ZhEnum
-
-Id = Annotated[str, Field(min_length=1, max_length=200)]
+from graphsvc.schemas.text import no_control
 
 
 class GapRule(ZhEnum):
@@ -71,9 +71,9 @@ class Area(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    street_id: str | None = Field(default=None, max_length=200)
-    community_id: str | None = Field(default=None, max_length=200)
-    grid_id: str | None = Field(default=None, max_length=200)
+    street_id: OptId = None
+    community_id: OptId = None
+    grid_id: OptId = None
 
 
 class Distance(BaseModel):
@@ -188,14 +188,14 @@ class NewOrg(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    id: str | None = Field(default=None, min_length=1, max_length=200, description="留空则自动生成")
-    name: str = Field(min_length=1, max_length=200)
+    id: OptId = Field(default=None, description="留空则自动生成")
+    name: Annotated[str, Field(min_length=1, max_length=200), AfterValidator(no_control)]
     level: Literal["group", "branch"] = "group"
     domain: OrgDomain = OrgDomain.community
     parent_id: Id
-    community_id: str | None = Field(default=None, max_length=200)
-    unit_id: str | None = Field(default=None, max_length=200)
-    building_ids: list[str] = Field(default_factory=list, max_length=500)
+    community_id: OptId = None
+    unit_id: OptId = None
+    building_ids: list[Id] = Field(default_factory=list, max_length=500)
 
 
 class GroupOption(BaseModel):
@@ -306,7 +306,7 @@ class ServicePlanRequest(Area):
     candidates: list[Site] | None = Field(default=None, max_length=5_000, description="默认：提供活动场所的驻区单位")
     p: int | None = Field(default=None, ge=0, le=1_000, description="MCLP：最多新增几个站点")
     distances: list[Distance] = Field(default_factory=list, max_length=1_000_000)
-    params: GapParams = Field(default_factory=lambda: GapParams())
+    params: GapParams = Field(default_factory=GapParams)
 
 
 class ChosenSite(BaseModel):

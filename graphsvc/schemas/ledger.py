@@ -7,9 +7,12 @@ from __future__ import annotations
 
 from datetime import date
 from enum import Enum
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args, get_origin
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+
+from graphsvc.schemas.ids import ID_MAX, check_id
+from graphsvc.schemas.text import has_control, no_control, no_control_id
 
 # --- value parsing shared by JSON, CSV and XLSX ------------------------------------------------
 
@@ -49,11 +52,12 @@ def _id(v: Any) -> Any:
 
 
 Flag = Annotated[bool, BeforeValidator(_bool)]
-Id = Annotated[str, BeforeValidator(_id), Field(min_length=1, max_length=200)]
+Id = Annotated[str, BeforeValidator(_id), Field(min_length=1, max_length=ID_MAX), AfterValidator(no_control_id), AfterValidator(check_id)]
 OptId = Annotated[Id | None, BeforeValidator(_blank_none)]
-Text = Annotated[str, Field(max_length=2000)]
+# Free text (names, phones, notes): never echoed in messages; control characters refused.
+Text = Annotated[str, Field(max_length=2000), AfterValidator(no_control)]
 OptText = Annotated[Text | None, BeforeValidator(_blank_none)]
-StrList = Annotated[list[str], BeforeValidator(_list)]
+StrList = Annotated[list[Text], BeforeValidator(_list)]
 IdList = Annotated[list[Id], BeforeValidator(_list)]
 OptInt = Annotated[int | None, BeforeValidator(_blank_none)]
 OptFloat = Annotated[float | None, BeforeValidator(_blank_none)]
@@ -71,14 +75,14 @@ class ZhEnum(str, Enum):
 
     zh: str
 
-    def __new__(cls, value: str, zh: str) -> "ZhEnum":
+    def __new__(cls, value: str, zh: str = "") -> ZhEnum:
         obj = str.__new__(cls, value)
         obj._value_ = value
         obj.zh = zh
         return obj
 
     @classmethod
-    def _missing_(cls, value: object) -> "ZhEnum | None":
+    def _missing_(cls, value: object) -> ZhEnum | None:
         for m in cls:
             if value == m.zh or (isinstance(value, str) and value.strip().lower() == m.value):
                 return m
@@ -494,6 +498,15 @@ _ZH_COMMON: dict[str, tuple[str, ...]] = {
     "satisfaction": ("群众满意度",),
 }
 _ZH_TABLE: dict[tuple[str, str], tuple[str, ...]] = {
+    ("sharings", "resource_id"): ("资源编号",),
+    ("resources", "id"): ("资源编号",),
+    ("needs", "id"): ("需求编号",),
+    ("service_points", "id"): ("站点编号",),
+    ("service_points", "name"): ("站点名称",),
+    ("pairings", "id"): ("结对编号",),
+    ("projects", "id"): ("项目编号",),
+    ("resident_groups", "id"): ("网格编号",),
+    ("resident_groups", "name"): ("网格名称",),
     ("buildings", "id"): ("楼栋编号",),
     ("buildings", "name"): ("楼栋名称",),
     ("communities", "id"): ("社区编号",),
@@ -520,10 +533,82 @@ def zh_headers(table: str, column: str) -> tuple[str, ...]:
     return _ZH_TABLE.get((table, column), ()) + _ZH_COMMON.get(column, ())
 
 
+def zh_header(table: str, column: str) -> str:
+    """The Chinese header templates and exports print for a column."""
+    return (zh_headers(table, column) or (column,))[0]
+
+
+# Sheet and file names accepted for a table besides its English name and `Table.zh`.
+_TABLE_ALIASES = {"居民小组": "resident_groups", "楼宇": "buildings", "户": "households", "单位": "units"}
+
+
+def table_name(title: str) -> str | None:
+    """The table a sheet or file is named for (English or Chinese), or None."""
+    s = title.strip()
+    if s.lower() in TABLES:
+        return s.lower()
+    return next((t.name for t in TABLES.values() if t.zh == s), None) or _TABLE_ALIASES.get(s)
+
+
 def header_map(table: str) -> dict[str, str]:
     """Every accepted header (English or Chinese, case-insensitive for English) -> column."""
     out: dict[str, str] = {}
     for col in TABLES[table].columns:
-        for h in zh_headers(table, col)[::-1] + (col,):
+        for h in (*zh_headers(table, col)[::-1], col):
             out[h.strip().lower()] = col
+    return out
+
+
+# --- what a column holds, for messages, dropdowns and Chinese exports ----------------------------
+
+
+def enum_of(table: str, column: str) -> type[ZhEnum] | None:
+    """The enumeration a column takes (one value, or a list of them), or None."""
+    for t in _base_types(TABLES[table].model.model_fields[column].annotation):
+        if isinstance(t, type) and issubclass(t, ZhEnum):
+            return t
+    return None
+
+
+def is_flag(table: str, column: str) -> bool:
+    """A yes/no column (是/否)."""
+    return TABLES[table].model.model_fields[column].annotation is bool
+
+
+def is_list(table: str, column: str) -> bool:
+    """A column holding a ;-separated list."""
+    ann = TABLES[table].model.model_fields[column].annotation
+    return get_origin(ann) is list
+
+
+def _base_types(ann: Any) -> set[Any]:
+    """`Annotated[int | None, ...]` -> {int, NoneType}; `list[Theme]` -> {list, Theme}."""
+    origin = get_origin(ann)
+    if origin is Annotated:
+        return _base_types(get_args(ann)[0])
+    if origin is None:
+        return {ann}
+    out = {origin} if origin is list else set()
+    for a in get_args(ann):
+        out |= _base_types(a)
+    return out
+
+
+def echo_safe(table: str, column: str) -> bool:
+    """May an error message show this column's value? Ids, codes, numbers and dates yes; free text
+    (names, phones, ID numbers, notes) never."""
+    t = TABLES[table]
+    if column == "id" or column in t.refs or enum_of(table, column) is not None:
+        return True
+    return not (_base_types(t.model.model_fields[column].annotation) & {str, list})
+
+
+def ids_in(value: Any) -> list[str]:
+    """The ids a raw cell names (one, or a ;-separated list), normalised as the models do."""
+    items = _list(value) if isinstance(value, (str, list)) else [value]
+    out = []
+    for v in items if isinstance(items, list) else [items]:
+        v = _id(v)
+        if isinstance(v, str) and v and not has_control(v, allow_whitespace=False):
+            out.append(v)
     return out

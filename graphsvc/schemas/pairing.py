@@ -6,15 +6,14 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from graphsvc.algorithms.pairing import DEFAULT_PREFERRED_KM, DEFAULT_WEIGHTS, LINKS
 from graphsvc.schemas.ledger import Id, Theme
 
 Cap = Annotated[int, Field(ge=0, le=100)]
 Link = Literal["organisation", "culture", "information", "talent", "service", "charity"]
 WeightKey = Literal["rural_needs", "urban_needs", "distance", "ties", "load"]
-# The literals above must name what the algorithm knows.
-assert set(Link.__args__) == set(LINKS)  # type: ignore[attr-defined]
-assert set(WeightKey.__args__) == set(DEFAULT_WEIGHTS)  # type: ignore[attr-defined]
+LINKS: tuple[str, ...] = Link.__args__  # type: ignore[attr-defined]
+# The default range of `pair_score`; tests/test_layers.py holds these literals to what the algorithm knows.
+PREFERRED_KM = (5.0, 50.0)
 
 
 class PairIn(BaseModel):
@@ -47,12 +46,12 @@ class PlanRequest(PlanConstraints):
     rural_street_ids: list[Id] | None = Field(None, description="农村一方：乡镇编号（空 = 全部）")
     rural_districts: list[str] | None = Field(None, description="农村一方：区县名称（空 = 全部）")
     preferred_km: tuple[Annotated[float, Field(ge=0, le=1000)], Annotated[float, Field(ge=0, le=1000)]] = Field(
-        DEFAULT_PREFERRED_KM, description="适宜距离范围（公里）：范围内距离分满分，过近或过远递减"
+        PREFERRED_KM, description="适宜距离范围（公里）：范围内距离分满分，过近或过远递减"
     )
     weights: dict[WeightKey, Annotated[float, Field(ge=0, le=100)]] = Field({}, description="评分权重（覆盖默认值）")
 
     @model_validator(mode="after")
-    def _range(self) -> "PlanRequest":
+    def _range(self) -> PlanRequest:
         if self.preferred_km[0] > self.preferred_km[1]:
             raise ValueError("preferred_km: the lower bound is above the upper one")
         return self

@@ -9,13 +9,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from graphsvc.schemas.ledger import Id, PairingKind, Theme
+from graphsvc.schemas.text import no_control
 
 # Where a write came from: a person through the API or CLI, an accepted suggestion, or a ledger import.
 Source = Literal["api", "cli", "suggestion", "ledger"]
-Reason = Annotated[str | None, Field(max_length=500)]
+Reason = Annotated[str, Field(max_length=500), AfterValidator(no_control)] | None
 Percent = Annotated[float | None, Field(ge=0, le=100)]
 
 
@@ -89,7 +90,7 @@ class Sharings(BaseModel):
 class SharingCreate(BaseModel):
     resource_id: Id
     community_id: Id
-    units: Annotated[int | None, Field(ge=1)] = None
+    units: Annotated[int | None, Field(ge=1, le=2**31 - 1)] = None
     need_id: Id | None = None
     since: date | None = None
     source: Literal["api", "suggestion"] = "api"
@@ -116,7 +117,7 @@ class ProjectCreate(BaseModel):
     model_config = ConfigDict(use_enum_values=True)
 
     pairing_id: Id
-    name: Annotated[str, Field(min_length=1, max_length=200)]
+    name: Annotated[str, Field(min_length=1, max_length=200), AfterValidator(no_control)]
     theme: Theme
     year: Annotated[int, Field(ge=1949, le=2100)]
     status: Literal["planned", "ongoing"] = "planned"

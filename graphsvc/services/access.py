@@ -12,10 +12,13 @@ from graphsvc import audit
 from graphsvc.errors import InvalidInput, NotFound, Unauthorized
 from graphsvc.graph import Graph, Tx
 from graphsvc.schemas.access import ApiKey, ApiKeys, AuditEntries, AuditEntry
+from graphsvc.schemas.text import CONTROL_MESSAGE, has_control
 from graphsvc.scope import Role, Scope, require
 
 ROLES: tuple[Role, ...] = ("admin", "street", "community", "analyst")
-CACHE_S = 10.0  # a revoked key stops working within this many seconds
+CACHE_S = 10.0  # a key revoked by another process (the CLI beside `serve`) stops working within this many seconds
+_revocations = 0  # bumped by every revocation in this process: every KeyCache here forgets what it knew at once
+_revocations_lock = threading.Lock()
 
 
 def hash_token(token: str) -> str:
@@ -26,6 +29,8 @@ def create_key(graph: Graph, by: Scope, *, role: str, scope_id: str | None, name
     """A new key; returns it and its token (shown once, never stored)."""
     if role not in ROLES:
         raise InvalidInput(f"角色应为 {'/'.join(ROLES)}", details=[{"field": "role", "message": "unknown role"}])
+    if any(v and has_control(v, allow_whitespace=False) for v in (name, scope_id)):
+        raise InvalidInput(f"密钥的名称或范围{CONTROL_MESSAGE}")
     if role in ("street", "community"):
         if not scope_id:
             raise InvalidInput(f"{role} 角色需要 --scope（街道或社区编号）", details=[{"field": "scope", "message": "required"}])
@@ -35,7 +40,7 @@ def create_key(graph: Graph, by: Scope, *, role: str, scope_id: str | None, name
     else:
         scope_id = None
     token = "gsk_" + secrets.token_urlsafe(32)
-    key = {
+    key: dict[str, str | None] = {
         "id": f"key-{uuid.uuid4().hex[:8]}",
         "name": name or role,
         "role": role,
@@ -47,10 +52,10 @@ def create_key(graph: Graph, by: Scope, *, role: str, scope_id: str | None, name
 
     def work(tx: Tx) -> None:
         tx.run("access/key_create", key={k: v for k, v in key.items() if v is not None})
-        audit.record(tx, by, "key.create", key["id"], {"role": role, "scope_id": scope_id}, source="cli")
+        audit.record(tx, by, "key.create", str(key["id"]), {"role": role, "scope_id": scope_id}, source="cli")
 
     graph.transaction(work)
-    return ApiKey(**{k: v for k, v in key.items() if k != "hash"}), token
+    return ApiKey.model_validate({k: v for k, v in key.items() if k != "hash"}), token
 
 
 def list_keys(graph: Graph) -> ApiKeys:
@@ -65,6 +70,9 @@ def revoke_key(graph: Graph, by: Scope, key_id: str) -> None:
         audit.record(tx, by, "key.revoke", key_id, source="cli")
 
     graph.transaction(work)
+    global _revocations
+    with _revocations_lock:
+        _revocations += 1
 
 
 def resolve(graph: Graph, token: str) -> Scope:
@@ -83,24 +91,28 @@ def resolve(graph: Graph, token: str) -> Scope:
 
 
 class KeyCache:
-    """Token -> Scope for CACHE_S seconds, so a request costs no key lookup most of the time."""
+    """Token -> Scope for CACHE_S seconds, so a request costs no key lookup most of the time.
+
+    A revocation in this process empties it at once; one made by another process shows within CACHE_S.
+    """
 
     def __init__(self, graph: Graph) -> None:
         self.graph = graph
         self._lock = threading.Lock()
-        self._cache: dict[str, tuple[float, Scope]] = {}
+        self._cache: dict[str, tuple[float, int, Scope]] = {}
 
     def resolve(self, token: str) -> Scope:
         h = hash_token(token)
         with self._lock:
             hit = self._cache.get(h)
-        if hit and hit[0] > time.monotonic():
-            return hit[1]
+        if hit and hit[0] > time.monotonic() and hit[1] == _revocations:
+            return hit[2]
+        seen = _revocations
         scope = resolve(self.graph, token)
         with self._lock:
             if len(self._cache) > 10_000:
                 self._cache.clear()
-            self._cache[h] = (time.monotonic() + CACHE_S, scope)
+            self._cache[h] = (time.monotonic() + CACHE_S, seen, scope)
         return scope
 
 

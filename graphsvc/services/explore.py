@@ -12,7 +12,7 @@ from graphsvc.scope import Scope, mask_name, require
 # Never shown by the generic views; the ledger export is the one place phones leave the graph.
 HIDDEN = frozenset({"phone", "id_number"})
 # Also withheld from masked (analyst) views: they identify a person or a household's hardship.
-PERSONAL = frozenset({"birth_year", "gender", "hardship", "disabled", "elderly_alone", "low_income", "separated", "unemployed"})
+PERSONAL = frozenset({"birth_year", "gender", "category", "hardship", "disabled", "elderly_alone", "low_income", "separated", "unemployed"})
 
 
 def _props(label: str, props: dict[str, Any], scope: Scope) -> dict[str, Any]:
@@ -32,6 +32,10 @@ def node(graph: Graph, scope: Scope, node_id: str, *, limit: int = 200) -> api.N
     if not r["visible"]:
         raise Forbidden(f"{node_id} 不在当前密钥的范围内")
     neighbours = r["neighbours"]
+    if scope.communities is not None and neighbours:  # neighbours are scoped like the node itself
+        ids = sorted({n["id"] for n in neighbours if n["id"] is not None})
+        seen = {v["id"] for v in graph.read("scope/visible", ids=ids, communities=scope.community_list) if v["visible"]}
+        neighbours = [n for n in neighbours if n["id"] in seen]
     if scope.masked:
         neighbours = [{**n, "name": mask_name(n["name"])} if n["label"] == "Member" else n for n in neighbours]
     return api.Node(

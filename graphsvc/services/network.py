@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from graphsvc.algorithms import network as algo
 from graphsvc.errors import NotFound
@@ -13,6 +11,9 @@ from graphsvc.projection import network as projection
 from graphsvc.schemas import network as s
 from graphsvc.scope import Scope
 from graphsvc.views import network as views
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 
 def org_network(graph: Graph, scope: Scope, sel: s.Selection) -> nx.Graph:
@@ -131,7 +132,7 @@ def ego(graph: Graph, scope: Scope, sel: s.Selection, *, center: str, radius: in
     G = org_network(graph, scope, sel)
     _require(G, center, "center")
     r = algo.ego(G, center, radius)
-    distance = nx.single_source_shortest_path_length(G, center, cutoff=radius)
+    distance = algo.hops(G, center, radius)
     nodes = [
         s.EgoOrg(id=n["id"], name=n.get("name"), level=n.get("level"), domain=n.get("domain"),
                  community_name=n.get("community_name"), distance=distance[n["id"]])
@@ -146,7 +147,7 @@ def overview(graph: Graph, scope: Scope, sel: s.Selection, *, top: int = 10, see
     by_kind = {k.value: sum(1 for *_, kinds in G.edges(data="kinds") if k.value in kinds) for k in sel.kinds}
     counts = s.NetworkCounts(
         orgs=len(G), ties=G.number_of_edges(), ties_by_kind=by_kind,
-        components=nx.number_connected_components(G) if len(G) else 0, isolated=nx.number_of_isolates(G),
+        **algo.component_counts(G),
     )
     return s.NetworkOverview(
         counts=counts, brokers=_brokers(G, s.Measure.betweenness, top), clusters=_clusters(G, seed),
@@ -202,7 +203,7 @@ def ego_picture(
     """One organisation and everything within `radius` ties of it."""
     G = org_network(graph, scope, sel)
     _require(G, center, "center")
-    sub = nx.ego_graph(G, center, radius=radius)
+    sub = algo.ego_graph(G, center, radius)
     return views.ego(sub, center, radius, _style(sub, size_by, color_by, 0), standalone=standalone)
 
 
@@ -213,7 +214,7 @@ def pairing_picture(
     """Current pairings (both kinds) between organisations; organisations without one are left out."""
     G = org_network(graph, scope, sel.model_copy(update={"kinds": [s.TieKind.PAIRED_WITH]}))
     where = _where(G, sel)
-    G.remove_nodes_from(list(nx.isolates(G)))
+    G = algo.without_isolates(G)
     return views.pairings(G, _style(G, size_by, color_by, 0), where=where, standalone=standalone)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from graphsvc.algorithms.pairing import (
     KIND_LINKS,
@@ -16,7 +16,7 @@ from graphsvc.algorithms.pairing import (
     SKILL_KEYWORDS,
     UNIT_KIND_LINKS,
     Pair,
-    Pairing,
+    PairingResult,
     Side,
     haversine_km,
     pair_score,
@@ -82,7 +82,7 @@ def _check(graph: Graph, loaded: Candidates, req: s.PlanRequest) -> None:
     if missing:
         raise NotFound(f"找不到编号 {'、'.join(missing[:10])}", details=[{"id": i} for i in missing])
     gone = set(req.dropped)
-    pools = {"urban": loaded.urban.keys(), "rural": loaded.rural.keys()}
+    pools: dict[str, set[str]] = {"urban": set(loaded.urban), "rural": set(loaded.rural)}
     pools["any"] = pools["urban"] | pools["rural"]
     where = {"urban": "城市一方", "rural": "农村一方", "any": "候选"}
     details = []
@@ -119,7 +119,8 @@ def _scored(loaded: Candidates, req: s.PlanRequest, scores: dict[Pair, float] | 
     cands = loaded.without(req.dropped)
     if scores is None:
         urban, rural = cands.sides()
-        scores = pair_scores(urban, rural, ties=cands.ties(), preferred_km=req.preferred_km, weights=req.weights)
+        weights = {str(k): v for k, v in req.weights.items()}
+        scores = pair_scores(urban, rural, ties=cands.ties(), preferred_km=req.preferred_km, weights=weights)
     elif req.dropped:
         gone = set(req.dropped)
         scores = {p: v for p, v in scores.items() if p[0] not in gone and p[1] not in gone}
@@ -215,7 +216,7 @@ def _suggestion(sc: Scored, u_id: str, r_id: str, score: float) -> s.PairSuggest
     req = sc.request
     _, parts = pair_score(
         sc.side(u_id), sc.side(r_id), ties=facts.ties() if facts else None, preferred_km=req.preferred_km,
-        weights=req.weights,
+        weights={str(k): v for k, v in req.weights.items()},
     )
     km = None if u.lat is None or r.lat is None else haversine_km(u.lat, u.lon, r.lat, r.lon)  # type: ignore[arg-type]
     pairing_id = sc.cands.existing.get((u_id, r_id))
@@ -225,9 +226,10 @@ def _suggestion(sc: Scored, u_id: str, r_id: str, score: float) -> s.PairSuggest
     )
     themes = [k for k in sorted(LINKS, key=lambda k: -parts[k]) if parts[k] >= PART_SHOWN][:THEMES_SUGGESTED]
     return s.PairSuggestion(
-        urban_id=u_id, urban_name=u.name, urban_kind=u.kind, rural_id=r_id, rural_name=r.name, score=round(score, 6),
+        urban_id=u_id, urban_name=u.name, urban_kind=cast(Literal["community", "unit"], u.kind), rural_id=r_id,
+        rural_name=r.name, score=round(score, 6),
         parts=s.PairParts(**{k: round(v, 6) for k, v in parts.items()}), km=None if km is None else round(km, 3),
-        status=status, pairing_id=pairing_id, themes=themes,
+        status=status, pairing_id=pairing_id, themes=cast(list[s.Link], themes),
         reasons=_reasons(u, r, parts, km, facts, req.preferred_km),
     )
 
@@ -239,7 +241,7 @@ def _suggestions(sc: Scored, pairs: Iterable[tuple[str, str, float]]) -> list[s.
 # --------------------------------------------------------------------------- solving
 
 
-def _solve(sc: Scored) -> tuple[Pairing, Pairing]:
+def _solve(sc: Scored) -> tuple[PairingResult, PairingResult]:
     try:
         optimal = optimal_pairing(sc.scores, must_pair=sc.request.must_pair, **sc.constraints)
         stable = stable_pairing(sc.scores, **sc.constraints)
@@ -248,12 +250,12 @@ def _solve(sc: Scored) -> tuple[Pairing, Pairing]:
     return optimal, stable
 
 
-def _summary(sc: Scored, sol: Pairing, items: list[s.PairSuggestion]) -> s.PairingSummary:
-    blocking = blocking_pairs(sol["pairs"], sc.scores, **sc.constraints)
-    paired = {r for _, r, _ in sol["pairs"]}
+def _summary(sc: Scored, sol: PairingResult, items: list[s.PairSuggestion]) -> s.PairingSummary:
+    blocking = blocking_pairs(sol.pairs, sc.scores, **sc.constraints)
+    paired = {r for _, r, _ in sol.pairs}
     return s.PairingSummary(
-        method=sol["method"], objective=round(sol["objective"], 6), count=len(sol["pairs"]),
-        new=sum(1 for i in items if i.status == "new"), unpaired=sol["unpaired"],
+        method=sol.method, objective=round(sol.objective, 6), count=len(sol.pairs),
+        new=sum(1 for i in items if i.status == "new"), unpaired=sol.unpaired,
         unmet_must_pair=sorted(r for r in set(sc.request.must_pair) if r not in paired),
         blocking_count=len(blocking),
         blocking_pairs=[s.PairRef(urban_id=u, rural_id=r) for u, r in blocking[:BLOCKING_SHOWN]],
@@ -264,21 +266,21 @@ def _refs(rows: Iterable[tuple[str, str, float]]) -> list[s.PairRef]:
     return [s.PairRef(urban_id=u, rural_id=r) for u, r, _ in rows]
 
 
-def _plan(sc: Scored) -> tuple[s.UrbanRuralPlan, Pairing, Pairing]:
+def _plan(sc: Scored) -> tuple[s.UrbanRuralPlan, PairingResult, PairingResult]:
     optimal, stable = _solve(sc)
-    opt_items, st_items = _suggestions(sc, optimal["pairs"]), _suggestions(sc, stable["pairs"])
+    opt_items, st_items = _suggestions(sc, optimal.pairs), _suggestions(sc, stable.pairs)
     d = compare(optimal, stable)
-    gap = optimal["objective"] - stable["objective"]
-    share = gap / optimal["objective"] if optimal["objective"] > 0 else 0.0
+    gap = optimal.objective - stable.objective
+    share = gap / optimal.objective if optimal.objective > 0 else 0.0
     plan = s.UrbanRuralPlan(
         urban_count=len(sc.cands.urban), rural_count=len(sc.cands.rural), candidate_pairs=len(sc.scores),
         existing=_suggestions(sc, sorted((u, r, sc.scores[(u, r)]) for u, r in sc.cands.existing)),
         optimal=opt_items, stable=st_items,
         summary=s.PairingSummaries(optimal=_summary(sc, optimal, opt_items), stable=_summary(sc, stable, st_items)),
         difference=s.PairingDifference(
-            same=len(d["kept"]), only_optimal=_refs(d["removed"]), only_stable=_refs(d["added"]),
+            same=len(d.kept), only_optimal=_refs(d.removed), only_stable=_refs(d.added),
             objective_gap=round(gap, 6), objective_gap_share=round(share, 6),
-            villages_changed=d["villages_changed"],
+            villages_changed=d.villages_changed,
         ),
         over_cap=sc.over_cap,
     )
@@ -302,14 +304,14 @@ def apply_change(req: s.WhatIfRequest) -> s.PlanRequest:
     return s.PlanRequest(**data)
 
 
-def _changes(before: Pairing, after: Pairing, b_items: list[s.PairSuggestion],
+def _changes(before: PairingResult, after: PairingResult, b_items: list[s.PairSuggestion],
              a_items: list[s.PairSuggestion]) -> s.PairingChanges:
     d = diff(before, after)
-    added, removed = {(u, r) for u, r, _ in d["added"]}, {(u, r) for u, r, _ in d["removed"]}
+    added, removed = {(u, r) for u, r, _ in d.added}, {(u, r) for u, r, _ in d.removed}
     return s.PairingChanges(
         added=[i for i in a_items if (i.urban_id, i.rural_id) in added],
         removed=[i for i in b_items if (i.urban_id, i.rural_id) in removed],
-        kept=len(d["kept"]), objective_delta=round(d["objective_delta"], 6), villages_changed=d["villages_changed"],
+        kept=len(d.kept), objective_delta=round(d.objective_delta, 6), villages_changed=d.villages_changed,
     )
 
 

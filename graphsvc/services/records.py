@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any, get_args
 
 from graphsvc import audit
-from graphsvc.audit import now  # the stamp of a write: ISO UTC, formatted here, not by the engine
 from graphsvc.algorithms.matching import THEMES
 from graphsvc.algorithms.pairing import LINKS
+from graphsvc.audit import now  # the stamp of a write: ISO UTC, formatted here, not by the engine
 from graphsvc.errors import Infeasible, InvalidInput, NotFound
 from graphsvc.graph import Graph, Tx
-from graphsvc.schemas.ledger import PairingKind
+from graphsvc.schemas.ledger import PairingKind, Theme
 from graphsvc.schemas.records import (
     Pairing,
     Pairings,
@@ -27,7 +27,8 @@ from graphsvc.schemas.records import (
     Sharings,
     Source,
 )
-from graphsvc.scope import Scope, require
+from graphsvc.scope import Scope
+from graphsvc.services import guard
 
 # The themes a pairing of each kind is organised around: 五联共建 and 六联六互.
 KIND_THEMES: dict[str, tuple[str, ...]] = {"co_construction": THEMES, "urban_rural": LINKS}
@@ -45,7 +46,7 @@ def _check_source(source: str) -> None:
 
 def _writer(scope: Scope, source: str) -> None:
     """Writes are for those who keep the ledger; analysts only read."""
-    require(scope, "admin", "street", "community")
+    guard.writer(scope)
     _check_source(source)
 
 
@@ -93,16 +94,25 @@ def get_pairing(graph: Graph, scope: Scope, pairing_id: str) -> Pairing:
     return _pairing(rows[0])
 
 
+def _theme_code(t: object) -> str:
+    try:
+        return str(Theme(getattr(t, "value", t)).value)
+    except ValueError:
+        return str(t)
+
+
 def _check_themes(kind: str, themes: Iterable[str]) -> list[str]:
     allowed = KIND_THEMES.get(kind)
     if allowed is None:
-        raise InvalidInput(f"结对类型 kind 只能是 {', '.join(KIND_THEMES)}", details=[{"field": "kind", "value": kind}])
-    picked = list(dict.fromkeys(str(getattr(t, "value", t)) for t in themes))
+        kinds = "、".join(PairingKind(k).zh for k in KIND_THEMES)
+        raise InvalidInput(f"结对类型只能是 {kinds}", details=[{"field": "kind", "value": kind}])
+    picked = list(dict.fromkeys(_theme_code(t) for t in themes))  # a code or its Chinese label
     bad = [t for t in picked if t not in allowed]
     if bad:
         label = PairingKind(kind).zh
         raise InvalidInput(
-            f"{label}的主题只能是 {', '.join(allowed)}", details=[{"field": "themes", "value": t} for t in bad]
+            f"{label}的主题只能是 {'、'.join(Theme(a).zh for a in allowed)}",
+            details=[{"field": "themes", "value": t} for t in bad],
         )
     return sorted(picked, key=allowed.index)
 
@@ -122,18 +132,19 @@ def create_pairing(
         raise InvalidInput("不能与自身结对", details=[{"field": "org_b", "id": org_b}])
     props = {
         "id": new_id("pr"), "org_a": org_a, "org_b": org_b, "kind": kind, "themes": picked,
-        "since": (since or datetime.now(timezone.utc).date()).isoformat(), **_stamp(scope, source),
+        "since": (since or datetime.now(UTC).date()).isoformat(), **_stamp(scope, source),
     }
 
     def work(tx: Tx) -> None:
+        guard.in_scope(tx, scope, [("org_a", org_a), ("org_b", org_b)], "找不到党组织（或不在权限范围内）")
         ends = {r["id"]: r for r in tx.run("records/org_ends", ids=[org_a, org_b], communities=scope.community_list)}
         missing = [(f, o) for f, o in (("org_a", org_a), ("org_b", org_b)) if o not in ends]
         if missing:
             raise NotFound(
                 f"找不到党组织 {'、'.join(o for _, o in missing)}", details=[{"field": f, "id": o} for f, o in missing]
             )
-        if not any(r["in_scope"] for r in ends.values()):
-            raise NotFound("两个党组织都不在权限范围内", details=[{"field": "org_a", "id": org_a}])
+        # One active pairing per pair and kind: the lock makes a simultaneous twin wait for (or retry after) this one.
+        guard.lock(tx, "pairing", *sorted((org_a, org_b)), kind)
         dup = tx.run("records/active_pairing_between", org_a=org_a, org_b=org_b, kind=kind)
         if dup:
             raise Infeasible(
@@ -151,12 +162,19 @@ def create_pairing(
 def end_pairing(graph: Graph, scope: Scope, pairing_id: str, *, source: str, reason: str | None = None) -> Pairing:
     """End an active pairing: stamp ended_at/ended_by and keep it."""
     _writer(scope, source)
-    current = get_pairing(graph, scope, pairing_id)
-    if not current.active:
-        raise _ended("结对", pairing_id, current.ended_at)
-    if not graph.write("records/end_pairing", id=pairing_id, at=now(), actor=scope.actor, source=source, reason=reason):
-        raise _ended("结对", pairing_id, "刚才")  # ended by someone else in between
-    audit.record(graph, scope, "pairing.end", pairing_id, source=source)
+
+    def work(tx: Tx) -> None:
+        found = tx.run("records/pairings", communities=scope.community_list, id=pairing_id, kind=None, active=None,
+                       community_id=None, street_id=None)
+        if not found:
+            raise NotFound(f"找不到结对 {pairing_id}", details=[{"field": "pairing_id", "id": pairing_id}])
+        if found[0]["pairing"].get("ended_at") is not None:
+            raise _ended("结对", pairing_id, found[0]["pairing"]["ended_at"])
+        tx.touch([found[0]["community_a"], found[0]["community_b"]])
+        tx.run("records/end_pairing", id=pairing_id, at=now(), actor=scope.actor, source=source, reason=reason)
+        audit.record(tx, scope, "pairing.end", pairing_id, source=source)
+
+    graph.transaction(work)
     return get_pairing(graph, scope, pairing_id)
 
 
@@ -186,10 +204,16 @@ def create_sharing(
 ) -> Sharing:
     """Share `units` of a resource (default: all it has left) with a community, optionally to meet one of its needs."""
     props: dict[str, Any] = {
-        "id": new_id("sh"), "since": (since or datetime.now(timezone.utc).date()).isoformat(), **_stamp(scope, source)
+        "id": new_id("sh"), "since": (since or datetime.now(UTC).date()).isoformat(), **_stamp(scope, source)
     }
 
     def work(tx: Tx) -> None:
+        named = [("resource_id", resource_id), ("community_id", community_id), ("need_id", need_id)]
+        guard.in_scope(tx, scope, named, "找不到资源、社区或需求（或不在权限范围内）")
+        # Capacity is checked and taken atomically: simultaneous sharings of one resource (or need) serialise here.
+        guard.lock(tx, "resource", resource_id)
+        if need_id is not None:
+            guard.lock(tx, "need", need_id)
         state = tx.run("records/resource_state", resource_id=resource_id, need_id=need_id)
         if not state:
             raise NotFound(f"找不到资源 {resource_id}", details=[{"field": "resource_id", "id": resource_id}])
@@ -223,15 +247,20 @@ def create_sharing(
 def end_sharing(graph: Graph, scope: Scope, sharing_id: str, *, source: str, reason: str | None = None) -> Sharing:
     """End an active sharing (id, or '<resource>@<community>' for a ledger one): stamp it and keep it."""
     _writer(scope, source)
-    found = sharings(graph, scope, active=None, sharing_id=sharing_id).items
-    if not found:
-        raise NotFound(f"找不到资源共享 {sharing_id}", details=[{"field": "sharing_id", "id": sharing_id}])
-    active = [s for s in found if s.ended_at is None]
-    if not active:
-        raise _ended("资源共享", sharing_id, found[-1].ended_at)
-    graph.write("records/end_sharing", id=sharing_id, at=now(), actor=scope.actor, source=source, reason=reason,
-                communities=scope.community_list)
-    audit.record(graph, scope, "sharing.end", sharing_id, source=source)
+
+    def work(tx: Tx) -> None:
+        found = tx.run("records/sharings", communities=scope.community_list, id=sharing_id, active=None,
+                       community_id=None, street_id=None)
+        if not found:
+            raise NotFound(f"找不到资源共享 {sharing_id}", details=[{"field": "sharing_id", "id": sharing_id}])
+        if all(r["sharing"].get("ended_at") is not None for r in found):
+            raise _ended("资源共享", sharing_id, found[-1]["sharing"]["ended_at"])
+        tx.touch(r["sharing"]["community_id"] for r in found)
+        tx.run("records/end_sharing", id=sharing_id, at=now(), actor=scope.actor, source=source, reason=reason,
+               communities=scope.community_list)
+        audit.record(tx, scope, "sharing.end", sharing_id, source=source)
+
+    graph.transaction(work)
     return sharings(graph, scope, active=False, sharing_id=sharing_id).items[-1]
 
 
@@ -265,16 +294,25 @@ def create_project(
     _writer(scope, source)
     if status not in ("planned", "ongoing"):
         raise InvalidInput("新项目的状态只能是 planned 或 ongoing", details=[{"field": "status", "value": status}])
-    pairing = get_pairing(graph, scope, pairing_id)
-    if not pairing.active:
-        raise _ended("结对", pairing_id, pairing.ended_at)
     theme = str(getattr(theme, "value", theme))
-    _check_themes(pairing.kind, [theme])
-    org_ids = [pairing.org_a, pairing.org_b]
-    props = {"id": new_id("pj"), "name": name, "theme": theme, "org_ids": org_ids, "year": year, "status": status,
+    props = {"id": new_id("pj"), "name": name, "theme": theme, "year": year, "status": status,
              "pairing_id": pairing_id, **_stamp(scope, source)}
-    graph.write("records/create_project", props=props, org_ids=org_ids)
-    audit.record(graph, scope, "project.create", props["id"], {"pairing_id": pairing_id}, source=source)
+
+    def work(tx: Tx) -> None:
+        found = tx.run("records/pairings", communities=scope.community_list, id=pairing_id, kind=None, active=None,
+                       community_id=None, street_id=None)
+        if not found:
+            raise NotFound(f"找不到结对 {pairing_id}", details=[{"field": "pairing_id", "id": pairing_id}])
+        pairing = _pairing(found[0])
+        if not pairing.active:
+            raise _ended("结对", pairing_id, pairing.ended_at)
+        _check_themes(pairing.kind, [theme])
+        tx.touch([pairing.community_a, pairing.community_b])
+        org_ids = [pairing.org_a, pairing.org_b]
+        tx.run("records/create_project", props={**props, "org_ids": org_ids}, org_ids=org_ids)
+        audit.record(tx, scope, "project.create", props["id"], {"pairing_id": pairing_id}, source=source)
+
+    graph.transaction(work)
     return _get_project(graph, scope, props["id"])
 
 
@@ -284,15 +322,23 @@ def end_project(
 ) -> ProjectRecord:
     """Close a project with its outcome and residents' satisfaction (what evaluation ranks)."""
     _writer(scope, source)
-    bad = [{"field": "status", "value": status}] if status not in ("done", "cancelled") else []
+    bad: list[dict[str, Any]] = [{"field": "status", "value": status}] if status not in ("done", "cancelled") else []
     bad += [{"field": f, "value": v} for f, v in (("outcome", outcome), ("satisfaction", satisfaction))
             if v is not None and not 0 <= v <= 100]
     if bad:
         raise InvalidInput("结束项目：状态只能是 done 或 cancelled，成效和满意度在 0–100 之间", details=bad)
-    current = _get_project(graph, scope, project_id)
-    if current.ended_at is not None:
-        raise _ended("共建项目", project_id, current.ended_at)
-    graph.write("records/end_project", id=project_id, status=status, outcome=outcome, satisfaction=satisfaction,
-                at=now(), actor=scope.actor, source=source, communities=scope.community_list)
-    audit.record(graph, scope, "project.end", project_id, {"status": status}, source=source)
+
+    def work(tx: Tx) -> None:
+        found = tx.run("records/projects", communities=scope.community_list, id=project_id, year=None, street_id=None)
+        if not found:
+            raise NotFound(f"找不到共建项目 {project_id}", details=[{"field": "project_id", "id": project_id}])
+        if (ended := found[0]["project"].get("ended_at")) is not None:
+            raise _ended("共建项目", project_id, ended)
+        orgs = tx.run("scope/visible", ids=found[0]["org_ids"], communities=None)
+        tx.touch(c for o in orgs for c in o["communities"])
+        tx.run("records/end_project", id=project_id, status=status, outcome=outcome, satisfaction=satisfaction,
+               at=now(), actor=scope.actor, source=source, communities=scope.community_list)
+        audit.record(tx, scope, "project.end", project_id, {"status": status}, source=source)
+
+    graph.transaction(work)
     return _get_project(graph, scope, project_id)

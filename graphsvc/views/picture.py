@@ -194,7 +194,7 @@ def force_positions(node_ids: Sequence[Hashable], edges: Iterable[tuple[Hashable
 
 def _communities_layout(G: nx.Graph, seed: int) -> dict[Any, Point]:
     if len(G) <= _LEAF:
-        return _disc(nx.spring_layout(G, seed=seed, iterations=35) if len(G) > 1 else {n: (0.0, 0.0) for n in G}, _radius(len(G)))
+        return _disc(nx.spring_layout(G, seed=seed, iterations=35) if len(G) > 1 else dict.fromkeys(G, (0.0, 0.0)), _radius(len(G)))
     # one level of Louvain: many small communities, each quick to lay out (full Louvain merges them
     # into a few big ones that would need laying out again)
     parts = [sorted(p, key=str) for p in nx.community.louvain_communities(G, seed=seed, max_level=1)]
@@ -314,7 +314,7 @@ def _shelves(blocks: list[tuple[float, float]], gap: float = 0.5) -> tuple[list[
     if not blocks:
         return [], 0.0, 0.0
     area = sum((w + gap) * (h + gap) for w, h in blocks)
-    limit = max(max(w for w, _ in blocks), math.sqrt(1.2 * area))
+    limit = max(*(w for w, _ in blocks), math.sqrt(1.2 * area))
     offsets, x, y, shelf, widest = [], 0.0, 0.0, 0.0, 0.0
     for w, h in blocks:
         if x and x + w > limit:

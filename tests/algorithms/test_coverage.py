@@ -375,7 +375,7 @@ def test_failed_anchor_can_be_absorbed_by_a_later_one() -> None:
     ]
     [p] = propose_building_branches(rows, threshold=50, max_distance_m=300)
     assert p.anchor_id == "B"
-    assert sorted(p.building_ids) == ["A", "B", "C"]
+    assert sorted(map(str, p.building_ids)) == ["A", "B", "C"]
     assert p.members == 65
 
 

@@ -88,7 +88,7 @@ def test_score_kind_mismatch_and_empty_capacity_are_not_candidates() -> None:
 
 
 def test_score_distance_decays_to_zero_at_max_km_and_weights_override() -> None:
-    only_distance = {k: 0.0 for k in DEFAULT_RESOURCE_WEIGHTS} | {"distance": 1.0}
+    only_distance = dict.fromkeys(DEFAULT_RESOURCE_WEIGHTS, 0.0) | {"distance": 1.0}
     near, _ = score_resource_for_need(need("n1"), res("r1", at_m=500), max_km=1.0, weights=only_distance)
     edge, _ = score_resource_for_need(need("n1"), res("r1", at_m=1000), max_km=1.0, weights=only_distance)
     beyond, _ = score_resource_for_need(need("n1"), res("r1", at_m=3000), max_km=1.0, weights=only_distance)
@@ -97,7 +97,7 @@ def test_score_distance_decays_to_zero_at_max_km_and_weights_override() -> None:
 
 
 def test_score_unrated_owner_is_neutral() -> None:
-    only_rating = {k: 0.0 for k in DEFAULT_RESOURCE_WEIGHTS} | {"rating": 1.0}
+    only_rating = dict.fromkeys(DEFAULT_RESOURCE_WEIGHTS, 0.0) | {"rating": 1.0}
     assert score_resource_for_need(need("n1"), res("r1"), weights=only_rating)[0] == 0.5
     assert score_resource_for_need(need("n1"), res("r1", owner_rating=20), weights=only_rating)[0] == pytest.approx(0.2)
 
@@ -200,7 +200,7 @@ def test_allocate_infeasible_locks_name_the_pair() -> None:
     with pytest.raises(Infeasible, match=r"\(n2, r-off\) is also forbidden"):
         allocate(needs, resources, locked=[("n2", "r-off")], forbidden=[("n2", "r-off")])
     with pytest.raises(Infeasible, match=r"need n2 has 1 unit\(s\) but 2 locked"):
-        allocate(needs, resources + [res("r-off2", kind="office")], locked=[("n2", "r-off"), ("n2", "r-off2")])
+        allocate(needs, [*resources, res("r-off2", kind="office")], locked=[("n2", "r-off"), ("n2", "r-off2")])
 
 
 def test_allocate_rejects_unknown_ids_and_bad_options() -> None:
@@ -250,7 +250,9 @@ def random_instance(seed: int, n_needs: int, n_res: int) -> dict:
         )
     matched = [(n, r) for n in needs for r in resources if n.kind == r.kind]
     rng.shuffle(matched)
-    locked, used_n, used_r = [], Counter(), Counter()
+    locked: list[tuple[str, str]] = []
+    used_n: Counter[str] = Counter()
+    used_r: Counter[str] = Counter()
     for n, r in matched[: rng.randint(0, 3)]:
         if used_n[n.id] < n.quantity and used_r[r.id] < r.capacity:
             locked.append((n.id, r.id))
@@ -314,7 +316,8 @@ def brute_force_objective(inst: dict) -> float:
     ranges = [range(1 if lk else 0, min(n.quantity, r.capacity) + 1) for n, r, _, lk in pairs]
     best = -math.inf
     for x in itertools.product(*ranges):
-        taken, given = Counter(), Counter()
+        taken: Counter[str] = Counter()
+        given: Counter[str] = Counter()
         for (n, r, _, _), units in zip(pairs, x):
             taken[n.id] += units
             given[r.id] += units
@@ -328,7 +331,8 @@ def brute_force_objective(inst: dict) -> float:
 def assert_allocation_valid(inst: dict, result: Allocation) -> None:
     needs = {n.id: n for n in inst["needs"]}
     resources = {r.id: r for r in inst["resources"]}
-    taken, given = Counter(), Counter()
+    taken: Counter[str] = Counter()
+    given: Counter[str] = Counter()
     for f in result.flows:
         assert f.units >= 1
         assert needs[f.need_id].kind == resources[f.resource_id].kind
@@ -350,10 +354,10 @@ def assert_allocation_valid(inst: dict, result: Allocation) -> None:
 def assert_reasons_hold(inst: dict, result: Allocation) -> None:
     """An unmet need is 'all_capacity_used' iff some allowed resource would gain value from serving it, and
     every such resource is then full; 'too_far' iff none would."""
-    given = Counter()
+    given: Counter[str] = Counter()
     for f in result.flows:
         given[f.resource_id] += f.units
-    worth = Counter()
+    worth: Counter[str] = Counter()
     for n, r, value, _ in oracle_pairs(inst):
         if value > 0 and r.capacity > 0:
             worth[n.id] += 1

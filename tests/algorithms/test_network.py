@@ -233,14 +233,14 @@ def test_bad_k_is_rejected(k: object) -> None:
 @pytest.mark.parametrize(
     "call",
     [
-        lambda G: centrality(G),
-        lambda G: clusters(G),
-        lambda G: fragile_links(G),
-        lambda G: isolated(G),
-        lambda G: k_core(G),
+        centrality,
+        clusters,
+        fragile_links,
+        isolated,
+        k_core,
         lambda G: shortest_path(G, "a", "b"),
         lambda G: ego(G, "a"),
-        lambda G: summary_metrics(G),
+        summary_metrics,
     ],
 )
 @pytest.mark.parametrize("graph_type", [nx.DiGraph, nx.MultiGraph])

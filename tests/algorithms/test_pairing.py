@@ -17,7 +17,7 @@ import pytest
 from scipy.optimize import Bounds, LinearConstraint, linear_sum_assignment, milp
 
 from benchmarks.reference_solvers import optimal_pairing_networkx_reference
-from graphsvc.algorithms.pairing import LINKS, Side, Ties, pair_score
+from graphsvc.algorithms.pairing import LINKS, PairingResult, Side, Ties, pair_score
 from graphsvc.algorithms.pairing_solvers import blocking_pairs, compare, diff, optimal_pairing, stable_pairing
 from graphsvc.errors import Infeasible, InvalidInput
 
@@ -49,7 +49,8 @@ def random_instance(rng: random.Random, n: int, m: int) -> dict:
     overrides = {x: rng.randint(0, 3) for x in rng.sample(us + rs, 3)}
     ucap, rcap = caps_of(us, urban_cap, overrides), caps_of(rs, rural_cap, overrides)
     used: dict[str, int] = defaultdict(int)
-    locked, existing = [], []
+    locked: list[tuple[str, str]] = []
+    existing: list[tuple[str, str]] = []
     for p in rng.sample(sorted(scores), min(6, len(scores))):
         u, r = p
         if used[u] < ucap[u] and used[r] < rcap[r]:
@@ -59,10 +60,10 @@ def random_instance(rng: random.Random, n: int, m: int) -> dict:
     released = [p for p in existing if rng.random() < 0.4]
     forbidden = [p for p in rng.sample(sorted(scores), min(5, len(scores))) if p not in locked]
     must = rng.sample(rs, rng.randint(0, min(3, m)))
-    return dict(
-        scores=scores, urban_cap=urban_cap, rural_cap=rural_cap, cap_overrides=overrides, locked=locked,
-        existing=existing, released=released, forbidden=forbidden, must_pair=must, ucap=ucap, rcap=rcap,
-    )
+    return {
+        "scores": scores, "urban_cap": urban_cap, "rural_cap": rural_cap, "cap_overrides": overrides, "locked": locked,
+        "existing": existing, "released": released, "forbidden": forbidden, "must_pair": must, "ucap": ucap, "rcap": rcap,
+    }
 
 
 def solver_args(inst: dict, *, must: bool = True) -> dict:
@@ -94,8 +95,8 @@ def milp_optimum(inst: dict) -> float | None:
     return None if res.status == 2 else -res.fun
 
 
-def assert_feasible(result: dict, inst: dict) -> None:
-    made = [(u, r) for u, r, _ in result["pairs"]]
+def assert_feasible(result: PairingResult, inst: dict) -> None:
+    made = [(u, r) for u, r, _ in result.pairs]
     assert len(made) == len(set(made)), "a pair made twice"
     count: dict[str, int] = defaultdict(int)
     for u, r in made:
@@ -106,8 +107,8 @@ def assert_feasible(result: dict, inst: dict) -> None:
     assert all(count[r] <= cap for r, cap in inst["rcap"].items())
     assert set(inst["locked"]) | kept_of(inst) <= set(made)
     assert all(count[r] >= 1 for r in inst.get("must_pair", []))
-    assert result["objective"] == pytest.approx(sum(inst["scores"][p] for p in made))
-    assert result["unpaired"] == sorted({r for _, r in inst["scores"]} - {r for _, r in made})
+    assert result.objective == pytest.approx(sum(inst["scores"][p] for p in made))
+    assert result.unpaired == sorted({r for _, r in inst["scores"]} - {r for _, r in made})
 
 
 def independent_blocking(made: Iterable[Pair], scores: dict, rscores: dict, inst: dict) -> set[Pair]:
@@ -204,13 +205,13 @@ def test_optimal_equals_linear_sum_assignment(seed: int, shape: tuple[int, int])
     rows, cols = linear_sum_assignment(W, maximize=True)
     best = W[rows, cols].sum()
     ours = optimal_pairing(scores)
-    assert ours["method"] == "assignment"
-    assert ours["objective"] == pytest.approx(best)
+    assert ours.method == "assignment"
+    assert ours.objective == pytest.approx(best)
     # The LP path on the same instance: must-pair every village that a full assignment covers.
     if shape[0] >= shape[1]:
         lp = optimal_pairing(scores, must_pair=ids("r", shape[1]))
-        assert lp["method"] == "lp"
-        assert lp["objective"] == pytest.approx(best)
+        assert lp.method == "lp"
+        assert lp.objective == pytest.approx(best)
 
 
 def test_optimal_dense_capacitated_uses_column_generation_correctly() -> None:
@@ -218,11 +219,11 @@ def test_optimal_dense_capacitated_uses_column_generation_correctly() -> None:
     # be the optimum over all 3,600 pairs.
     rng = np.random.default_rng(7)
     scores, _ = dense(rng, 60, 60)
-    inst = dict(scores=scores, forbidden=[], locked=[], existing=[], released=[], must_pair=[],
-                ucap=caps_of(ids("u", 60), 2, {}), rcap=caps_of(ids("r", 60), 2, {}))
+    inst = {"scores": scores, "forbidden": [], "locked": [], "existing": [], "released": [], "must_pair": [],
+                "ucap": caps_of(ids("u", 60), 2, {}), "rcap": caps_of(ids("r", 60), 2, {})}
     ours = optimal_pairing(scores, urban_cap=2, rural_cap=2)
-    assert ours["method"] == "lp"
-    assert ours["objective"] == pytest.approx(milp_optimum(inst))
+    assert ours.method == "lp"
+    assert ours.objective == pytest.approx(milp_optimum(inst))
     assert_feasible(ours, inst)
 
 
@@ -236,7 +237,7 @@ def test_optimal_capacitated_equals_milp_and_constraints_hold(seed: int) -> None
             optimal_pairing(inst["scores"], **solver_args(inst))
         return
     ours = optimal_pairing(inst["scores"], **solver_args(inst))
-    assert ours["objective"] == pytest.approx(expected)
+    assert ours.objective == pytest.approx(expected)
     assert_feasible(ours, inst)
 
 
@@ -265,22 +266,22 @@ def test_optimal_equals_brute_force_on_tiny(seed: int) -> None:
             optimal_pairing(scores, urban_cap=urban_cap, rural_cap=rural_cap, must_pair=must)
     else:
         got = optimal_pairing(scores, urban_cap=urban_cap, rural_cap=rural_cap, must_pair=must)
-        assert got["objective"] == pytest.approx(best)
+        assert got.objective == pytest.approx(best)
 
 
 def test_optimal_skips_worthless_pairs_unless_a_village_must_pair() -> None:
     scores = {("u1", "r1"): 2.0, ("u2", "r2"): -1.0, ("u2", "r3"): 0.0}
-    assert optimal_pairing(scores)["pairs"] == [("u1", "r1", 2.0)]
-    assert optimal_pairing(scores)["unpaired"] == ["r2", "r3"]
+    assert optimal_pairing(scores).pairs == [("u1", "r1", 2.0)]
+    assert optimal_pairing(scores).unpaired == ["r2", "r3"]
     got = optimal_pairing(scores, must_pair=["r2"])
-    assert got["pairs"] == [("u1", "r1", 2.0), ("u2", "r2", -1.0)] and got["objective"] == 1.0
+    assert got.pairs == [("u1", "r1", 2.0), ("u2", "r2", -1.0)] and got.objective == 1.0
 
 
 def test_optimal_lp_path_skips_worthless_pairs_too() -> None:
     scores = {("u1", "r1"): 2.0, ("u1", "r2"): 0.0, ("u2", "r2"): -1.0, ("u2", "r3"): 1.0}
     got = optimal_pairing(scores, urban_cap=2)
-    assert got["method"] == "lp"
-    assert got["pairs"] == [("u1", "r1", 2.0), ("u2", "r3", 1.0)]
+    assert got.method == "lp"
+    assert got.pairs == [("u1", "r1", 2.0), ("u2", "r3", 1.0)]
 
 
 def test_must_pair_reached_through_low_ranked_candidates() -> None:
@@ -291,30 +292,30 @@ def test_must_pair_reached_through_low_ranked_candidates() -> None:
     scores = {(u, r): (10.0 if i < 4 else 0.0) + (10.0 if j < 4 else 0.0) + 0.01 * (i + j)
               for i, u in enumerate(us) for j, r in enumerate(rs)}
     got = optimal_pairing(scores, must_pair=rs)
-    assert got["method"] == "lp" and got["unpaired"] == []
+    assert got.method == "lp" and got.unpaired == []
     rows, cols = linear_sum_assignment(np.array([[scores[(u, r)] for r in rs] for u in us]), maximize=True)
-    assert got["objective"] == pytest.approx(sum(scores[(us[i], rs[j])] for i, j in zip(rows, cols)))
+    assert got.objective == pytest.approx(sum(scores[(us[i], rs[j])] for i, j in zip(rows, cols)))
 
 
 def test_existing_pairs_kept_unless_released() -> None:
     scores = {("u1", "r1"): 1.0, ("u1", "r2"): 5.0, ("u2", "r2"): 1.0, ("u2", "r1"): 5.0}
     existing = [("u1", "r1"), ("u2", "r2")]
     kept = optimal_pairing(scores, existing=existing)
-    assert [p[:2] for p in kept["pairs"]] == existing
+    assert [p[:2] for p in kept.pairs] == existing
     one = optimal_pairing(scores, existing=existing, released=[("u1", "r1")])
     # Released, u1–r1 is an ordinary candidate again, and still the best u1 can get (r2 is kept).
-    assert [p[:2] for p in one["pairs"]] == existing
+    assert [p[:2] for p in one.pairs] == existing
     both = optimal_pairing(scores, existing=existing, released=existing)
-    assert [p[:2] for p in both["pairs"]] == [("u1", "r2"), ("u2", "r1")]
-    assert diff(kept, both)["objective_delta"] == pytest.approx(8.0)
+    assert [p[:2] for p in both.pairs] == [("u1", "r2"), ("u2", "r1")]
+    assert diff(kept, both).objective_delta == pytest.approx(8.0)
 
 
 def test_locked_and_forbidden_override_the_optimum() -> None:
     scores = {("u1", "r1"): 5.0, ("u1", "r2"): 1.0, ("u2", "r1"): 1.0, ("u2", "r2"): 5.0}
     got = optimal_pairing(scores, locked=[("u1", "r2")])
-    assert [p[:2] for p in got["pairs"]] == [("u1", "r2"), ("u2", "r1")]
+    assert [p[:2] for p in got.pairs] == [("u1", "r2"), ("u2", "r1")]
     got = optimal_pairing(scores, forbidden=[("u1", "r1")])
-    assert [p[:2] for p in got["pairs"]] == [("u2", "r2")]
+    assert [p[:2] for p in got.pairs] == [("u2", "r2")]
 
 
 def test_infeasible_names_what_clashes() -> None:
@@ -333,7 +334,7 @@ def test_infeasible_names_what_clashes() -> None:
         optimal_pairing(scores, must_pair=["r9"])
     with pytest.raises(Infeasible, match="no allowed candidate"):
         optimal_pairing(scores, must_pair=["r3"], forbidden=[("u2", "r3")])
-    assert optimal_pairing(scores, urban_cap=2, must_pair=["r1", "r2", "r3"])["objective"] == 3.0
+    assert optimal_pairing(scores, urban_cap=2, must_pair=["r1", "r2", "r3"]).objective == 3.0
 
 
 def test_invalid_input_is_reported() -> None:
@@ -365,7 +366,7 @@ def test_networkx_reference_agrees(seed: int) -> None:
     rng = random.Random(seed)
     inst = random_instance(rng, 7, 9)
     ref = optimal_pairing_networkx_reference(inst["scores"])
-    assert ref["objective"] == pytest.approx(optimal_pairing(inst["scores"])["objective"])
+    assert ref.objective == pytest.approx(optimal_pairing(inst["scores"]).objective)
 
 
 # --------------------------------------------------------------------------- stable
@@ -381,9 +382,9 @@ def test_stable_has_no_blocking_pair(seed: int) -> None:
     args = solver_args(inst, must=False)
     for proposing in ("rural", "urban"):
         got = stable_pairing(scores, rural_scores=rscores, proposing=proposing, **args)
-        made = [(u, r) for u, r, _ in got["pairs"]]
+        made = [(u, r) for u, r, _ in got.pairs]
         assert independent_blocking(made, scores, rscores, inst) == set()
-        assert blocking_pairs(got["pairs"], scores, rural_scores=rscores, **args) == []
+        assert blocking_pairs(got.pairs, scores, rural_scores=rscores, **args) == []
         assert_feasible(got, {**inst, "must_pair": []})
         fixed = set(inst["locked"]) | kept_of(inst)
         assert all(scores[p] > 0 and rscores[p] > 0 for p in made if p not in fixed)
@@ -401,11 +402,11 @@ def test_blocking_pairs_agrees_with_exhaustive_check_on_unstable_pairings(seed: 
     made = list(fixed)
     banned = set(inst["forbidden"])
     for u, r in rng.sample(sorted(inst["scores"]), len(inst["scores"])):  # a random feasible pairing
-        if (u, r) not in banned and (u, r) not in made and count[u] < inst["ucap"][u] and count[r] < inst["rcap"][r]:
-            if rng.random() < 0.5:
-                made.append((u, r))
-                count[u] += 1
-                count[r] += 1
+        free = (u, r) not in banned and (u, r) not in made and count[u] < inst["ucap"][u] and count[r] < inst["rcap"][r]
+        if free and rng.random() < 0.5:  # random() only for a free pair, as the instance's seed expects
+            made.append((u, r))
+            count[u] += 1
+            count[r] += 1
     args = solver_args(inst, must=False)
     expected = independent_blocking(made, inst["scores"], inst["scores"], inst)
     assert blocking_pairs(made, inst["scores"], **args) == sorted(expected)
@@ -417,21 +418,21 @@ def test_stable_proposing_side_decides_between_two_stable_pairings() -> None:
     rural_view = {("u1", "r1"): 1.0, ("u1", "r2"): 2.0, ("u2", "r1"): 2.0, ("u2", "r2"): 1.0}
     villages = stable_pairing(urban_view, rural_scores=rural_view)
     urban = stable_pairing(urban_view, rural_scores=rural_view, proposing="urban")
-    assert [p[:2] for p in villages["pairs"]] == [("u1", "r2"), ("u2", "r1")]
-    assert [p[:2] for p in urban["pairs"]] == [("u1", "r1"), ("u2", "r2")]
-    assert villages["objective"] == 2.0  # objective sums the urban-side scores
-    assert blocking_pairs(villages["pairs"], urban_view, rural_scores=rural_view) == []
+    assert [p[:2] for p in villages.pairs] == [("u1", "r2"), ("u2", "r1")]
+    assert [p[:2] for p in urban.pairs] == [("u1", "r1"), ("u2", "r2")]
+    assert villages.objective == 2.0  # objective sums the urban-side scores
+    assert blocking_pairs(villages.pairs, urban_view, rural_scores=rural_view) == []
 
 
 def test_stable_many_to_many_with_locks() -> None:
     scores = {("u1", "r1"): 1.0, ("u1", "r2"): 3.0, ("u1", "r3"): 2.0, ("u2", "r1"): 3.0, ("u2", "r2"): 2.0}
     got = stable_pairing(scores, urban_cap=2, rural_cap=1, locked=[("u1", "r1")])
     # u1 keeps r1 (locked) and takes its favourite r2; u2 is left with r1 taken, r2 taken.
-    assert [p[:2] for p in got["pairs"]] == [("u1", "r1"), ("u1", "r2")]
-    assert got["unpaired"] == ["r3"]
+    assert [p[:2] for p in got.pairs] == [("u1", "r1"), ("u1", "r2")]
+    assert got.unpaired == ["r3"]
     # Stable given the lock: u1 is full and cannot drop its locked r1 for r3 (nor r1 go to u2).
-    assert blocking_pairs(got["pairs"], scores, urban_cap=2, locked=[("u1", "r1")]) == []
-    assert blocking_pairs(got["pairs"], scores, urban_cap=2) == [("u1", "r3"), ("u2", "r1")]
+    assert blocking_pairs(got.pairs, scores, urban_cap=2, locked=[("u1", "r1")]) == []
+    assert blocking_pairs(got.pairs, scores, urban_cap=2) == [("u1", "r3"), ("u2", "r1")]
 
 
 def test_equal_scores_do_not_block() -> None:
@@ -455,11 +456,11 @@ def test_what_if_diff_and_compare() -> None:
     # What if u2 withdraws? Leave its pairs out and solve again.
     after = optimal_pairing({p: s for p, s in scores.items() if p[0] != "u2"})
     d = diff(before, after)
-    assert d["removed"] == [("u1", "r2", 2.0), ("u2", "r1", 2.5)]
-    assert d["added"] == [("u1", "r1", 3.0)]
-    assert d["kept"] == [("u3", "r3", 1.0)]
-    assert d["objective_delta"] == pytest.approx(after["objective"] - before["objective"]) == pytest.approx(-1.5)
-    assert d["villages_changed"] == ["r1", "r2"]
+    assert d.removed == [("u1", "r2", 2.0), ("u2", "r1", 2.5)]
+    assert d.added == [("u1", "r1", 3.0)]
+    assert d.kept == [("u3", "r3", 1.0)]
+    assert d.objective_delta == pytest.approx(after.objective - before.objective) == pytest.approx(-1.5)
+    assert d.villages_changed == ["r1", "r2"]
     c = compare(before, stable_pairing(scores))
-    assert c["added"] == [("u1", "r1", 3.0), ("u2", "r2", 0.5)] and c["objective_delta"] == pytest.approx(-1.0)
-    assert math.isclose(diff(before, before)["objective_delta"], 0.0) and diff(before, before)["added"] == []
+    assert c.added == [("u1", "r1", 3.0), ("u2", "r2", 0.5)] and c.objective_delta == pytest.approx(-1.0)
+    assert math.isclose(diff(before, before).objective_delta, 0.0) and diff(before, before).added == []

@@ -10,6 +10,7 @@ import doctest
 import itertools
 import math
 import random
+from typing import Any
 
 import pytest
 
@@ -122,7 +123,7 @@ def random_cover(rng: random.Random) -> tuple[list[str], list[str], dict[str, se
     return demand, sites, cover, fixed
 
 
-def covered_by(demand: list[str], cover: dict[str, set[str]], open_sites: set[str]) -> set[str]:
+def covered_by(demand: list[str], cover: dict[str, set[str]], open_sites: set[Any]) -> set[str]:
     return {d for d in demand if cover[d] & open_sites}
 
 
@@ -164,6 +165,6 @@ def test_mclp_matches_brute_force(seed: int) -> None:
     assert set(r.chosen).isdisjoint(fixed)
     covered = covered_by(demand, cover, set(r.chosen) | set(fixed))
     assert set(r.covered) == covered
-    assert sum(weights[d] for d in r.covered) == pytest.approx(r.objective)
+    assert sum(weights[str(d)] for d in r.covered) == pytest.approx(r.objective)
     assert set(r.uncoverable) == set(demand) - covered_by(demand, cover, set(sites))
     assert set(r.uncovered) == set(demand) - covered - set(r.uncoverable)

@@ -13,9 +13,11 @@ from graphsvc.errors import Infeasible, InvalidInput, NotFound
 from graphsvc.graph import Graph, Tx
 from graphsvc.schemas import coverage as s
 from graphsvc.scope import Scope
+from graphsvc.services import guard
 
 
 def _stamp(scope: Scope) -> dict[str, str]:
+    guard.writer(scope)
     return {"accepted_by": scope.actor, "accepted_at": audit.now(), "source": "suggestion"}
 
 
@@ -79,6 +81,8 @@ def accept_covers(graph: Graph, scope: Scope, body: s.AcceptCovers) -> s.Accepte
     pairs = [p.model_dump() for p in body.items]
 
     def work(tx: Tx) -> list[str]:
+        named = [(f"items[{i}].{f}", getattr(p, f)) for i, p in enumerate(body.items) for f in ("org_id", "building_id")]
+        guard.in_scope(tx, scope, named, "找不到这些党组织或楼栋")
         _check_covers(tx, scope, body.items, body.group_building_cap)
         rows = tx.run("coverage/accept_covers", pairs=pairs, stamp=stamp)
         audit.record(tx, scope, "coverage.accept_covers", "COVERS", {"pairs": len(rows)}, source="suggestion")
@@ -99,6 +103,8 @@ def accept_links(graph: Graph, scope: Scope, body: s.AcceptLinks) -> s.Accepted:
         )
 
     def work(tx: Tx) -> list[str]:
+        named = [(f"items[{i}].{f}", getattr(p, f)) for i, p in enumerate(body.items) for f in ("member_id", "household_id")]
+        guard.in_scope(tx, scope, named, "找不到这些党员或住户")
         members = {r["id"]: r for r in tx.run("coverage/members_by_id", ids=sorted({p.member_id for p in body.items}))}
         households = {
             r["id"]: r for r in tx.run("coverage/households_by_id", ids=sorted({p.household_id for p in body.items}))
@@ -143,6 +149,8 @@ def accept_org(graph: Graph, scope: Scope, body: s.NewOrg) -> s.Accepted:
             "community_id": (body.community_id, "Community"),
             "unit_id": (body.unit_id, "Unit"),
         }
+        named = [(f, v) for f, (v, label) in wanted.items() if label] + [("building_ids", b) for b in body.building_ids]
+        guard.in_scope(tx, scope, named, "找不到上级党组织、社区或单位")
         labels = {r["id"]: r["labels"] for r in tx.run("read/ids_exist", ids=[v for v, _ in wanted.values() if v])}
         if org_id in labels:
             raise InvalidInput("编号已被占用", details=[{"field": "id", "id": org_id}])

@@ -7,6 +7,7 @@ from collections.abc import Hashable, Iterable, Sequence
 from typing import Any
 
 from graphsvc.algorithms.common import haversine_m
+from graphsvc.algorithms.coverage import neighbour_clusters
 from graphsvc.errors import NotFound
 from graphsvc.graph import Graph
 from graphsvc.projection import coverage as proj
@@ -42,6 +43,8 @@ COUNT_QUERIES: dict[GapRule, str] = {
 }
 MEMBER_RULES = {GapRule.member_overloaded, GapRule.mobile_unregistered, GapRule.employed_unregistered}
 HOUSEHOLD_RULES = {GapRule.household_unlinked, GapRule.vulnerable_without_helper}
+# Rules whose every offender carries a sensitive flag (PIPL art. 28): masked callers get the count, never the ids.
+FLAG_RULES = {GapRule.vulnerable_without_helper}
 CONTEXT = ("id", "name", "street_id", "community_id", "community_name", "grid_id")
 BASICS = ("office", "funds", "land")
 
@@ -66,6 +69,7 @@ def gap_item(rule: GapRule, row: dict[str, Any], scope: Scope, p: s.GapParams) -
     name = row.get("name")
     if rule in MEMBER_RULES and scope.masked:
         name = mask_name(name)
+        detail.pop("category", None)  # 生活困难党员 is itself sensitive
     if rule in HOUSEHOLD_RULES:
         flags = detail.pop("flags")
         if not scope.masked:
@@ -124,7 +128,9 @@ def _clusters(graph: Graph, q: dict[str, Any], p: s.GapParams) -> list[s.Cluster
             members=sum(b["resident_members"] for b in c),
             span_m=round(max(haversine_m(a["lat"], a["lon"], b["lat"], b["lon"]) for a in c for b in c)),
         )
-        for c in proj.neighbour_clusters(candidates, max_distance_m=p.cluster_distance_m, threshold=p.branch_threshold)
+        for c in neighbour_clusters(
+            proj.building_points(candidates), max_distance_m=p.cluster_distance_m, threshold=p.branch_threshold
+        )
     ]
 
 
@@ -168,7 +174,8 @@ def gaps(
     distances = tuple(distances)
     table_key = tuple(d.model_dump_json() for d in distances)
     key = ("coverage.gaps", scope, area.model_dump_json(), params.model_dump_json(), tuple(rules or ()), table_key)
-    return graph.cached(key, lambda: _gaps(graph, scope, area, params, rules=rules, distances=distances))
+    covers = communities_of(graph, scope, area)
+    return graph.cached(key, lambda: _gaps(graph, scope, area, params, rules=rules, distances=distances), covers)
 
 
 def _gaps(
@@ -186,10 +193,13 @@ def _gaps(
     out: dict[str, s.RuleGaps] = {}
     for rule in rules or list(GapRule):
         items = [gap_item(rule, r, scope, params) for r in rule_rows(graph, rule, q, params, table)]
+        count = len(items)
+        if scope.masked and rule in FLAG_RULES:
+            items = []
         out[rule.value] = s.RuleGaps(
             rule=rule,
             zh=rule.zh,
-            count=len(items),
+            count=count,
             ids=[i.id for i in items],
             items=items,
             clusters=_clusters(graph, q, params) if rule is GapRule.building_needs_branch else None,
@@ -200,11 +210,12 @@ def _gaps(
 def summary(graph: Graph, scope: Scope, area: s.Area, params: s.GapParams) -> s.CoverageSummary:
     """For every rule: how much of its population is covered, and which communities hold the gaps."""
     key = ("coverage.summary", scope, area.model_dump_json(), params.model_dump_json())
-    return graph.cached(key, lambda: _summary(graph, scope, area, params))
+    return graph.cached(key, lambda: _summary(graph, scope, area, params), communities_of(graph, scope, area))
 
 
 def _summary(graph: Graph, scope: Scope, area: s.Area, params: s.GapParams) -> s.CoverageSummary:
     # Counts, not lists: the engine counts each rule per community (a city's rows never reach Python).
+    # The summary holds only counts, so it counts what a masked caller cannot list (the flagged rules).
     communities = communities_of(graph, scope, area)
     q = query_params(communities, area.grid_id, params)
     counted = {rule: rule_counts(graph, rule, q, params, {})[0] for rule in GapRule}

@@ -18,7 +18,7 @@ from graphsvc.schemas import coverage as s
 from graphsvc.schemas.coverage import GapRule
 from graphsvc.scope import Scope
 from graphsvc.services.coverage.area import communities_of, distance_table, query_params
-from graphsvc.services.coverage.gaps import gap_item, rule_counts, rule_rows
+from graphsvc.services.coverage.gaps import FLAG_RULES, gap_item, rule_counts, rule_rows
 
 Row = dict[str, Any]
 
@@ -113,7 +113,9 @@ def gap_page(
     for rule, (counts, rows) in counted.items():
         order = ranked(counts)
         total = sum(counts.values())
-        page = _page_rows(graph, rule, q, params, table, order, rows, offset, limit)
+        # A masked caller gets the counts of the flagged rules, never their rows (as in gaps()).
+        hidden = scope.masked and rule in FLAG_RULES
+        page = [] if hidden else _page_rows(graph, rule, q, params, table, order, rows, offset, limit)
         by_street, by_community = _by_place(order, places, streets)
         out[rule.value] = s.RulePage(
             rule=rule, zh=rule.zh, count=total, by_street=by_street, by_community=by_community,

@@ -45,7 +45,7 @@ def suggest_groups(
     groups = graph.read("coverage/groups", communities=communities)
     group_names = {g["id"]: g["name"] for g in groups}
     ranked = suggest_group_for_buildings(
-        uncovered,
+        proj.building_points(uncovered),
         proj.group_places(groups),
         max_buildings_per_group=group_building_cap,
         top=top,
@@ -166,7 +166,7 @@ def suggest_branches(graph: Graph, scope: Scope, area: s.Area, params: s.GapPara
     names = {r["id"]: r["name"] for r in rows}
     candidates = [r for r in rows if not r["has_branch"]]
     proposals = propose_building_branches(
-        candidates, threshold=params.branch_threshold, max_distance_m=params.cluster_distance_m
+        proj.building_points(candidates), threshold=params.branch_threshold, max_distance_m=params.cluster_distance_m
     )
     leads = community_leads(graph, (str(p.community_id) for p in proposals))
     items = []

@@ -8,18 +8,12 @@ bound is generous, to catch a collapse, not to time the machine.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from graphsvc import demo
-from graphsvc.graph import Graph
-from graphsvc.ingest.ledger_io import RawLedger
-from graphsvc.ingest.load import import_ledger
-from graphsvc.settings import Settings
-from tests.conftest import make_token
-from tests.test_pages_browser import READY, Browser, assert_clean, chromium, login, serve
+from tests.browser.conftest import Site, Web
 
 NETWORK_TABLES = ("streets", "communities", "units", "party_orgs", "pairings")
 GENEROUS_S = 20.0
@@ -38,25 +32,20 @@ def network_ledger(min_orgs: int, seed: int = 7) -> dict[str, list[dict[str, Any
 
 
 @pytest.fixture(scope="module")
-def big(graph: Graph, settings: Settings) -> Iterator[tuple[Browser, str, int]]:
-    tables = network_ledger(5000)
-    import_ledger(graph, RawLedger(tables=tables))
-    token = make_token(graph, "admin")
-    with chromium() as browser, serve(settings) as base:
-        login(browser, base, token)
-        yield browser, base, len(tables["party_orgs"])
+def site_ledger() -> dict[str, list[dict[str, Any]]]:
+    return network_ledger(5000)
 
 
 @pytest.mark.parametrize("path", ["/pictures/network", "/pictures/network/tree"])
-def test_5000_organisations_draw(big: tuple[Browser, str, int], path: str) -> None:
-    browser, base, orgs = big
-    browser.goto(base + path, until=READY, timeout=120)
-    ms = int(browser.eval("document.body.dataset.readyMs"))
+def test_5000_organisations_draw(web: Web, site: Site, path: str) -> None:
+    orgs = len(site.ledger["party_orgs"])
+    web.goto(path, ready=True, timeout_s=120, shot=f"big-{path}")
+    ms = int(web.page.evaluate("document.body.dataset.readyMs"))
     print(f"{path}: {orgs} organisations drawn {ms} ms after navigation")
-    assert orgs >= 5000 and browser.eval("nodes.length") == orgs
-    assert browser.eval("network.physics.options.enabled") is False
-    assert_clean(browser, base)
+    assert orgs >= 5000 and web.page.evaluate("nodes.length") == orgs
+    assert web.page.evaluate("network.physics.options.enabled") is False
+    web.assert_clean()
     assert ms < GENEROUS_S * 1000
     # still usable: search finds and frames an organisation among 5,000
-    browser.eval("const q = document.getElementById('q'); q.value = '党工委'; q.dispatchEvent(new Event('input'))")
-    assert browser.eval("network.getSelectedNodes().length") > 0
+    web.page.fill("#q", "党工委")
+    assert web.page.evaluate("network.getSelectedNodes().length") > 0

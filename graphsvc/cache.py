@@ -1,0 +1,102 @@
+"""Answers reused between requests: one computation per key at a time, dropped when a write touches their communities.
+
+- Single flight: while one request computes a key, the others asking for it wait for that answer
+  instead of computing it again (a stampede after every write made 16 readers recompute one summary).
+- Each answer is tagged with the communities it covers (None = all of them); a write reports the
+  communities it touched (None = unknown, so all), and only the answers that cover one of them go.
+- An answer lives `ttl_s` from when its computation ENDED, so a slow computation is still reused.
+  Writes by another process (a CLI import beside `serve`) show after at most `ttl_s`.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Collection, Hashable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+MAX_ENTRIES = 512
+
+
+def _overlaps(covered: frozenset[str] | None, touched: frozenset[str] | None) -> bool:
+    return covered is None or touched is None or not covered.isdisjoint(touched)
+
+
+@dataclass
+class _Flight:
+    """One computation under way; followers wait on `done`."""
+
+    covers: frozenset[str] | None
+    done: threading.Event = field(default_factory=threading.Event)
+    value: Any = None
+    ok: bool = False
+    stale: bool = False  # a write touched what it covers meanwhile: hand it to those waiting, do not keep it
+
+
+@dataclass
+class _Entry:
+    expires: float
+    covers: frozenset[str] | None
+    value: Any
+
+
+class AnswerCache:
+    def __init__(self, ttl_s: float, wait_s: float = 120.0) -> None:
+        self.ttl_s, self.wait_s = ttl_s, wait_s
+        self._lock = threading.Lock()
+        self._entries: dict[Hashable, _Entry] = {}
+        self._flights: dict[Hashable, _Flight] = {}
+
+    def get(self, key: Hashable, compute: Callable[[], T], covers: Collection[str] | None = None) -> T:
+        """compute()'s answer for `key`, computed once however many ask at the same time.
+
+        `covers`: the communities the answer depends on (None = all). The key must hold everything
+        else the answer depends on, the caller's scope included.
+        """
+        if self.ttl_s <= 0:
+            return compute()
+        tag = None if covers is None else frozenset(covers)
+        while True:
+            with self._lock:
+                hit = self._entries.get(key)
+                if hit and hit.expires > time.monotonic():
+                    return hit.value  # type: ignore[no-any-return]
+                flight = self._flights.get(key)
+                leader = flight is None
+                if flight is None:
+                    flight = self._flights[key] = _Flight(tag)
+            if leader:
+                return self._lead(key, flight, compute)
+            if flight.done.wait(self.wait_s) and flight.ok:
+                return flight.value  # type: ignore[no-any-return]
+            # the leader failed (its error went to its own caller) or took too long: try again
+
+    def _lead(self, key: Hashable, flight: _Flight, compute: Callable[[], T]) -> T:
+        try:
+            value = compute()
+            flight.value, flight.ok = value, True
+            with self._lock:
+                if not flight.stale:
+                    if len(self._entries) >= MAX_ENTRIES:
+                        self._entries.clear()
+                    self._entries[key] = _Entry(time.monotonic() + self.ttl_s, flight.covers, value)
+            return value
+        finally:
+            with self._lock:
+                if self._flights.get(key) is flight:
+                    del self._flights[key]
+            flight.done.set()
+
+    def invalidate(self, touched: Collection[str] | None = None) -> None:
+        """Drop the answers covering any of `touched` (None: all), and keep none computed meanwhile."""
+        tag = None if touched is None else frozenset(touched)
+        with self._lock:
+            for key in [k for k, e in self._entries.items() if _overlaps(e.covers, tag)]:
+                del self._entries[key]
+            for key in [k for k, f in self._flights.items() if _overlaps(f.covers, tag)]:
+                self._flights.pop(key).stale = True  # later askers start afresh
+
+    def __len__(self) -> int:
+        return len(self._entries)
