@@ -167,10 +167,6 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="大范围（区、市）用：每条规则的总数、各街道和社区的数目，只列一页（不加则列出全部）")
     p.add_argument("--limit", type=int, default=50, help="--page：每条规则每页几条（默认 50）")
     p.add_argument("--offset", type=int, default=0, help="--page：从第几条开始（默认 0）")
-    p.add_argument("--page", action="store_true",
-                   help="大范围（区、市）用：每条规则的总数、各街道和社区的数目，只列一页（不加则列出全部）")
-    p.add_argument("--limit", type=int, default=50, help="--page：每条规则每页几条（默认 50）")
-    p.add_argument("--offset", type=int, default=0, help="--page：从第几条开始（默认 0）")
     p.add_argument("--threshold", type=int, help="支部进楼宇：居住党员超过此数（默认 50）")
     p.add_argument("--cluster-min-members", type=int, help="相邻楼栋联建：每栋至少有此数党员（默认 20）")
     p.add_argument("--cluster-distance", type=float, help="相邻楼栋联建：楼栋间最大距离，米（默认 150）")

@@ -120,6 +120,6 @@ def gap_page(
         out[rule.value] = s.RulePage(
             rule=rule, zh=rule.zh, count=total, by_street=by_street, by_community=by_community,
             items=[gap_item(rule, r, scope, params) for r in page], offset=offset, limit=limit,
-            next_offset=offset + limit if offset + limit < total else None,
+            next_offset=offset + limit if offset + limit < total and not hidden else None,
         )
     return s.GapPage(communities=communities, grid_id=area.grid_id, params=params, rules=out)
