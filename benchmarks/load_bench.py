@@ -1,16 +1,20 @@
 """Loopback load test: concurrent clients on the summary and gap endpoints of the demo street.
 
     .venv/bin/python benchmarks/load_bench.py [--clients 16] [--seconds 20] [--max-requests 20000]
+    .venv/bin/python benchmarks/load_bench.py --mixed [--clients 28] [--seconds 60]
 
 Starts its own engine (a temporary data directory) and server on 127.0.0.1, loads the demo street,
 then runs `--clients` threads, each sending requests in a loop to one endpoint at a time until
 `--seconds` pass or `--max-requests` are sent (bounded: it stops by itself). Prints requests/s and
-latency p50/p95 per endpoint as Markdown rows for BENCHMARKS.md.
+latency p50/p95 per endpoint as Markdown rows for BENCHMARKS.md. `--mixed` instead runs `--clients`
+readers on the coverage summaries beside writers, and checks every write afterwards
+(benchmarks/mixed_load.py); it exits non-zero on a 5xx, a lost or duplicated write, or over-commit.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
@@ -22,6 +26,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for tests.live
 
+from benchmarks.mixed_load import report, run_mixed
 from graphsvc.cli import demo_admin_token
 from graphsvc.graph import connect
 from graphsvc.main import create_app
@@ -78,6 +83,7 @@ def main() -> None:
     p.add_argument("--clients", type=int, default=16)
     p.add_argument("--seconds", type=float, default=20)
     p.add_argument("--max-requests", type=int, default=20000)
+    p.add_argument("--mixed", action="store_true", help="readers and writers together, writes checked afterwards")
     a = p.parse_args()
     settings = Settings(data_dir=Path(tempfile.mkdtemp(prefix="graphsvc-load-")), engine_heap="1g")
     conn = connect(settings)
@@ -85,6 +91,12 @@ def main() -> None:
         load_demo(conn.graph, "street", batch_size=settings.batch_size, bar=_NoBar)
         token = demo_admin_token(conn.graph, settings)
         with live_server(create_app(settings)) as url:
+            if a.mixed:
+                result = run_mixed(url, token, a.clients, a.seconds)
+                print(report(result, a.seconds), f"\nload average {os.getloadavg()}", flush=True)
+                if any(result["checks"][k] for k in result["checks"] if not k.endswith("_made")):
+                    sys.exit(1)
+                return
             for path in ENDPOINTS:
                 httpx.get(url + path, headers={"Authorization": f"Bearer {token}"}, timeout=60)  # warm up
                 r = run(url, token, path, a.clients, a.seconds, a.max_requests)

@@ -2,8 +2,9 @@
 
 - Single flight: while one request computes a key, the others asking for it wait for that answer
   instead of computing it again (a stampede after every write made 16 readers recompute one summary).
-- Each answer is tagged with the communities it covers (None = all of them); a write reports the
-  communities it touched (None = unknown, so all), and only the answers that cover one of them go.
+- Each answer is tagged with its topic (what kind of data it reads: "coverage") and the communities
+  it covers (None = all of them); a write reports the topics and communities it touched (None =
+  unknown, so all), and only the answers of a touched topic that cover a touched community go.
 - An answer lives `ttl_s` from when its computation ENDED, so a slow computation is still reused.
   Writes by another process (a CLI import beside `serve`) show after at most `ttl_s`.
 """
@@ -28,6 +29,7 @@ def _overlaps(covered: frozenset[str] | None, touched: frozenset[str] | None) ->
 class _Flight:
     """One computation under way; followers wait on `done`."""
 
+    topic: str
     covers: frozenset[str] | None
     done: threading.Event = field(default_factory=threading.Event)
     value: Any = None
@@ -38,6 +40,7 @@ class _Flight:
 @dataclass
 class _Entry:
     expires: float
+    topic: str
     covers: frozenset[str] | None
     value: Any
 
@@ -49,7 +52,9 @@ class AnswerCache:
         self._entries: dict[Hashable, _Entry] = {}
         self._flights: dict[Hashable, _Flight] = {}
 
-    def get(self, key: Hashable, compute: Callable[[], T], covers: Collection[str] | None = None) -> T:
+    def get(
+        self, key: Hashable, compute: Callable[[], T], covers: Collection[str] | None = None, topic: str = "graph"
+    ) -> T:
         """compute()'s answer for `key`, computed once however many ask at the same time.
 
         `covers`: the communities the answer depends on (None = all). The key must hold everything
@@ -62,15 +67,15 @@ class AnswerCache:
             with self._lock:
                 hit = self._entries.get(key)
                 if hit and hit.expires > time.monotonic():
-                    return hit.value  # type: ignore[no-any-return]
+                    return hit.value
                 flight = self._flights.get(key)
                 leader = flight is None
                 if flight is None:
-                    flight = self._flights[key] = _Flight(tag)
+                    flight = self._flights[key] = _Flight(topic, tag)
             if leader:
                 return self._lead(key, flight, compute)
             if flight.done.wait(self.wait_s) and flight.ok:
-                return flight.value  # type: ignore[no-any-return]
+                return flight.value
             # the leader failed (its error went to its own caller) or took too long: try again
 
     def _lead(self, key: Hashable, flight: _Flight, compute: Callable[[], T]) -> T:
@@ -81,7 +86,7 @@ class AnswerCache:
                 if not flight.stale:
                     if len(self._entries) >= MAX_ENTRIES:
                         self._entries.clear()
-                    self._entries[key] = _Entry(time.monotonic() + self.ttl_s, flight.covers, value)
+                    self._entries[key] = _Entry(time.monotonic() + self.ttl_s, flight.topic, flight.covers, value)
             return value
         finally:
             with self._lock:
@@ -89,13 +94,18 @@ class AnswerCache:
                     del self._flights[key]
             flight.done.set()
 
-    def invalidate(self, touched: Collection[str] | None = None) -> None:
-        """Drop the answers covering any of `touched` (None: all), and keep none computed meanwhile."""
+    def invalidate(self, touched: Collection[str] | None = None, topic: str | None = None) -> None:
+        """Drop the answers of `topic` (None: every topic) covering any of `touched` (None: all),
+        and keep none computed meanwhile."""
         tag = None if touched is None else frozenset(touched)
+
+        def hit(t: str, covers: frozenset[str] | None) -> bool:
+            return (topic is None or t == topic) and _overlaps(covers, tag)
+
         with self._lock:
-            for key in [k for k, e in self._entries.items() if _overlaps(e.covers, tag)]:
+            for key in [k for k, e in self._entries.items() if hit(e.topic, e.covers)]:
                 del self._entries[key]
-            for key in [k for k, f in self._flights.items() if _overlaps(f.covers, tag)]:
+            for key in [k for k, f in self._flights.items() if hit(f.topic, f.covers)]:
                 self._flights.pop(key).stale = True  # later askers start afresh
 
     def __len__(self) -> int:

@@ -126,7 +126,8 @@ def cmd_keys(settings: Settings, args: argparse.Namespace) -> None:
             key, token = access.create_key(graph, cli_scope(), role=args.role, scope_id=args.scope, name=args.name)
             from graphsvc.commands.labels import WORDS
 
-            say(f"已创建密钥 {key.id}（{WORDS.get(key.role, key.role)}{'，范围 ' + key.scope_id if key.scope_id else ''}）。令牌只显示这一次：")
+            where = f"，范围 {key.scope_id}" if key.scope_id else ""
+            say(f"已创建密钥 {key.id}（{WORDS.get(key.role, key.role)}{where}）。令牌只显示这一次：")
             print(token)
         elif args.action == "revoke":
             access.revoke_key(graph, cli_scope(), args.id)
@@ -183,7 +184,8 @@ def cmd_template(settings: Settings, args: argparse.Namespace) -> None:
     from graphsvc.ingest.workbook import template
 
     Path(args.output).write_bytes(template())
-    say(f"已生成空白台账模板 {args.output}（每个表一个工作表，第一行中文表头，第二行英文列名，类型和是/否列有下拉选项，见“填表说明”工作表）")
+    say(f"已生成空白台账模板 {args.output}（每个表一个工作表，第一行中文表头，第二行英文列名，"
+        "类型和是/否列有下拉选项，见“填表说明”工作表）")
 
 
 def cmd_engine(settings: Settings, args: argparse.Namespace) -> None:
@@ -207,7 +209,30 @@ def cmd_engine(settings: Settings, args: argparse.Namespace) -> None:
 COMMAND_MODULES: tuple[str, ...] = ("pair", "match", "records", "viz", "analyze", "gaps")
 
 
+# argparse's own words, in Chinese (it looks each up through its module-level gettext `_`).
+_ARGPARSE_ZH = {
+    "usage: ": "用法：",
+    "options": "选项",
+    "positional arguments": "位置参数",
+    "show this help message and exit": "显示本帮助并退出",
+    "%(prog)s: error: %(message)s\n": "%(prog)s：错误：%(message)s\n",
+    "the following arguments are required: %s": "缺少必填参数：%s",
+    "unrecognized arguments: %s": "不认识的参数：%s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "无效的选择 %(value)r（可选：%(choices)s）",
+    "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s：%(message)s",
+    "expected one argument": "需要一个值",
+    "expected at least one argument": "至少需要一个值",
+    "invalid %(type)s value: %(value)r": "无效的值：%(value)r",
+    "not allowed with argument %s": "不能与参数 %s 同时使用",
+}
+
+
+def _chinese_argparse() -> None:
+    argparse._ = lambda text: _ARGPARSE_ZH.get(text, text)  # type: ignore[attr-defined]
+
+
 def build_parser() -> argparse.ArgumentParser:
+    _chinese_argparse()
     p = argparse.ArgumentParser(prog="graphsvc", description="共建图谱：社区党建网络图服务")
     sub = p.add_subparsers(dest="command", required=True)
 

@@ -6,7 +6,7 @@ import logging
 import random
 import threading
 import time
-from collections.abc import Callable, Collection, Hashable, Iterable, Iterator
+from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -32,8 +32,7 @@ def _lost_race(e: Exception) -> bool:
     """A commit that failed only because another transaction got there first (worth running again)."""
     if isinstance(e, (ConstraintError, TransientError)):
         return True
-    text = str(e)
-    return "ConcurrentModification" in text or "version" in text.lower()
+    return "ConcurrentModification" in str(e)
 
 
 @contextmanager
@@ -48,7 +47,8 @@ class Tx:
     """An explicit transaction; statements by catalog name. `touch` notes the communities a write changes."""
 
     def __init__(
-        self, tx: neo4j.ManagedTransaction | neo4j.Transaction, queries: dict[str, str], touched: set[str] | None = None
+        self, tx: neo4j.ManagedTransaction | neo4j.Transaction, queries: dict[str, str],
+        touched: dict[str, set[str]] | None = None,
     ) -> None:
         self._tx, self._queries = tx, queries
         self.touched = touched
@@ -56,10 +56,11 @@ class Tx:
     def run(self, name: str, **params: Any) -> list[dict[str, Any]]:
         return self._tx.run(self._queries[name], params).data()
 
-    def touch(self, communities: Iterable[str | None]) -> None:
-        """This write changes what these communities' answers say (cached answers covering them are dropped)."""
+    def touch(self, topic: str, communities: Iterable[str | None]) -> None:
+        """This write changes what these communities' answers of `topic` say ("coverage", "records"):
+        the cached answers of that topic covering them are dropped."""
         if self.touched is not None:
-            self.touched.update(c for c in communities if c)
+            self.touched.setdefault(topic, set()).update(c for c in communities if c)
 
 
 @dataclass
@@ -74,16 +75,22 @@ class Graph:
         self.queries = catalog()
         self._answers = AnswerCache(self.cache_s, wait_s=self.timeout_s * 2)
 
-    def cached(self, key: Hashable, compute: Callable[[], T], covers: Collection[str] | None = None) -> T:
+    def cached(
+        self, key: Hashable, compute: Callable[[], T], covers: Collection[str] | None = None, topic: str = "graph"
+    ) -> T:
         """compute()'s answer, computed once for everyone asking at once and reused for cache_s seconds,
-        unless a write through this gateway touches one of the communities it `covers` (None = all).
+        unless a write through this gateway touches `topic` in one of the communities it `covers` (None = all).
 
         The key must hold everything else the answer depends on, the caller's scope included.
         """
-        return self._answers.get(key, compute, covers)
+        return self._answers.get(key, compute, covers, topic)
 
-    def _wrote(self, touched: Collection[str] | None = None) -> None:
-        self._answers.invalidate(touched)
+    def _wrote(self, touched: Mapping[str, Collection[str]] | None = None) -> None:
+        """Drop the cached answers a write may have changed (None: every one)."""
+        if not touched:
+            self._answers.invalidate()
+        for topic, communities in (touched or {}).items():
+            self._answers.invalidate(communities, topic)
 
     def _query(self, name: str) -> Query:
         return Query(self.queries[name], timeout=self.timeout_s)
@@ -126,9 +133,9 @@ class Graph:
         transactions changed) fails at commit rather than waiting: it is run again from the start,
         so its checks see the winner's write.
         """
-        touched: set[str] = set()  # what the work says it touched; nothing said: assume everything
+        touched: dict[str, set[str]] = {}  # what the work says it touched; nothing said: assume everything
 
-        def attempt_work(tx: neo4j.Transaction) -> T:
+        def attempt_work(tx: neo4j.ManagedTransaction, /) -> T:
             return work(Tx(tx, self.queries, touched))
 
         try:

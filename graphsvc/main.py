@@ -12,8 +12,21 @@ from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from graphsvc import __version__
+from graphsvc.api import (
+    access,
+    admin_pages,
+    coverage,
+    errors,
+    explore,
+    ledger,
+    matching,
+    network,
+    pages,
+    pairing,
+    planner,
+    records,
+)
 from graphsvc.api.gates import BodyGates
-from graphsvc.api import access, coverage, errors, explore, ledger, matching, network, pages, pairing, records
 from graphsvc.graph import connect
 from graphsvc.services.access import KeyCache
 from graphsvc.settings import Settings
@@ -40,7 +53,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="graphsvc 共建图谱", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None)
     errors.install(app)
     app.add_middleware(BodyGates)
-    for module in (explore, ledger, access, coverage, pairing, network, matching, records, pages):
+    for module in (explore, ledger, access, coverage, pairing, network, matching, records, pages, planner, admin_pages):
         app.include_router(module.router)
     # vis-network ships inside pyvis; mounted before /static so its path wins.
     app.mount(picture.STATIC_ROUTE, StaticFiles(directory=picture.STATIC_DIR), name="vis")

@@ -10,6 +10,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
+from graphsvc.ingest.safety import csv_escape
+
 Format = Literal["table", "json", "csv", "xlsx"]
 FORMATS = ("table", "json", "csv", "xlsx")
 
@@ -61,19 +63,21 @@ def write(
         cols = list(rows[0].keys()) if rows else []
         w = csv.writer(buf)
         w.writerow(cols)
-        for r in rows:
-            w.writerow([_flat(r.get(c)) for c in cols])
+        for r in rows:  # a text cell Excel would run as a formula gets a leading ' (OWASP CSV injection)
+            w.writerow([csv_escape(v) if isinstance(v, str) else v for v in (_flat(r.get(c)) for c in cols)])
         text = buf.getvalue()
     else:
         from openpyxl import Workbook
 
+        from graphsvc.ingest.workbook import text_cells
+
         wb = Workbook(write_only=True)
         ws = wb.create_sheet(sheet[:31])
         cols = list(rows[0].keys()) if rows else []
-        ws.append([(headers or {}).get(c, c) for c in cols])
+        ws.append(text_cells(ws, [(headers or {}).get(c, c) for c in cols]))
         ws.append(cols)
-        for r in rows:
-            ws.append([_flat(r.get(c)) for c in cols])
+        for r in rows:  # every text cell as text, never a formula
+            ws.append(text_cells(ws, [_flat(r.get(c)) for c in cols]))
         out = io.BytesIO()
         wb.save(out)
         text = out.getvalue()

@@ -39,7 +39,7 @@ class Settings(BaseSettings):
     max_zip_ratio: int = 100
     max_sheet_rows: int = 300_000
     env: str = "production"
-    # The gap rules' thresholds (DOMAIN.md's defaults); a request may still override each one.
+    # The gap rules' thresholds (docs/domain.md's defaults); a request may still override each one.
     gaps: GapParams = Field(default_factory=GapParams)
 
     @model_validator(mode="after")

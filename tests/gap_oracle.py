@@ -24,7 +24,7 @@ Rows = dict[str, list[Row]]
 
 
 def find_gaps(tables: Rows) -> dict[str, list[str]]:
-    """Rule id → sorted offending ids, straight from the ledger tables (DOMAIN.md, default settings).
+    """Rule id → sorted offending ids, straight from the ledger tables (docs/domain.md, default settings).
 
     Also `three_nos` (communities with no office, funds or land) and `cluster_candidates`
     (neighbouring buildings, each 20–50 resident members, > 50 together, no building branch).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 
@@ -79,8 +80,15 @@ def test_a_failed_computation_is_not_kept_and_followers_retry() -> None:
             raise RuntimeError("engine down")
         return "ok"
 
-    try:
+    with contextlib.suppress(RuntimeError):
         cache.get("k", flaky)
-    except RuntimeError:
-        pass
     assert cache.get("k", flaky) == "ok" and len(calls) == 2
+
+
+def test_a_write_drops_only_the_answers_of_its_topic() -> None:
+    cache = AnswerCache(ttl_s=60)
+    cache.get("summary", lambda: "coverage answer", covers=["c1"], topic="coverage")
+    cache.invalidate(["c1"], "records")  # a pairing or sharing changes no coverage answer
+    assert cache.get("summary", lambda: "new", covers=["c1"], topic="coverage") == "coverage answer"
+    cache.invalidate(["c1"], "coverage")
+    assert cache.get("summary", lambda: "new", covers=["c1"], topic="coverage") == "new"

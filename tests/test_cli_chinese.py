@@ -33,7 +33,7 @@ def demo(graph: Graph, settings: Settings) -> Graph:
 
 
 @pytest.fixture()
-def run(demo: Graph, settings: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
+def run(demo: Graph, settings: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):
     monkeypatch.setenv("GRAPHSVC_DATA_DIR", str(settings.data_dir))
     monkeypatch.setenv("GRAPHSVC_DATABASE", settings.database)
 
@@ -57,7 +57,7 @@ HUMAN = [
 ]
 
 
-def test_human_output_has_no_english_codes(run) -> None:  # type: ignore[no-untyped-def]
+def test_human_output_has_no_english_codes(run) -> None:
     for argv in HUMAN:
         text = run(*argv)
         assert text.strip(), argv
@@ -65,14 +65,14 @@ def test_human_output_has_no_english_codes(run) -> None:  # type: ignore[no-unty
     assert "党小组联幢" in run("gaps") and "一帮一" in run("gaps", "--summary")
 
 
-def test_scripts_keep_codes(run) -> None:  # type: ignore[no-untyped-def]
+def test_scripts_keep_codes(run) -> None:
     data = json.loads(run("gaps", "--rule", "党小组联幢", "--format", "json").split("\n党小组联幢")[0])
     assert list(data) == ["building_without_group"]
     csv_text = run("gaps", "--rule", "一帮一", "--format", "csv")
     assert csv_text.splitlines()[0].startswith("rule,") and "vulnerable_without_helper" in csv_text
 
 
-def test_chinese_labels_accepted_wherever_codes_are(run, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+def test_chinese_labels_accepted_wherever_codes_are(run, capsys: pytest.CaptureFixture[str]) -> None:
     run("gaps", "--rule", "building_without_group", "--vulnerable", "低保;困难家庭", "--required-points", "社区服务站")
     with pytest.raises(SystemExit):
         run("gaps", "--rule", "城堡")
@@ -92,7 +92,7 @@ def test_every_threshold_has_a_flag() -> None:
     assert {flag_of.get(f, f) for f in GapParams.model_fields} <= dests
 
 
-def test_gaps_suggest_then_accept(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_gaps_suggest_then_accept(run, tmp_path: Path) -> None:
     before = json.loads(run("gaps", "--rule", "党小组联幢", "--format", "json").split("\n党小组联幢")[0])
     saved = tmp_path / "s.json"
     run("gaps", "suggest", "党小组联幢", "--save", str(saved))
@@ -105,14 +105,14 @@ def test_gaps_suggest_then_accept(run, tmp_path: Path) -> None:  # type: ignore[
     assert "采纳" in run("audit")
 
 
-def test_gaps_place_with_a_distance_table(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_gaps_place_with_a_distance_table(run, tmp_path: Path) -> None:
     table = tmp_path / "d.csv"
     table.write_text("from_id,to_id,meters\nb-xf01-01,sp-xf01-1,5000\n", encoding="utf-8")
     text = run("gaps", "place", "--kind", "service_station", "--distances", str(table), "--max-new", "1")
     assert "社区服务站" in text and "住宅楼" in text
 
 
-def test_export_a_street_in_chinese(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_export_a_street_in_chinese(run, tmp_path: Path) -> None:
     out = tmp_path / "s.xlsx"
     run("export", "--street", "s-xf", "--format", "xlsx", "-o", str(out))
     wb = load_workbook(out)

@@ -62,6 +62,13 @@ def test_algorithms_import_only_numerics_and_the_standard_library() -> None:
     assert not bad
 
 
+def test_routers_reach_neither_algorithms_nor_projection_nor_queries() -> None:
+    forbidden = ("graphsvc.algorithms", "graphsvc.projection", "graphsvc.graph", "networkx")
+    routers = [f for f in _files("api") if f.name != "deps.py"]  # deps hands the gateway to the services
+    bad = {f"{f.name}: {m}" for f in routers for m in _imports(f) if m.startswith(forbidden)}
+    assert not bad
+
+
 def test_services_leave_networkx_calls_to_the_algorithms() -> None:
     bad = []
     for f in _files("services"):

@@ -5,6 +5,7 @@ No engine here: reading, validation (references checked within the file) and wor
 
 from __future__ import annotations
 
+import csv
 import io
 import zipfile
 from pathlib import Path
@@ -39,7 +40,7 @@ def errors_of(raw: ledger_io.RawLedger) -> list[dict[str, Any]]:
 
 
 # An office workbook: Chinese headers only, one header row, four mistakes on four Excel rows.
-OFFICE = {
+OFFICE: dict[str, list[list[Any]]] = {
     "社区": [
         ["社区编号", "社区名称", "类型", "所属街道", "纬度", "经度", "有办公用房"],
         ["c1", "康乐社区", "城市社区", "s1", 39.05, 121.71, "是"],
@@ -142,7 +143,7 @@ def test_gbk_csv_folder(tmp_path: Path) -> None:
 
 def test_other_encodings_named_clearly(tmp_path: Path) -> None:
     (tmp_path / "streets.csv").write_bytes("id,name\ns1,金州街道\n".encode("utf-16"))
-    with pytest.raises(InvalidInput, match="streets.csv 的编码不受支持"):
+    with pytest.raises(InvalidInput, match=r"streets\.csv 的编码不受支持"):
         ledger_io.read_csv_dir(tmp_path)
 
 
@@ -213,7 +214,7 @@ def test_sheet_row_limit() -> None:
 
 def test_csv_field_over_the_limit_is_a_clear_error() -> None:
     data = b"id,name\ns1," + b"x" * 200_000 + b"\n"
-    with pytest.raises(InvalidInput, match="streets.csv 第 2 行不是有效的 CSV"):
+    with pytest.raises(InvalidInput, match=r"streets\.csv 第 2 行不是有效的 CSV"):
         ledger_io.read_upload("streets.csv", data)
 
 
@@ -238,3 +239,14 @@ def test_chinese_labels_round_trip_in_cells() -> None:
     assert workbook.cell_value("pairings", "themes", ["party_work", "security"], "zh") == "党建联做;社会治安联防"
     assert workbook.cell_value("communities", "has_office", True, "zh") == "是"
     assert workbook.cell_value("communities", "has_office", True, "codes") == "true"
+
+
+def test_command_line_tables_carry_no_formulas(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from graphsvc import output
+
+    rows = [{"name": '=HYPERLINK("http://x")', "size": -5}]
+    output.write(rows, "csv")
+    assert list(csv.reader(io.StringIO(capsys.readouterr().out)))[1] == ["'=HYPERLINK(\"http://x\")", "-5"]
+    output.write(rows, "xlsx", output=str(tmp_path / "o.xlsx"))
+    cell = load_workbook(tmp_path / "o.xlsx").active["A3"]
+    assert (cell.value, cell.data_type) == ('=HYPERLINK("http://x")', "s")

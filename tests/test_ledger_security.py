@@ -44,7 +44,7 @@ def zipped(members: dict[str, bytes]) -> bytes:
     return buf.getvalue()
 
 
-def post(client: TestClient, name: str, data: bytes, **params: str):  # type: ignore[no-untyped-def]
+def post(client: TestClient, name: str, data: bytes, **params: str):
     return client.post("/ledger", params=params, files={"file": (name, data, "application/octet-stream")})
 
 

@@ -124,7 +124,7 @@ def test_community_key_writes_only_inside_its_scope(clients: dict[str, TestClien
 
 
 def test_street_key_cannot_reach_another_street(clients: dict[str, TestClient]) -> None:
-    body = {"items": [{"org_id": _group(FAR), "building_id": _buildings(XF)[2]}]}
+    body: dict[str, Any] = {"items": [{"org_id": _group(FAR), "building_id": _buildings(XF)[2]}]}
     assert clients["street"].post("/coverage/accept/covers", json=body).status_code == 404
     body = {"resource_id": _resource(FAR)["id"], "community_id": OTHER["id"], "units": 1}
     assert clients["street"].post("/records/sharings", json=body).status_code == 404
@@ -234,4 +234,9 @@ def test_a_write_drops_only_the_cached_answers_of_what_it_touched(clients: dict[
     body = {"items": [{"org_id": _group(XF), "building_id": _buildings(XF)[3]}]}
     assert clients["community"].post("/coverage/accept/covers", json=body).status_code == 200
     assert coverage.summary(app_graph, LOCAL_ADMIN, far, p) is far_before  # another street: kept
-    assert coverage.summary(app_graph, LOCAL_ADMIN, xf, p) is not xf_before  # the written community: recomputed
+    xf_after = coverage.summary(app_graph, LOCAL_ADMIN, xf, p)
+    assert xf_after is not xf_before  # the written community: recomputed
+    res_id, _, _ = _free_resource(app_graph, XF)
+    body = {"resource_id": res_id, "community_id": XF["id"], "units": 1}
+    assert clients["community"].post("/records/sharings", json=body).status_code == 201
+    assert coverage.summary(app_graph, LOCAL_ADMIN, xf, p) is xf_after  # a sharing changes no coverage answer

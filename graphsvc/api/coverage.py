@@ -9,8 +9,9 @@ from fastapi.responses import HTMLResponse
 
 from graphsvc.api.deps import GraphDep, ScopeDep, SettingsDep
 from graphsvc.schemas import coverage as s
+from graphsvc.schemas import planner as p
 from graphsvc.schemas.ids import ID_MAX, ID_PATTERN
-from graphsvc.services import coverage
+from graphsvc.services import coverage, suggest
 
 router = APIRouter(tags=["coverage"])
 GapQuery = Annotated[s.GapQuery, Query()]
@@ -62,6 +63,19 @@ def suggest_units(graph: GraphDep, scope: ScopeDep, settings: SettingsDep, q: Ga
     return coverage.suggest_units(graph, scope, q.area(), q.params(settings.gaps))
 
 
+@router.get("/coverage/suggestions/helpers", response_model=p.HelperSuggestions)
+def suggest_helpers(graph: GraphDep, scope: ScopeDep, settings: SettingsDep, q: GapQuery,
+                    help_cap: Annotated[int, Query(ge=1, le=100)] = suggest.HELP_CAP) -> p.HelperSuggestions:
+    """一帮一: for each vulnerable household nobody helps, the nearest member with room (same building, then grid)."""
+    return suggest.suggest_helpers(graph, scope, q.area(), q.params(settings.gaps), help_cap=help_cap)
+
+
+@router.get("/coverage/suggestions/community-branches", response_model=p.CommunityBranches)
+def suggest_community_branches(graph: GraphDep, scope: ScopeDep, q: GapQuery) -> p.CommunityBranches:
+    """一居一支部: a community branch under the street's working committee for each community without one."""
+    return suggest.suggest_community_branches(graph, scope, q.area())
+
+
 @router.post("/coverage/suggestions/service-points", response_model=s.ServicePlan)
 def plan_service_points(graph: GraphDep, scope: ScopeDep, body: s.ServicePlanRequest) -> s.ServicePlan:
     """Where to add service points: the fewest new sites covering every building (LSCP), the best p (MCLP)."""
@@ -86,6 +100,12 @@ def accept_links(graph: GraphDep, scope: ScopeDep, body: s.AcceptLinks) -> s.Acc
     return coverage.accept_links(graph, scope, body)
 
 
+@router.post("/coverage/accept/helps", response_model=s.Accepted)
+def accept_helps(graph: GraphDep, scope: ScopeDep, body: p.AcceptHelps) -> s.Accepted:
+    """Accept helper → household suggestions (一帮一): writes HELPS within every member's cap, stamped and audited."""
+    return suggest.accept_helps(graph, scope, body)
+
+
 @router.post("/coverage/accept/org", response_model=s.Accepted)
 def accept_org(graph: GraphDep, scope: ScopeDep, body: s.NewOrg) -> s.Accepted:
     """Accept a new Party group or branch: writes the PartyOrg (Ledger v1 columns) and its COVERS, stamped."""
@@ -93,6 +113,10 @@ def accept_org(graph: GraphDep, scope: ScopeDep, body: s.NewOrg) -> s.Accepted:
 
 
 @router.get("/pictures/coverage", response_class=HTMLResponse)
-def picture(graph: GraphDep, scope: ScopeDep, community_id: Annotated[str, Query(min_length=1, max_length=ID_MAX, pattern=ID_PATTERN)]) -> str:
+def picture(
+    graph: GraphDep,
+    scope: ScopeDep,
+    community_id: Annotated[str, Query(min_length=1, max_length=ID_MAX, pattern=ID_PATTERN)],
+) -> str:
     """The coverage picture of a community: buildings green/red on their coordinates, groups and members."""
     return coverage.picture(graph, scope, community_id)

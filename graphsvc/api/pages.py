@@ -6,18 +6,19 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
+from pydantic import AfterValidator
 
 from graphsvc.api.deps import TOKEN_COOKIE, GraphDep, ScopeDep, SettingsDep
 from graphsvc.api.network import SelectionDep
 from graphsvc.errors import Unauthorized
-from graphsvc.schemas.coverage import GapRule
 from graphsvc.schemas.ids import ID_MAX, ID_PATTERN
 from graphsvc.services import pages
 from graphsvc.views.templating import render
 
 TOKEN_PATTERN = r"^\s*[A-Za-z0-9_\-]+\s*$"  # what keys create makes; anything else cannot be a cookie value
 router = APIRouter(tags=["pages"], default_response_class=HTMLResponse)
-AreaId = Annotated[str | None, Query(max_length=ID_MAX, pattern=f"^$|{ID_PATTERN}")]  # blank: everywhere
+# The pages' scope pickers send a blank for 全部 (everywhere): blank becomes None.
+AreaId = Annotated[str | None, Query(max_length=ID_MAX, pattern=f"^$|{ID_PATTERN}"), AfterValidator(lambda v: v or None)]
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -64,13 +65,6 @@ def street_page(request: Request, graph: GraphDep, scope: ScopeDep, settings: Se
                 street_id: Annotated[str, Path(max_length=ID_MAX, pattern=ID_PATTERN)]) -> HTMLResponse:
     """A street's overview: coverage ratio of every rule, each community's counts and gaps, links."""
     return render(request, pages.street(graph, scope, settings.gaps, street_id))
-
-
-@router.get("/pages/gaps")
-def gaps_page(request: Request, graph: GraphDep, scope: ScopeDep, settings: SettingsDep, street_id: AreaId = None,
-              community_id: AreaId = None, rule: GapRule | None = None) -> HTMLResponse:
-    """Gap lists: every rule's uncovered buildings, households, members, units (names masked for analysts)."""
-    return render(request, pages.gaps(graph, scope, settings.gaps, street_id, community_id, rule))
 
 
 @router.get("/pages/matching")

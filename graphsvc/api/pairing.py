@@ -8,7 +8,6 @@ from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from graphsvc.algorithms.pairing import DEFAULT_PREFERRED_KM
 from graphsvc.api.deps import GraphDep, ScopeDep
 from graphsvc.schemas import pairing as s
 from graphsvc.schemas.ledger import Id
@@ -31,8 +30,8 @@ class PlanQuery(BaseModel):
     rural_cap: s.Cap = 1
     must_pair: list[Id] = []
     drop: list[Id] = []
-    min_km: Annotated[float, Field(ge=0, le=1000)] = DEFAULT_PREFERRED_KM[0]
-    max_km: Annotated[float, Field(ge=0, le=1000)] = DEFAULT_PREFERRED_KM[1]
+    min_km: Annotated[float, Field(ge=0, le=1000)] = s.PREFERRED_KM[0]
+    max_km: Annotated[float, Field(ge=0, le=1000)] = s.PREFERRED_KM[1]
 
     @model_validator(mode="after")
     def _range(self) -> PlanQuery:

@@ -23,7 +23,7 @@ TABLE_ORDER = [
 ]
 assert sorted(TABLE_ORDER) == sorted(TABLES)
 
-# --- rule parameters (DOMAIN.md defaults) ------------------------------------------------------
+# --- rule parameters (docs/domain.md defaults) ------------------------------------------------------
 
 LINK_CAP = 15                      # 党员联户: households per member
 BRANCH_THRESHOLD = 50              # 支部进楼宇: resident members per building (or cluster)

@@ -187,7 +187,7 @@ def read_xlsx(data: bytes, limits: Limits = DEFAULT_LIMITS, *, name: str = "工�
     check_xlsx(data, name, limits)
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as e:  # noqa: BLE001  (openpyxl raises several types for a file that is not a workbook)
+    except Exception as e:  # openpyxl raises several types for a file that is not a workbook
         raise InvalidInput(f"{name} 不是有效的 XLSX 工作簿（{type(e).__name__}）") from None
     raw = RawLedger()
     try:

@@ -96,12 +96,30 @@ def unzip_csv(data: bytes, what: str, limits: Limits) -> list[tuple[str, bytes]]
 
 
 def check_xlsx(data: bytes, what: str, limits: Limits) -> None:
-    """An XLSX is a zip: the same member, size and ratio limits before openpyxl parses it."""
+    """An XLSX is a zip: the same member, size and ratio limits, and no sheet over the row limit,
+    all before openpyxl parses it (rows are counted on the sheet XML, whatever size the sheet declares)."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
-            check_zip(z, what, limits)
+            for info in check_zip(z, what, limits):
+                sheet = info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
+                if sheet and _count_rows(z, info) > limits.rows + 2:
+                    raise TooLarge(f"{what} 中有工作表超过上限 {limits.rows} 行（GRAPHSVC_MAX_SHEET_ROWS），请分表导入")
     except zipfile.BadZipFile as e:
         raise InvalidInput(f"{what} 不是有效的 XLSX 工作簿") from e
+
+
+def _count_rows(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> int:
+    """How many <row> elements a sheet's XML holds, streamed in chunks (never past its declared size)."""
+    n, tail, read = 0, b"", 0
+    with z.open(info) as f:
+        while chunk := f.read(1 << 20):
+            read += len(chunk)
+            if read > info.file_size:
+                raise InvalidInput("工作簿的文件大小与声明不符，已拒绝")
+            block = tail + chunk
+            n += block.count(b"<row ") + block.count(b"<row>") - tail.count(b"<row ") - tail.count(b"<row>")
+            tail = block[-5:]
+    return n
 
 
 # --- text ---------------------------------------------------------------------------------------
@@ -124,6 +142,7 @@ def decode_csv(data: bytes, name: str) -> str:
 # --- CSV injection (OWASP): a cell starting with = + - @ tab or CR is prefixed with ' on export --------------
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_ESCAPED_START = (*_FORMULA_START, "'")
 
 
 def csv_escape(s: str) -> str:
@@ -132,7 +151,7 @@ def csv_escape(s: str) -> str:
     >>> [csv_escape(v) for v in ["=SUM(A1)", "-5", "'x", "康乐"]]
     ["'=SUM(A1)", "'-5", "''x", '康乐']
     """
-    return "'" + s if s.startswith(_FORMULA_START + ("'",)) else s
+    return "'" + s if s.startswith(_ESCAPED_START) else s
 
 
 def csv_unescape(s: str) -> str:
@@ -141,4 +160,4 @@ def csv_unescape(s: str) -> str:
     >>> [csv_unescape(v) for v in ["'=SUM(A1)", "''x", "'x", "康乐"]]
     ['=SUM(A1)', "'x", "'x", '康乐']
     """
-    return s[1:] if len(s) > 1 and s[0] == "'" and s[1] in _FORMULA_START + ("'",) else s
+    return s[1:] if len(s) > 1 and s[0] == "'" and s[1] in _ESCAPED_START else s

@@ -76,8 +76,9 @@ def _message(table: str, column: str | None, d: Mapping[str, Any], value: Any) -
     enum = enum_of(table, column) if column else None
     if kind == "enum" and enum is not None:
         return f"{what}不是可选的值；可选：{'、'.join(m.zh for m in enum)}"
-    if kind == "value_error" and CONTROL_MESSAGE in d.get("msg", ""):
-        return CONTROL_MESSAGE
+    if kind == "value_error":  # our own validators' Chinese messages (control characters, the id grammar)
+        msg = str(d.get("msg", "")).removeprefix("Value error, ")
+        return msg if CONTROL_MESSAGE in msg else f"{what}：{msg}"
     simple = {
         "int_parsing": "应为整数", "int_from_float": "应为整数", "int_type": "应为整数",
         "float_parsing": "应为数字", "float_type": "应为数字",
@@ -141,6 +142,12 @@ def validate(raw: RawLedger, *, known_ids: KnownIds | None = None, check_refs: b
     if check_refs:
         errors += _check_ids(raw, bad_cells, known_ids)
     if errors:
+        order = {t: i for i, t in enumerate(TABLES)}
+
+        def place(e: dict[str, Any]) -> tuple[int, int, int]:  # the file's order: table, row, column
+            return order.get(e["table"], 99), e.get("row") or 0, raw.source(e["table"]).col_index.get(e.get("column") or "", 0)
+
+        errors.sort(key=place)
         shown = [locate(raw, e) for e in errors[:MAX_ERRORS]]
         more = f"（仅列出前 {MAX_ERRORS} 条）" if len(errors) > MAX_ERRORS else ""
         raise InvalidInput(f"账本有 {len(errors)} 处错误，未写入任何数据{more}", details=shown)

@@ -100,7 +100,7 @@ def cell_value(table: str, col: str, v: Any, labels: Labels) -> Any:
     return plain(v)
 
 
-def _text_cells(ws: Any, values: Iterable[Any]) -> list[Any]:
+def text_cells(ws: Any, values: Iterable[Any]) -> list[Any]:
     """Cells for one row: every text cell is written as text (data_type 's'), never run as a formula."""
     from openpyxl.cell import WriteOnlyCell
 
@@ -179,7 +179,7 @@ def write_xlsx(tables: Raw, path: Path | None = None, *, labels: Labels = "zh", 
         rows = tables[name]
         _dropdowns(ws, name, labels, FIRST_DATA_ROW + len(rows) + _DROPDOWN_ROWS)
         for r in rows:
-            ws.append(_text_cells(ws, [cell_value(name, c, r.get(c), labels) for c in cols]))
+            ws.append(text_cells(ws, [cell_value(name, c, r.get(c), labels) for c in cols]))
     if guide:
         _guide(wb, [t for t in TABLES if t in tables], labels)
     buf = io.BytesIO()
@@ -207,9 +207,9 @@ _GUIDE_TEXT = (
 
 def _guide(wb: Any, names: list[str], labels: Labels) -> None:
     ws = wb.create_sheet(GUIDE)
-    ws.append(_text_cells(ws, [_GUIDE_TEXT]))
+    ws.append(text_cells(ws, [_GUIDE_TEXT]))
     ws.append([])
-    ws.append(_text_cells(ws, ["工作表", "列（中文表头）", "英文列名", "含义", "类型", "必填", "可选值", "示例"]))
+    ws.append(text_cells(ws, ["工作表", "列（中文表头）", "英文列名", "含义", "类型", "必填", "可选值", "示例"]))
     examples = _example_rows()
     for name in names:
         table = TABLES[name]
@@ -217,7 +217,7 @@ def _guide(wb: Any, names: list[str], labels: Labels) -> None:
         for col in table.columns:
             options = choices(name, col, labels)
             example = examples.get(name, {}).get(col)
-            ws.append(_text_cells(ws, [
+            ws.append(text_cells(ws, [
                 table.zh if labels == "zh" else name, zh_header(name, col), col,
                 _MEANING.get(col, zh_header(name, col)), _kind_of(name, col), "必填" if col in required else "可空",
                 "、".join(options) if options else "", "" if example is None else str(cell_value(name, col, example, "zh")),

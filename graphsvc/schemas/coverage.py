@@ -13,13 +13,13 @@ from graphsvc.schemas.text import no_control
 
 
 class GapRule(ZhEnum):
-    """The rule identifiers of DOMAIN.md, each with the Chinese name people read."""
+    """The rule identifiers of docs/domain.md, each with the Chinese name people read."""
 
     community_without_org = "community_without_org", "一居一支部：没有党组织的社区"
     building_without_group = "building_without_group", "党小组联幢：没有党小组覆盖的住宅楼"
     building_needs_branch = "building_needs_branch", "支部进楼宇：党员超过阈值却没有楼宇党支部的楼栋"
     household_unlinked = "household_unlinked", "党员联户：没有党员联系的住户"
-    member_overloaded = "member_overloaded", "党员联户：联系住户超过上限的党员"
+    member_overloaded = "member_overloaded", "联户上限：联系住户超过上限的党员"
     vulnerable_without_helper = "vulnerable_without_helper", "一帮一：没有党员帮扶的困难户"
     unit_without_branch = "unit_without_branch", "支部四进：应建未建党组织的驻区单位"
     mobile_unregistered = "mobile_unregistered", "流动不流失：未在流入地登记的流动党员"
@@ -38,7 +38,7 @@ class VulnerableFlag(str, Enum):
 
 
 class GapParams(BaseModel):
-    """Rule thresholds; the defaults are DOMAIN.md's (the seeds' practice), any may be overridden per request."""
+    """Rule thresholds; the defaults are docs/domain.md's (the source texts' practice), any may be overridden per request."""
 
     model_config = ConfigDict(extra="forbid")
 

@@ -7,9 +7,9 @@ from collections.abc import Iterable
 
 from graphsvc.errors import NotFound
 from graphsvc.graph import Tx
-from graphsvc.scope import Scope, require
+from graphsvc.scope import Role, Scope, require
 
-WRITERS = ("admin", "street", "community")  # analysts only read
+WRITERS: tuple[Role, ...] = ("admin", "street", "community")  # analysts only read
 
 
 def writer(scope: Scope) -> None:
@@ -17,8 +17,10 @@ def writer(scope: Scope) -> None:
     require(scope, *WRITERS)
 
 
-def in_scope(tx: Tx, scope: Scope, named: Iterable[tuple[str, str | None]], message: str) -> None:
+def in_scope(tx: Tx, scope: Scope, named: Iterable[tuple[str, str | None]], message: str, *, topic: str) -> None:
     """Every (field, id) of `named` must exist and be visible to `scope`; else NotFound naming each one.
+
+    The write is noted as touching `topic` in the communities of those ids (cached answers go).
 
     Out of scope reads as absent, as it does for reads: the caller learns nothing about other communities.
     Run inside the write's transaction so the check and the write see the same graph.
@@ -28,7 +30,7 @@ def in_scope(tx: Tx, scope: Scope, named: Iterable[tuple[str, str | None]], mess
         return
     rows = tx.run("scope/visible", ids=sorted({i for _, i in pairs}), communities=scope.community_list)
     for r in rows:
-        tx.touch(r["communities"])  # what the write is about: cached answers of these communities go
+        tx.touch(topic, r["communities"])
     visible = {r["id"] for r in rows if r["visible"]}
     bad = [{"field": f, "id": i} for f, i in pairs if i not in visible]
     if bad:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from graphsvc.graph import Graph
-from graphsvc.schemas.coverage import Area, GapParams, GapRule
+from graphsvc.schemas.coverage import Area, GapParams
 from graphsvc.schemas.network import Selection
 from graphsvc.schemas.pairing import PlanRequest
 from graphsvc.scope import Scope
@@ -30,7 +30,7 @@ def chrome(graph: Graph, scope: Scope, street_id: str | None = None, community_i
                   street_id=street_id, community_id=community_id)
 
 
-def _with(page: Page, graph: Graph, scope: Scope, street_id: str | None = None, community_id: str | None = None) -> Page:
+def with_chrome(page: Page, graph: Graph, scope: Scope, street_id: str | None = None, community_id: str | None = None) -> Page:
     page.context["chrome"] = chrome(graph, scope, street_id, community_id)
     return page
 
@@ -47,7 +47,7 @@ def where(graph: Graph, scope: Scope, street_id: str | None, community_id: str |
 def home(graph: Graph, scope: Scope) -> Page:
     """Home: streets and communities in scope with their counts."""
     page = pages.home(explore.streets(graph, scope), explore.communities(graph, scope, street_id=None, skip=0, limit=ALL))
-    return _with(page, graph, scope)
+    return with_chrome(page, graph, scope)
 
 
 def street(graph: Graph, scope: Scope, params: GapParams, street_id: str) -> Page:
@@ -55,17 +55,7 @@ def street(graph: Graph, scope: Scope, params: GapParams, street_id: str) -> Pag
     summary = coverage.summary(graph, scope, Area(street_id=street_id), params)  # 404 for an unknown street
     name = next((x.name for x in explore.streets(graph, scope).items if x.id == street_id), street_id)
     communities = explore.communities(graph, scope, street_id=street_id, skip=0, limit=ALL)
-    return _with(pages.street(street_id, name, communities, summary), graph, scope, street_id)
-
-
-def gaps(graph: Graph, scope: Scope, params: GapParams, street_id: str | None, community_id: str | None,
-         rule: GapRule | None) -> Page:
-    """Gap lists of every rule (names masked for analysts)."""
-    report = coverage.gaps(graph, scope, Area(street_id=street_id, community_id=community_id), params,
-                           rules=[rule] if rule else None)
-    query = {"street_id": street_id, "community_id": community_id, "rule": rule.value if rule else None}
-    page = pages.gaps(report, where=where(graph, scope, street_id, community_id), masked=scope.masked, params=query)
-    return _with(page, graph, scope, street_id, community_id)
+    return with_chrome(pages.street(street_id, name, communities, summary), graph, scope, street_id)
 
 
 def matching_page(graph: Graph, scope: Scope, street_id: str | None, community_id: str | None) -> Page:
@@ -75,12 +65,12 @@ def matching_page(graph: Graph, scope: Scope, street_id: str | None, community_i
         matching.partners(graph, scope, street_id=street_id, community_id=community_id),
         where=where(graph, scope, street_id, community_id),
     )
-    return _with(page, graph, scope, street_id, community_id)
+    return with_chrome(page, graph, scope, street_id, community_id)
 
 
 def pairing_page(graph: Graph, scope: Scope) -> Page:
     """Urban–rural pairing: the optimal and the stable plan with every pair's reasons."""
-    return _with(pages.pairing(pairing.plan(graph, scope, PlanRequest())), graph, scope)
+    return with_chrome(pages.pairing(pairing.plan(graph, scope, PlanRequest())), graph, scope)
 
 
 def network_page(graph: Graph, scope: Scope, sel: Selection) -> Page:
@@ -88,12 +78,12 @@ def network_page(graph: Graph, scope: Scope, sel: Selection) -> Page:
     params = {"street_id": sel.street_id, "community_id": sel.community_id, "kinds": [k.value for k in sel.kinds]}
     page = pages.network(network.overview(graph, scope, sel), where=where(graph, scope, sel.street_id, sel.community_id),
                          params=params)
-    return _with(page, graph, scope, sel.street_id, sel.community_id)
+    return with_chrome(page, graph, scope, sel.street_id, sel.community_id)
 
 
 def pictures(graph: Graph, scope: Scope) -> Page:
     """Every picture, with what it shows (the coverage picture per community)."""
-    return _with(pages.pictures(explore.communities(graph, scope, street_id=None, skip=0, limit=ALL)), graph, scope)
+    return with_chrome(pages.pictures(explore.communities(graph, scope, street_id=None, skip=0, limit=ALL)), graph, scope)
 
 
 def login(error: str | None = None) -> Page:

@@ -95,10 +95,11 @@ def get_pairing(graph: Graph, scope: Scope, pairing_id: str) -> Pairing:
 
 
 def _theme_code(t: object) -> str:
+    code = str(t.value) if isinstance(t, Theme) else str(t)
     try:
-        return str(Theme(getattr(t, "value", t)).value)
+        return str(Theme(code).value)  # a code or its Chinese label
     except ValueError:
-        return str(t)
+        return code
 
 
 def _check_themes(kind: str, themes: Iterable[str]) -> list[str]:
@@ -136,7 +137,7 @@ def create_pairing(
     }
 
     def work(tx: Tx) -> None:
-        guard.in_scope(tx, scope, [("org_a", org_a), ("org_b", org_b)], "找不到党组织（或不在权限范围内）")
+        guard.in_scope(tx, scope, [("org_a", org_a), ("org_b", org_b)], "找不到党组织（或不在权限范围内）", topic="records")
         ends = {r["id"]: r for r in tx.run("records/org_ends", ids=[org_a, org_b], communities=scope.community_list)}
         missing = [(f, o) for f, o in (("org_a", org_a), ("org_b", org_b)) if o not in ends]
         if missing:
@@ -170,7 +171,7 @@ def end_pairing(graph: Graph, scope: Scope, pairing_id: str, *, source: str, rea
             raise NotFound(f"找不到结对 {pairing_id}", details=[{"field": "pairing_id", "id": pairing_id}])
         if found[0]["pairing"].get("ended_at") is not None:
             raise _ended("结对", pairing_id, found[0]["pairing"]["ended_at"])
-        tx.touch([found[0]["community_a"], found[0]["community_b"]])
+        tx.touch("records", [found[0]["community_a"], found[0]["community_b"]])
         tx.run("records/end_pairing", id=pairing_id, at=now(), actor=scope.actor, source=source, reason=reason)
         audit.record(tx, scope, "pairing.end", pairing_id, source=source)
 
@@ -209,7 +210,7 @@ def create_sharing(
 
     def work(tx: Tx) -> None:
         named = [("resource_id", resource_id), ("community_id", community_id), ("need_id", need_id)]
-        guard.in_scope(tx, scope, named, "找不到资源、社区或需求（或不在权限范围内）")
+        guard.in_scope(tx, scope, named, "找不到资源、社区或需求（或不在权限范围内）", topic="records")
         # Capacity is checked and taken atomically: simultaneous sharings of one resource (or need) serialise here.
         guard.lock(tx, "resource", resource_id)
         if need_id is not None:
@@ -255,7 +256,7 @@ def end_sharing(graph: Graph, scope: Scope, sharing_id: str, *, source: str, rea
             raise NotFound(f"找不到资源共享 {sharing_id}", details=[{"field": "sharing_id", "id": sharing_id}])
         if all(r["sharing"].get("ended_at") is not None for r in found):
             raise _ended("资源共享", sharing_id, found[-1]["sharing"]["ended_at"])
-        tx.touch(r["sharing"]["community_id"] for r in found)
+        tx.touch("records", (r["sharing"]["community_id"] for r in found))
         tx.run("records/end_sharing", id=sharing_id, at=now(), actor=scope.actor, source=source, reason=reason,
                communities=scope.community_list)
         audit.record(tx, scope, "sharing.end", sharing_id, source=source)
@@ -307,7 +308,7 @@ def create_project(
         if not pairing.active:
             raise _ended("结对", pairing_id, pairing.ended_at)
         _check_themes(pairing.kind, [theme])
-        tx.touch([pairing.community_a, pairing.community_b])
+        tx.touch("records", [pairing.community_a, pairing.community_b])
         org_ids = [pairing.org_a, pairing.org_b]
         tx.run("records/create_project", props={**props, "org_ids": org_ids}, org_ids=org_ids)
         audit.record(tx, scope, "project.create", props["id"], {"pairing_id": pairing_id}, source=source)
@@ -335,7 +336,7 @@ def end_project(
         if (ended := found[0]["project"].get("ended_at")) is not None:
             raise _ended("共建项目", project_id, ended)
         orgs = tx.run("scope/visible", ids=found[0]["org_ids"], communities=None)
-        tx.touch(c for o in orgs for c in o["communities"])
+        tx.touch("records", (c for o in orgs for c in o["communities"]))
         tx.run("records/end_project", id=project_id, status=status, outcome=outcome, satisfaction=satisfaction,
                at=now(), actor=scope.actor, source=source, communities=scope.community_list)
         audit.record(tx, scope, "project.end", project_id, {"status": status}, source=source)

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from graphsvc.schemas import api
-from graphsvc.schemas.coverage import CoverageSummary, GapReport
+from graphsvc.schemas.coverage import CoverageSummary
 from graphsvc.schemas.ledger import (
     BuildingKind,
     CommunityKind,
@@ -27,7 +27,6 @@ from graphsvc.schemas.ledger import (
 from graphsvc.schemas.matching import Opportunities, PartnerSuggestions
 from graphsvc.schemas.network import NetworkOverview, TieKind
 from graphsvc.schemas.pairing import PairSuggestion, UrbanRuralPlan
-from graphsvc.scope import mask_name
 from graphsvc.views.templating import Link, Many, Num, Page, Why, pct, q
 
 # Every picture, by its route, with what it shows.
@@ -151,27 +150,6 @@ def street(street_id: str, name: str, communities: api.CommunitySummaries, summa
         Link(q("/pages/matching", street_id=street_id), "共建匹配"),
     )
     return Page("street.html", f"{name} · 街道概览", {"links": links, "rules": rules, "rows": rows})
-
-
-# --- gap lists ------------------------------------------------------------------------------------
-
-
-def gaps(report: GapReport, *, where: str, masked: bool, params: Mapping[str, Any]) -> Page:
-    """Every rule's offending entities, one section per rule, with where they are and why."""
-    toc = [(key, f"{_short(r.zh)}（{r.count}）") for key, r in report.rules.items()]
-    sections = []
-    for key, r in report.rules.items():
-        rows = [
-            (
-                (mask_name(g.name) if masked and key in PERSON_RULES else g.name) or g.id, g.id,
-                g.community_name or g.community_id or "", g.grid_id or "", Why(_detail(g.detail)),
-            )
-            for g in r.items
-        ]
-        clusters = [f"{'、'.join(c.building_ids)}（{c.members} 名党员，相距最远 {c.span_m} 米）" for c in r.clusters or ()]
-        sections.append({"key": key, "title": f"{r.zh}：{r.count}", "rows": rows, "clusters": "；".join(clusters)})
-    every = Link(q("/pages/gaps", **{**params, "rule": None}), "全部规则") if params.get("rule") else None
-    return Page("gaps.html", "覆盖缺口", {"where": where, "every": every, "toc": toc, "sections": sections})
 
 
 # --- matching -------------------------------------------------------------------------------------

@@ -30,7 +30,9 @@ NAV: tuple[tuple[str, str, frozenset[str] | None], ...] = (
     ("/pages/pairing", "城乡结对", None),
     ("/pages/network", "网络分析", None),
     ("/pages/pictures", "关系图", None),
-    ("/ledger?format=xlsx", "下载台账", None),
+    ("/pages/ledger", "台账", None),
+    ("/pages/admin/keys", "密钥", frozenset({"admin"})),
+    ("/pages/admin/audit", "操作记录", frozenset({"admin"})),
     ("/docs", "接口文档", None),
 )
 ROLE_ZH = {"admin": "管理员", "street": "街道工作人员", "community": "社区工作人员", "analyst": "分析人员"}
@@ -127,6 +129,7 @@ def render(request: Request, page: Page) -> HTMLResponse:
     return templates.TemplateResponse(request, page.template, context, status_code=page.status)
 
 
-def fragment(request: Request, template: str, context: dict[str, Any], *, status: int = 200) -> HTMLResponse:
+def fragment(request: Request, template: str, context: dict[str, Any], *, status: int = 200,
+             headers: dict[str, str] | None = None) -> HTMLResponse:
     """A piece of a page (an htmx answer): no layout around it."""
-    return templates.TemplateResponse(request, template, context, status_code=status)
+    return templates.TemplateResponse(request, template, context, status_code=status, headers=headers)

@@ -20,9 +20,8 @@ import pytest
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from graphsvc.algorithms import coverage
+from graphsvc.algorithms.assignment import Assignment, assign_households
 from graphsvc.algorithms.coverage import (
-    Assignment,
-    assign_households,
     propose_building_branches,
     suggest_group_for_buildings,
     what_if_removed,

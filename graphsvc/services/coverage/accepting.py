@@ -82,7 +82,7 @@ def accept_covers(graph: Graph, scope: Scope, body: s.AcceptCovers) -> s.Accepte
 
     def work(tx: Tx) -> list[str]:
         named = [(f"items[{i}].{f}", getattr(p, f)) for i, p in enumerate(body.items) for f in ("org_id", "building_id")]
-        guard.in_scope(tx, scope, named, "找不到这些党组织或楼栋")
+        guard.in_scope(tx, scope, named, "找不到这些党组织或楼栋", topic="coverage")
         _check_covers(tx, scope, body.items, body.group_building_cap)
         rows = tx.run("coverage/accept_covers", pairs=pairs, stamp=stamp)
         audit.record(tx, scope, "coverage.accept_covers", "COVERS", {"pairs": len(rows)}, source="suggestion")
@@ -104,7 +104,7 @@ def accept_links(graph: Graph, scope: Scope, body: s.AcceptLinks) -> s.Accepted:
 
     def work(tx: Tx) -> list[str]:
         named = [(f"items[{i}].{f}", getattr(p, f)) for i, p in enumerate(body.items) for f in ("member_id", "household_id")]
-        guard.in_scope(tx, scope, named, "找不到这些党员或住户")
+        guard.in_scope(tx, scope, named, "找不到这些党员或住户", topic="coverage")
         members = {r["id"]: r for r in tx.run("coverage/members_by_id", ids=sorted({p.member_id for p in body.items}))}
         households = {
             r["id"]: r for r in tx.run("coverage/households_by_id", ids=sorted({p.household_id for p in body.items}))
@@ -150,7 +150,7 @@ def accept_org(graph: Graph, scope: Scope, body: s.NewOrg) -> s.Accepted:
             "unit_id": (body.unit_id, "Unit"),
         }
         named = [(f, v) for f, (v, label) in wanted.items() if label] + [("building_ids", b) for b in body.building_ids]
-        guard.in_scope(tx, scope, named, "找不到上级党组织、社区或单位")
+        guard.in_scope(tx, scope, named, "找不到上级党组织、社区或单位", topic="coverage")
         labels = {r["id"]: r["labels"] for r in tx.run("read/ids_exist", ids=[v for v, _ in wanted.values() if v])}
         if org_id in labels:
             raise InvalidInput("编号已被占用", details=[{"field": "id", "id": org_id}])

@@ -175,7 +175,7 @@ def gaps(
     table_key = tuple(d.model_dump_json() for d in distances)
     key = ("coverage.gaps", scope, area.model_dump_json(), params.model_dump_json(), tuple(rules or ()), table_key)
     covers = communities_of(graph, scope, area)
-    return graph.cached(key, lambda: _gaps(graph, scope, area, params, rules=rules, distances=distances), covers)
+    return graph.cached(key, lambda: _gaps(graph, scope, area, params, rules=rules, distances=distances), covers, "coverage")
 
 
 def _gaps(
@@ -210,7 +210,7 @@ def _gaps(
 def summary(graph: Graph, scope: Scope, area: s.Area, params: s.GapParams) -> s.CoverageSummary:
     """For every rule: how much of its population is covered, and which communities hold the gaps."""
     key = ("coverage.summary", scope, area.model_dump_json(), params.model_dump_json())
-    return graph.cached(key, lambda: _summary(graph, scope, area, params), communities_of(graph, scope, area))
+    return graph.cached(key, lambda: _summary(graph, scope, area, params), communities_of(graph, scope, area), "coverage")
 
 
 def _summary(graph: Graph, scope: Scope, area: s.Area, params: s.GapParams) -> s.CoverageSummary:

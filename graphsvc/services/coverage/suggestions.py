@@ -7,7 +7,8 @@ from collections import Counter, defaultdict
 from collections.abc import Hashable, Mapping
 from typing import Any
 
-from graphsvc.algorithms.coverage import assign_households, propose_building_branches, suggest_group_for_buildings
+from graphsvc.algorithms.assignment import assign_households
+from graphsvc.algorithms.coverage import propose_building_branches, suggest_group_for_buildings
 from graphsvc.graph import Graph
 from graphsvc.projection import coverage as proj
 from graphsvc.schemas import coverage as s
@@ -15,7 +16,7 @@ from graphsvc.schemas.ledger import OrgDomain
 from graphsvc.scope import Scope, mask_name
 from graphsvc.services.coverage.area import communities_of, community_leads, parent_org, query_params
 
-# The domain of a unit's own Party organisation, by unit kind (DOMAIN.md).
+# The domain of a unit's own Party organisation, by unit kind (docs/domain.md).
 UNIT_ORG_DOMAIN = {
     "market": OrgDomain.market,
     "association": OrgDomain.association,
