@@ -23,6 +23,14 @@ def gaps(graph: GraphDep, scope: ScopeDep, settings: SettingsDep, q: Annotated[s
     return coverage.gaps(graph, scope, q.area(), q.params(settings.gaps), rules=q.rule)
 
 
+@router.get("/coverage/gaps/page", response_model=s.GapPage)
+def gap_page(graph: GraphDep, scope: ScopeDep, settings: SettingsDep, q: Annotated[s.GapPageQuery, Query()]) -> s.GapPage:
+    """For a wide area: per rule the count, the counts by street and community, and one page of gaps."""
+    return coverage.gap_page(
+        graph, scope, q.area(), q.params(settings.gaps), rules=q.rule, limit=q.limit, offset=q.offset
+    )
+
+
 @router.get("/coverage/summary", response_model=s.CoverageSummary)
 def summary(graph: GraphDep, scope: ScopeDep, settings: SettingsDep, q: GapQuery) -> s.CoverageSummary:
     """For a street, community or grid: the covered share and the gap count of every rule, and where the gaps are."""
