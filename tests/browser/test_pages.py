@@ -168,6 +168,7 @@ def test_error_pages_are_chinese_html(web: Web) -> None:
     assert response.status == 404 and web.page.inner_text("h1") == "找不到页面"
     response = web.goto("/pages/gaps?rule=nonsense", shot="422")
     assert response.status == 422 and web.page.inner_text("h1") == "请求有误"
+    assert "rule" in web.text("main")  # names the parameter
     response = web.goto("/no/such/page", shot="404-route")
     assert response.status == 404 and "找不到" in web.text()
     web.assert_chinese("h1")
