@@ -27,7 +27,7 @@ FLAGS = {"has_office": True, "has_funds": True, "has_land": True, "population": 
 
 
 def _ledger() -> dict[str, list[dict[str, object]]]:
-    communities = [
+    communities: list[dict[str, object]] = [
         {"id": "c-u1", "name": "东门社区", "kind": "urban", "street_id": "s-u", "lat": 31.80, "lon": 119.95, **FLAGS},
         {"id": "c-u2", "name": "西门社区", "kind": "urban", "street_id": "s-u", "lat": 31.81, "lon": 119.94, **FLAGS},
     ] + [
@@ -35,10 +35,11 @@ def _ledger() -> dict[str, list[dict[str, object]]]:
          "lon": 120.10, **FLAGS}
         for i, zh in ((1, "河口"), (2, "桥头"), (3, "山前"))
     ]
-    orgs = [
+    orgs: list[dict[str, object]] = [
         {"id": "po-u1", "name": "东门社区党委", "level": "committee", "domain": "community", "community_id": "c-u1"},
         {"id": "po-u2", "name": "西门社区党委", "level": "committee", "domain": "community", "community_id": "c-u2"},
-    ] + [
+    ]
+    orgs += [
         {"id": f"po-r{i}", "name": f"{c['name']}党支部", "level": "branch", "domain": "village",
          "community_id": c["id"]}
         for i, c in enumerate(communities[2:], start=1)
@@ -64,7 +65,7 @@ def tiny(graph: Graph) -> Graph:
     return graph
 
 
-def _pairs(items: list) -> set[tuple[str, str]]:  # type: ignore[type-arg]
+def _pairs(items: list) -> set[tuple[str, str]]:
     return {(i.urban_id, i.rural_id) for i in items}
 
 
