@@ -25,11 +25,11 @@ from tests.conftest import bearer, make_token
 from tests.live import live_server
 
 
-def _error(r: httpx.Response, status: int) -> dict:  # type: ignore[type-arg]
+def _error(r: httpx.Response, status: int) -> dict:
     assert r.status_code == status, (r.status_code, r.text[:300])
     body = r.json()
     assert set(body) == {"error"} and {"code", "message", "details"} <= set(body["error"]), body
-    return body["error"]  # type: ignore[no-any-return]
+    return body["error"]
 
 
 @pytest.fixture(scope="module")

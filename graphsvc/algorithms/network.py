@@ -20,6 +20,7 @@ from typing import Any
 
 import networkx as nx
 
+from graphsvc.algorithms.common import sorted_ids
 from graphsvc.errors import InvalidInput, NotFound
 
 __all__ = [
@@ -106,7 +107,7 @@ def centrality(
         values["eigenvector"] = _eigenvector(G)
     return {
         n: {"name": G.nodes[n].get("name"), **{m: values[m][n] for m in MEASURES if m in values}}
-        for n in _sorted(G)
+        for n in sorted_ids(G)
     }
 
 
@@ -202,7 +203,7 @@ def k_core(G: nx.Graph, k: int | None = None) -> dict[str, Any]:
     if k is not None and (isinstance(k, bool) or not isinstance(k, int) or k < 0):
         raise InvalidInput("k must be a non-negative integer", details=[{"field": "k", "value": k}])
     core = nx.core_number(G)
-    numbers = {n: core[n] for n in _sorted(G)}
+    numbers = {n: core[n] for n in sorted_ids(G)}
     if k is None:
         k = max(numbers.values(), default=0)
     return {"core_number": numbers, "k": k, "core": [n for n, c in numbers.items() if c >= k]}
@@ -258,7 +259,7 @@ def ego(G: nx.Graph, center: Node, radius: int = 1) -> dict[str, Any]:
     return {
         "center": center,
         "radius": radius,
-        "nodes": [{**_plain(sub.nodes[n]), "id": n} for n in _sorted(sub)],
+        "nodes": [{**_plain(sub.nodes[n]), "id": n} for n in sorted_ids(sub)],
         "edges": [{"source": u, "target": v, **_plain(sub.edges[u, v])} for u, v in edges],
     }
 
@@ -384,7 +385,7 @@ def _check_graph(G: nx.Graph) -> None:
             " (merge ties into `kinds` and `weight`)",
             details=[{"field": "G", "problem": "multigraph"}],
         )
-    loops = _sorted({u for u, _ in nx.selfloop_edges(G)})
+    loops = sorted_ids({u for u, _ in nx.selfloop_edges(G)})
     if loops:
         raise InvalidInput(
             "an organisation cannot be tied to itself",
@@ -397,17 +398,8 @@ def _require_node(G: nx.Graph, node: Node) -> None:
         raise NotFound(f"organisation {node!r} is not in the network")
 
 
-def _sorted(nodes: Iterable[Node]) -> list[Node]:
-    # ids are normally all strings; mixed id types must not crash the sort
-    items = list(nodes)
-    try:
-        return sorted(items)  # type: ignore[type-var]
-    except TypeError:
-        return sorted(items, key=repr)
-
-
 def _order(G: nx.Graph) -> dict[Node, int]:
-    return {n: i for i, n in enumerate(_sorted(G))}
+    return {n: i for i, n in enumerate(sorted_ids(G))}
 
 
 def _name(G: nx.Graph, node: Node) -> Any:
@@ -419,14 +411,14 @@ def _label(G: nx.Graph, node: Node) -> dict[str, Any]:
 
 
 def _labelled(G: nx.Graph, nodes: Iterable[Node]) -> list[dict[str, Any]]:
-    return [_label(G, n) for n in _sorted(nodes)]
+    return [_label(G, n) for n in sorted_ids(nodes)]
 
 
 def _plain(value: Any) -> Any:
     if isinstance(value, dict):
         return {key: _plain(v) for key, v in value.items()}
     if isinstance(value, (set, frozenset)):
-        return _sorted(_plain(v) for v in value)
+        return sorted_ids(_plain(v) for v in value)
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
     return value

@@ -22,7 +22,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from graphsvc.algorithms.common import haversine_grid_m, haversine_m, is_count
+from graphsvc.algorithms.common import check_point, haversine_grid_m, haversine_m, is_count
 from graphsvc.algorithms.common import is_number as _is_number
 from graphsvc.algorithms.common import raise_details as _raise
 
@@ -257,10 +257,8 @@ def _check_side(side: Any, where: str, details: list[dict[str, Any]]) -> None:
         return
     if (side.lat is None) != (side.lon is None):
         details.append({"id": side.id, "field": "lat/lon", "problem": "give both or neither"})
-    if side.lat is not None and not (_is_number(side.lat) and -90 <= side.lat <= 90):
-        details.append({"id": side.id, "field": "lat", "problem": "not a latitude in [-90, 90]"})
-    if side.lon is not None and not (_is_number(side.lon) and -180 <= side.lon <= 180):
-        details.append({"id": side.id, "field": "lon", "problem": "not a longitude in [-180, 180]"})
+    if side.lat is not None and side.lon is not None:
+        check_point(where, side.id, side.lat, side.lon, details)
     if not is_count(side.load):
         details.append({"id": side.id, "field": "load", "problem": "not an integer >= 0"})
     for what in ("skills", "unit_kinds"):

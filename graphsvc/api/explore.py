@@ -26,7 +26,12 @@ def health(graph: GraphDep, settings: SettingsDep) -> api.Health:
 
 
 @router.get("/nodes/{node_id}", response_model=api.Node)
-def node(graph: GraphDep, scope: ScopeDep, node_id: Annotated[str, Path(max_length=ID_MAX, pattern=ID_PATTERN)], limit: Limit = 200) -> api.Node:
+def node(
+    graph: GraphDep,
+    scope: ScopeDep,
+    node_id: Annotated[str, Path(max_length=ID_MAX, pattern=ID_PATTERN)],
+    limit: Limit = 200,
+) -> api.Node:
     """Any node by id, with its neighbours."""
     return explore.node(graph, scope, node_id, limit=limit)
 
@@ -39,7 +44,11 @@ def streets(graph: GraphDep, scope: ScopeDep) -> api.Streets:
 
 @router.get("/communities", response_model=api.CommunitySummaries)
 def communities(
-    graph: GraphDep, scope: ScopeDep, street_id: Annotated[str | None, Query(max_length=ID_MAX, pattern=ID_PATTERN)] = None, skip: Skip = 0, limit: Limit = 200
+    graph: GraphDep,
+    scope: ScopeDep,
+    street_id: Annotated[str | None, Query(max_length=ID_MAX, pattern=ID_PATTERN)] = None,
+    skip: Skip = 0,
+    limit: Limit = 200,
 ) -> api.CommunitySummaries:
     """Communities with counts of grids, buildings, households, members, organisations and units."""
     return explore.communities(graph, scope, street_id=street_id, skip=skip, limit=limit)

@@ -6,9 +6,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
+from pydantic import AfterValidator
 
 from graphsvc.api.deps import TOKEN_COOKIE, GraphDep, ScopeDep, SettingsDep
-from graphsvc.api.network import SelectionDep
 from graphsvc.errors import Unauthorized
 from graphsvc.schemas.ids import ID_MAX, ID_PATTERN
 from graphsvc.services import pages
@@ -16,7 +16,8 @@ from graphsvc.views.templating import render
 
 TOKEN_PATTERN = r"^\s*[A-Za-z0-9_\-]+\s*$"  # what keys create makes; anything else cannot be a cookie value
 router = APIRouter(tags=["pages"], default_response_class=HTMLResponse)
-AreaId = Annotated[str | None, Query(max_length=ID_MAX, pattern=f"^$|{ID_PATTERN}")]  # blank: everywhere
+# The pages' scope pickers send a blank for 全部 (everywhere): blank becomes None.
+AreaId = Annotated[str | None, Query(max_length=ID_MAX, pattern=f"^$|{ID_PATTERN}"), AfterValidator(lambda v: v or None)]
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -63,25 +64,6 @@ def street_page(request: Request, graph: GraphDep, scope: ScopeDep, settings: Se
                 street_id: Annotated[str, Path(max_length=ID_MAX, pattern=ID_PATTERN)]) -> HTMLResponse:
     """A street's overview: coverage ratio of every rule, each community's counts and gaps, links."""
     return render(request, pages.street(graph, scope, settings.gaps, street_id))
-
-
-@router.get("/pages/matching")
-def matching_page(request: Request, graph: GraphDep, scope: ScopeDep, street_id: AreaId = None,
-                  community_id: AreaId = None) -> HTMLResponse:
-    """Co-construction matching: needs with explained resources, suggested unit partners."""
-    return render(request, pages.matching_page(graph, scope, street_id, community_id))
-
-
-@router.get("/pages/pairing")
-def pairing_page(request: Request, graph: GraphDep, scope: ScopeDep) -> HTMLResponse:
-    """Urban–rural pairing: the optimal and the stable plan with every pair's reasons."""
-    return render(request, pages.pairing_page(graph, scope))
-
-
-@router.get("/pages/network")
-def network_page(request: Request, graph: GraphDep, scope: ScopeDep, sel: SelectionDep) -> HTMLResponse:
-    """Network analysis: brokers, single points of failure, clusters, isolated organisations."""
-    return render(request, pages.network_page(graph, scope, sel))
 
 
 @router.get("/pages/pictures")

@@ -70,7 +70,7 @@ def revoke_key(graph: Graph, by: Scope, key_id: str) -> None:
         audit.record(tx, by, "key.revoke", key_id, source="cli")
 
     graph.transaction(work)
-    global _revocations
+    global _revocations  # noqa: PLW0603 - one process-wide counter, changed under its lock
     with _revocations_lock:
         _revocations += 1
 

@@ -7,9 +7,9 @@ from collections.abc import Iterable
 
 from graphsvc.errors import NotFound
 from graphsvc.graph import Tx
-from graphsvc.scope import Scope, require
+from graphsvc.scope import Role, Scope, require
 
-WRITERS = ("admin", "street", "community")  # analysts only read
+WRITERS: tuple[Role, ...] = ("admin", "street", "community")  # analysts only read
 
 
 def writer(scope: Scope) -> None:

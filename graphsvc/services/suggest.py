@@ -81,7 +81,7 @@ def accept_helps(graph: Graph, scope: Scope, body: p.AcceptHelps) -> s.Accepted:
 
     def work(tx: Tx) -> list[str]:
         named = [(f"items[{n}].{f}", getattr(i, f)) for n, i in enumerate(body.items) for f in ("member_id", "household_id")]
-        guard.in_scope(tx, scope, named, "找不到这些党员或住户")
+        guard.in_scope(tx, scope, named, "找不到这些党员或住户", topic="coverage")
         members = {r["id"]: r for r in tx.run("coverage/members_helps", ids=sorted({i.member_id for i in body.items}))}
         households = {r["id"]: r for r in tx.run("coverage/households_by_id",
                                                    ids=sorted({i.household_id for i in body.items}))}
