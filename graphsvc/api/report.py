@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from graphsvc.api.deps import GraphDep, ScopeDep, SettingsDep
+from graphsvc.schemas.ids import ID_MAX, ID_PATTERN
 from graphsvc.services import report
 
 router = APIRouter(tags=["report"])
@@ -15,7 +16,10 @@ router = APIRouter(tags=["report"])
 
 @router.get("/reports/street")
 def street_report(
-    graph: GraphDep, scope: ScopeDep, settings: SettingsDep, street_id: Annotated[str, Query(min_length=1, max_length=200)]
+    graph: GraphDep,
+    scope: ScopeDep,
+    settings: SettingsDep,
+    street_id: Annotated[str, Query(min_length=1, max_length=ID_MAX, pattern=ID_PATTERN)],
 ) -> Response:
     """A street's report workbook: summary with trend and rectifications, gaps with suggestions, pairings, charts."""
     data = report.street_report(graph, scope, settings.gaps, street_id)
