@@ -7,7 +7,7 @@ resources, 3,126 needs, 7,762 pairings, 5,144 projects; about 45 s to generate),
 loading 2 M households into the embedded engine does not fit a benchmark run, so the named
 queries are not timed here. What is timed:
 
-- allocation: `graphsvc.algorithms.matching.allocate` on --needs needs × --resources resources
+- allocation: `graphsvc.algorithms.allocation.allocate` on --needs needs × --resources resources
   sampled from the city (seeded), each at its community / its owner's place, capacity as offered
   minus the city's sharings. Exact (no pruning) — and, on the instance pruned to each need's --k
   nearest resources of its kind, `allocate(k_nearest=k)` beside `allocate_networkx_reference(k_nearest=k)`

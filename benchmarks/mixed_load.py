@@ -14,6 +14,7 @@ current sharings never exceed its capacity.
 
 from __future__ import annotations
 
+import functools
 import random
 import statistics
 import threading
@@ -131,7 +132,7 @@ def run_mixed(url: str, token: str, readers: int, seconds: float) -> dict[str, A
     def stop() -> bool:
         return time.monotonic() >= stop_at
 
-    jobs: list[Callable[[httpx.Client], None]] = [lambda c, i=i: _reader(c, tally, stop, i) for i in range(readers)]
+    jobs: list[Callable[[httpx.Client], None]] = [functools.partial(_reader, tally=tally, stop=stop, i=i) for i in range(readers)]
     jobs += [lambda c: _pairing_writer(c, tally, stop, t["pool"])] * 2
     jobs.append(lambda c: _sharing_writer(c, tally, stop, t["resource"], t["community"]))
     if t["covers"]:

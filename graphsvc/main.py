@@ -18,6 +18,8 @@ from graphsvc.api import (
     coverage,
     errors,
     explore,
+    geomap,
+    history,
     ledger,
     matching,
     network,
@@ -28,6 +30,8 @@ from graphsvc.api import (
     pairing,
     planner,
     records,
+    rectify,
+    report,
 )
 from graphsvc.api.gates import BodyGates
 from graphsvc.graph import connect
@@ -57,8 +61,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     app.add_middleware(BodyGates)
     # the work pages before `pages`: theirs are the routes of /pages/matching, /pages/pairing, /pages/network
-    for module in (explore, ledger, access, coverage, pairing, network, matching, records, pages_matching, pages_pairing,
-                   pages_network, pages, planner, admin_pages):
+    routers = (explore, ledger, access, coverage, history, rectify, report, geomap, pairing, network, matching, records,
+               pages_matching, pages_pairing, pages_network, pages, planner, admin_pages)
+    for module in routers:
         app.include_router(module.router)
     # vis-network ships inside pyvis; mounted before /static so its path wins.
     app.mount(picture.STATIC_ROUTE, StaticFiles(directory=picture.STATIC_DIR), name="vis")

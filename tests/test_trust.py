@@ -231,7 +231,7 @@ def test_a_write_drops_only_the_cached_answers_of_what_it_touched(clients: dict[
     far, xf, p = Area(community_id=FAR["id"]), Area(community_id=XF["id"]), GapParams()
     far_before, xf_before = coverage.summary(app_graph, LOCAL_ADMIN, far, p), coverage.summary(app_graph, LOCAL_ADMIN, xf, p)
     assert coverage.summary(app_graph, LOCAL_ADMIN, xf, p) is xf_before  # cached
-    body = {"items": [{"org_id": _group(XF), "building_id": _buildings(XF)[3]}]}
+    body: dict[str, Any] = {"items": [{"org_id": _group(XF), "building_id": _buildings(XF)[3]}]}
     assert clients["community"].post("/coverage/accept/covers", json=body).status_code == 200
     assert coverage.summary(app_graph, LOCAL_ADMIN, far, p) is far_before  # another street: kept
     xf_after = coverage.summary(app_graph, LOCAL_ADMIN, xf, p)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Path, Query, Request, UploadFile
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from graphsvc.api.deps import GraphDep, ScopeDep, SettingsDep
-from graphsvc.services import admin_pages
+from graphsvc.services import admin_pages, ledger
 from graphsvc.views.templating import fragment, render
 
 router = APIRouter(prefix="/pages", tags=["pages"], default_response_class=HTMLResponse)
@@ -26,6 +27,14 @@ def upload(request: Request, graph: GraphDep, scope: ScopeDep, settings: Setting
     """The import's result as a fragment: the error table (table, row, column, message) or the counts."""
     result = admin_pages.upload(graph, scope, file.filename or "", file.file, settings)
     return fragment(request, "_upload_result.html", {"r": result})
+
+
+@router.post("/ledger/annotated", response_class=Response)
+def annotated(graph: GraphDep, scope: ScopeDep, settings: SettingsDep, file: UploadFile) -> Response:
+    """An .xlsx with errors, back as the user's workbook with the bad cells filled red and commented."""
+    content, name = admin_pages.annotated(graph, scope, file.filename or "", file.file, settings)
+    return Response(content, media_type=ledger.MEDIA["xlsx"],
+                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"})
 
 
 @router.get("/admin/keys")

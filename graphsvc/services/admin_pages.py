@@ -39,6 +39,14 @@ def upload(graph: Graph, scope: Scope, filename: str, file: BinaryIO, settings: 
     return {"rows": sorted(result.rows.items()), "total": result.total, "warnings": result.warnings}
 
 
+def annotated(graph: Graph, scope: Scope, filename: str, file: BinaryIO, settings: Settings) -> tuple[bytes, str]:
+    """The user's workbook with its bad cells marked (the page's download, answered 200 as a file)."""
+    result = ledger.import_upload(graph, scope, filename, file, settings=settings, errors_format="xlsx")
+    if isinstance(result, ImportResult):  # no error after all: it was imported
+        raise InvalidInput("这个工作簿没有错误，已经导入", details=[{"field": "file"}])
+    return result.content, result.filename
+
+
 def keys_page(graph: Graph, scope: Scope, *, created: dict[str, Any] | None = None, error: str | None = None) -> Page:
     """Every key (admins): create one (its token shown once), revoke one."""
     require(scope, "admin")

@@ -6,8 +6,9 @@ from typing import Any
 
 from graphsvc.graph import Graph
 from graphsvc.schemas.coverage import Area, GapParams
+from graphsvc.schemas.rectify import RectificationQuery
 from graphsvc.scope import Scope
-from graphsvc.services import coverage, explore
+from graphsvc.services import coverage, explore, rectify
 from graphsvc.views import pages
 from graphsvc.views.templating import Chrome, Page
 
@@ -53,7 +54,8 @@ def street(graph: Graph, scope: Scope, params: GapParams, street_id: str) -> Pag
     summary = coverage.summary(graph, scope, Area(street_id=street_id), params)  # 404 for an unknown street
     name = next((x.name for x in explore.streets(graph, scope).items if x.id == street_id), street_id)
     communities = explore.communities(graph, scope, street_id=street_id, skip=0, limit=ALL)
-    return with_chrome(pages.street(street_id, name, communities, summary), graph, scope, street_id)
+    rects = rectify.ledger(graph, scope, RectificationQuery(street_id=street_id))
+    return with_chrome(pages.street(street_id, name, communities, summary, rects.progress), graph, scope, street_id)
 
 
 def pictures(graph: Graph, scope: Scope) -> Page:

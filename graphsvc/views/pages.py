@@ -8,7 +8,7 @@ when `masked` (张*), so no page shows a person's full name, phone or ID number 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from graphsvc.schemas import api
@@ -25,7 +25,8 @@ from graphsvc.schemas.ledger import (
     UnitKind,
 )
 from graphsvc.schemas.network import TieKind
-from graphsvc.views.templating import Link, Many, Page, Why, pct, q
+from graphsvc.schemas.rectify import Progress
+from graphsvc.views.templating import Link, Many, Num, Page, Why, pct, q
 
 # Every picture, by its route, with what it shows.
 PICTURES = (
@@ -34,7 +35,7 @@ PICTURES = (
     ("/pictures/network/pairings", "结对关系图", "现有结对共建与城乡结对"),
     ("/pictures/matching", "共建匹配图", "驻区单位与社区：现有结对与建议结对"),
     ("/pairing/urban-rural/network", "城乡结对网络图", "现有结对与两种方案的建议"),
-    ("/pairing/urban-rural/map", "城乡结对地图", "城乡结对在地图上的连线"),
+    ("/pages/map?show=urban_rural,co_construction,communities", "一张图 · 结对连线", "结对共建与城乡结对在地图上的连线，社区边界为底"),
 )
 _TIE_ZH = {k.value: k.zh for k in TieKind}
 COVERAGE_PICTURE = "/pictures/coverage"  # issue 3's; it draws one community
@@ -57,7 +58,7 @@ _DETAIL = {
     "households": "住户", "resident_members": "居住党员", "links": "联系户数", "category": "类别", "org_name": "组织关系所在",
     "building_name": "楼栋", "size": "人口", "working_members": "在此工作的党员", "in_joint_branch": "已在联合支部",
     "needs": "应当", "missing": "缺少站点", "reach_m": "步行范围（米）", "lacks": "缺少", "three_nos": "三无",
-    "unit_kind": "单位类型", "building_kind": "楼栋类型", "members": "党员",
+    "unit_kind": "单位类型", "building_kind": "楼栋类型", "members": "党员", "nearest_m": "最近的站点（步行）",
 }
 
 
@@ -74,9 +75,15 @@ def _zh(v: Any, words: Mapping[str, str] = _ZH) -> str:
     return words.get(v, _ZH.get(v, v)) if isinstance(v, str) else str(v)
 
 
+def _nearest(nearest: Mapping[str, int | None]) -> str:
+    """{'service_station': 1240, 'activity_room': None} -> 社区服务站 1240 米、党员活动室 附近没有."""
+    return "、".join(f"{_zh(k)} {m} 米" if m is not None else f"{_zh(k)} 附近没有" for k, m in nearest.items())
+
+
 def _detail(detail: Mapping[str, Any]) -> str:
     return "；".join(
-        f"{_DETAIL[k]}：{_zh(v, _FIELD_ZH.get(k, _ZH))}" for k, v in detail.items() if k in _DETAIL and v not in (None, "")
+        f"{_DETAIL[k]}：{_nearest(v) if k == 'nearest_m' else _zh(v, _FIELD_ZH.get(k, _ZH))}"
+        for k, v in detail.items() if k in _DETAIL and v not in (None, "")
     )
 
 
@@ -119,8 +126,10 @@ def login(error: str | None = None) -> Page:
 # --- street overview ------------------------------------------------------------------------------
 
 
-def street(street_id: str, name: str, communities: api.CommunitySummaries, summary: CoverageSummary) -> Page:
-    """A street: coverage ratio of every rule, then every community's counts, linked-household ratio and gaps."""
+def street(street_id: str, name: str, communities: api.CommunitySummaries, summary: CoverageSummary,
+           progress: Iterable[Progress] = ()) -> Page:
+    """A street: coverage ratio of every rule, then every community's counts, linked-household ratio and gaps,
+    and the rectifications' progress per street and community."""
     rules = [
         (Link(q("/pages/gaps", street_id=street_id, rule=r.rule.value), _short(r.zh)), r.zh.split("：")[-1],
          r.population, r.total, r.gaps, pct(r.ratio))
@@ -146,8 +155,14 @@ def street(street_id: str, name: str, communities: api.CommunitySummaries, summa
         Link(q("/pictures/network", street_id=street_id), "党组织关系网络"),
         Link(q("/pages/network", street_id=street_id), "网络分析"),
         Link(q("/pages/matching", street_id=street_id), "共建匹配"),
+        Link(q("/pages/map", street_id=street_id), "一张图"),
+        Link(q("/pages/trends", street_id=street_id), "覆盖趋势"),
+        Link(q("/pages/rectifications", street_id=street_id), "整改台账"),
     )
-    return Page("street.html", f"{name} · 街道概览", {"links": links, "rules": rules, "rows": rows})
+    rect = [("街道" if p.level == "street" else "社区", p.name or name, p.total, p.open, p.in_progress, p.done,
+             Num(str(p.overdue), "warn" if p.overdue else ""), pct(p.done_ratio)) for p in progress]
+    return Page("street.html", f"{name} · 街道概览", {"links": links, "rules": rules, "rows": rows, "rect": rect,
+                                                   "report": q("/reports/street", street_id=street_id)})
 
 
 def pictures(communities: api.CommunitySummaries) -> Page:
