@@ -10,6 +10,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from neo4j import GraphDatabase
@@ -81,3 +82,11 @@ def bearer(token: str) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def admin_token(graph: Graph) -> str:
     return make_token(graph, "admin")
+
+
+def assert_html_error(r: Any, status: int) -> str:
+    """A page or picture route's error: the status, as a Chinese HTML page (never the JSON body)."""
+    assert r.status_code == status, r.text[:300]
+    assert r.headers["content-type"].startswith("text/html")
+    assert "<html" in r.text and "返回首页" in r.text
+    return str(r.text)
