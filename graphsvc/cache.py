@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 MAX_ENTRIES = 512
+Covers = Collection[str] | Callable[[T], Collection[str] | None] | None
 
 
 def _overlaps(covered: frozenset[str] | None, touched: frozenset[str] | None) -> bool:
@@ -52,17 +53,17 @@ class AnswerCache:
         self._entries: dict[Hashable, _Entry] = {}
         self._flights: dict[Hashable, _Flight] = {}
 
-    def get(
-        self, key: Hashable, compute: Callable[[], T], covers: Collection[str] | None = None, topic: str = "graph"
-    ) -> T:
+    def get(self, key: Hashable, compute: Callable[[], T], covers: Covers[T] = None, topic: str = "graph") -> T:
         """compute()'s answer for `key`, computed once however many ask at the same time.
 
-        `covers`: the communities the answer depends on (None = all). The key must hold everything
-        else the answer depends on, the caller's scope included.
+        `covers`: the communities the answer depends on (None = all), or a function of the answer
+        that says so (asked once the answer is there, so a cache hit costs no query). The key must
+        hold everything else the answer depends on, the caller's scope included.
         """
         if self.ttl_s <= 0:
             return compute()
-        tag = None if covers is None else frozenset(covers)
+        # Until the answer says what it covers, a computation counts as covering everything.
+        tag = None if covers is None or callable(covers) else frozenset(covers)
         while True:
             with self._lock:
                 hit = self._entries.get(key)
@@ -73,15 +74,18 @@ class AnswerCache:
                 if flight is None:
                     flight = self._flights[key] = _Flight(topic, tag)
             if leader:
-                return self._lead(key, flight, compute)
+                return self._lead(key, flight, compute, covers)
             if flight.done.wait(self.wait_s) and flight.ok:
                 return flight.value
             # the leader failed (its error went to its own caller) or took too long: try again
 
-    def _lead(self, key: Hashable, flight: _Flight, compute: Callable[[], T]) -> T:
+    def _lead(self, key: Hashable, flight: _Flight, compute: Callable[[], T], covers: Covers[T]) -> T:
         try:
             value = compute()
             flight.value, flight.ok = value, True
+            if callable(covers):
+                said = covers(value)
+                flight.covers = None if said is None else frozenset(said)
             with self._lock:
                 if not flight.stale:
                     if len(self._entries) >= MAX_ENTRIES:

@@ -87,6 +87,10 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> None:
     with engine_session(settings):
         with open_graph(settings) as graph:
             total = load_demo(graph, args.scale, batch_size=settings.batch_size, bar=progress_bar)
+            if args.scale == "street":  # the trend starts here
+                from graphsvc.services import history
+
+                history.after_write(graph, settings.gaps, communities=None, source="demo")
             token = demo_admin_token(graph, settings)
         say(f"示范数据已载入（{args.scale}）：{total} 行")
         host, port = args.host or settings.host, args.port or settings.port
@@ -157,7 +161,8 @@ def cmd_import(settings: Settings, args: argparse.Namespace) -> None:
         try:
             with progress_bar(total, "导入台账") as bar:
                 result = import_raw(
-                    graph, cli_scope(), raw, batch_size=settings.batch_size, source="cli", progress=bar.update
+                    graph, cli_scope(), raw, batch_size=settings.batch_size, source="cli", progress=bar.update,
+                    snapshot=settings.gaps,
                 )
         except InvalidInput as e:
             if args.errors_to and annotate_file(path, raw, e, Path(args.errors_to)):
@@ -206,7 +211,7 @@ def cmd_engine(settings: Settings, args: argparse.Namespace) -> None:
 
 
 # Modules under graphsvc/commands/ that add subcommands (each has register(subparsers)).
-COMMAND_MODULES: tuple[str, ...] = ("pair", "match", "records", "viz", "analyze", "gaps")
+COMMAND_MODULES: tuple[str, ...] = ("pair", "match", "records", "viz", "analyze", "gaps", "history")
 
 
 # argparse's own words, in Chinese (it looks each up through its module-level gettext `_`).

@@ -16,7 +16,7 @@ from neo4j import Driver, GraphDatabase, Query, RoutingControl
 from neo4j.exceptions import ConstraintError, DatabaseError, ServiceUnavailable, SessionExpired, TransientError
 
 from graphsvc import engine
-from graphsvc.cache import AnswerCache
+from graphsvc.cache import AnswerCache, Covers
 from graphsvc.cypher import catalog, names
 from graphsvc.errors import EngineUnavailable
 from graphsvc.settings import Settings
@@ -47,8 +47,7 @@ class Tx:
     """An explicit transaction; statements by catalog name. `touch` notes the communities a write changes."""
 
     def __init__(
-        self, tx: neo4j.ManagedTransaction | neo4j.Transaction, queries: dict[str, str],
-        touched: dict[str, set[str]] | None = None,
+        self, tx: neo4j.ManagedTransaction, queries: dict[str, str], touched: dict[str, set[str]] | None = None
     ) -> None:
         self._tx, self._queries = tx, queries
         self.touched = touched
@@ -75,9 +74,7 @@ class Graph:
         self.queries = catalog()
         self._answers = AnswerCache(self.cache_s, wait_s=self.timeout_s * 2)
 
-    def cached(
-        self, key: Hashable, compute: Callable[[], T], covers: Collection[str] | None = None, topic: str = "graph"
-    ) -> T:
+    def cached(self, key: Hashable, compute: Callable[[], T], covers: Covers[T] = None, topic: str = "graph") -> T:
         """compute()'s answer, computed once for everyone asking at once and reused for cache_s seconds,
         unless a write through this gateway touches `topic` in one of the communities it `covers` (None = all).
 

@@ -18,13 +18,20 @@ from graphsvc.api import (
     coverage,
     errors,
     explore,
+    geomap,
+    history,
     ledger,
     matching,
     network,
     pages,
+    pages_matching,
+    pages_network,
+    pages_pairing,
     pairing,
     planner,
     records,
+    rectify,
+    report,
 )
 from graphsvc.api.gates import BodyGates
 from graphsvc.graph import connect
@@ -53,7 +60,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="graphsvc 共建图谱", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None)
     errors.install(app)
     app.add_middleware(BodyGates)
-    for module in (explore, ledger, access, coverage, pairing, network, matching, records, pages, planner, admin_pages):
+    # the work pages before `pages`: theirs are the routes of /pages/matching, /pages/pairing, /pages/network
+    routers = (explore, ledger, access, coverage, history, rectify, report, geomap, pairing, network, matching, records,
+               pages_matching, pages_pairing, pages_network, pages, planner, admin_pages)
+    for module in routers:
         app.include_router(module.router)
     # vis-network ships inside pyvis; mounted before /static so its path wins.
     app.mount(picture.STATIC_ROUTE, StaticFiles(directory=picture.STATIC_DIR), name="vis")

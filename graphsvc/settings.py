@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     max_zip_ratio: int = 100
     max_sheet_rows: int = 300_000
     env: str = "production"
+    # The map's base tiles: an intranet tile server's {z}/{x}/{y} template; unset = no base layer at all.
+    tile_url: str | None = None
     # The gap rules' thresholds (docs/domain.md's defaults); a request may still override each one.
     gaps: GapParams = Field(default_factory=GapParams)
 
@@ -49,6 +51,14 @@ class Settings(BaseSettings):
         placeholder = self.neo4j_password and self.neo4j_password.get_secret_value() in {"neo4j", "password", "changeme"}
         if self.neo4j_uri and placeholder and self.env != "development":
             raise ValueError("GRAPHSVC_NEO4J_PASSWORD is a placeholder; set a real one (or GRAPHSVC_ENV=development)")
+        return self
+
+    @model_validator(mode="after")
+    def _tile_template(self) -> Settings:
+        if self.tile_url and not (
+            self.tile_url.startswith(("http://", "https://", "/")) and all(k in self.tile_url for k in ("{z}", "{x}", "{y}"))
+        ):
+            raise ValueError("GRAPHSVC_TILE_URL must be an http(s) template with {z}, {x} and {y}")
         return self
 
     @property

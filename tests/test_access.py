@@ -116,7 +116,8 @@ def test_writes_are_audited_and_keys_revocable(graph: Graph, clients: dict[str, 
     r = admin.post("/ledger", files={"file": ("l.json", b'{"streets": [{"id": "s-x", "name": "\\u6d4b\\u8bd5"}]}', "application/json")})
     assert r.status_code == 200
     entries = admin.get("/audit", params={"action": "ledger.import"}).json()["items"]
-    assert entries[0]["detail"] == {"rows": {"streets": 1}} and entries[0]["source"] == "api"
+    assert entries[0]["detail"] == {"rows": {"streets": 1}, "changes": {"streets": {"new": 1, "updated": 0, "unchanged": 0}}}
+    assert entries[0]["source"] == "api"
     assert entries[0]["actor"].startswith("key-")
     assert any(e["action"] == "key.create" for e in audit.entries(graph))
     assert "hash" not in admin.get("/keys").json()["items"][0]

@@ -57,6 +57,11 @@ def test_context_and_details(report) -> None:
     service = {g.id: g.detail["missing"] for g in report.rules["service_circle_gap"].items}
     assert service["b-hl06-01"] == ["activity_room"]
     assert report.rules["service_circle_gap"].items[0].detail["reach_m"] == 923  # straight line: 15 min x 80 m/min / 1.3
+    # the walk to the nearest point of each missing kind: past the 1,200 m a 15-minute walk covers (or none near)
+    for g in report.rules["service_circle_gap"].items:
+        assert set(g.detail["nearest_m"]) == set(g.detail["missing"])
+        assert all(m is None or m > 1200 for m in g.detail["nearest_m"].values())
+    assert report.rules["service_circle_gap"].items[0].detail["nearest_m"] != {}
 
 
 def test_cluster_and_three_nos_readings(report, expected) -> None:

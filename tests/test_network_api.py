@@ -200,11 +200,33 @@ def test_pictures(client: TestClient) -> None:
 
     html = client.get("/pictures/network/pairings").text
     data = picture_data(html)
-    assert {e["group"] for e in data["edges"]} == {"co_construction", "urban_rural"}
+    assert {e["kind"] for e in data["edges"]} == {"co_construction", "urban_rural"}
     assert len(data["edges"]) == len(LEDGER["pairings"]) and "城乡结对" in html
 
     html = client.get("/pictures/network", params={"color_by": "cluster", "size_by": "betweenness"}).text
-    assert "群组 1<small>" in html and "中介中心性：" in html
+    assert any(x["zh"] == "群组 1" for x in picture_data(html)["legend"]) and "中介中心性：" in html
+
+
+@pytest.mark.parametrize("path", ["/pictures/network", "/pictures/network/tree", "/pictures/network/pairings",
+                                  f"/pictures/network/ego/{HUB}", "/pictures/network?color_by=domain",
+                                  "/pictures/network?color_by=level", "/pictures/matching?street_id=s-xf",
+                                  "/pairing/urban-rural/network", "/pairing/urban-rural/map",
+                                  "/pictures/coverage?community_id=c-xf01"])
+def test_every_colour_drawn_is_in_the_legend(client: TestClient, path: str) -> None:
+    data = picture_data(client.get(path).text)
+    legend = {(x["kind"], x["key"]): x["color"] for x in data["legend"]}
+    for n in data["nodes"]:
+        assert legend.get(("node", n["kind"])) == n["color"], n
+    for e in data["edges"]:
+        assert legend.get(("edge", e["kind"])) == e["color"], e
+    counts = {x["key"]: x["count"] for x in data["legend"] if x["kind"] == "edge"}
+    assert all(counts[k] > 0 for k in counts)  # and the legend names no kind that is not drawn
+
+
+def test_shared_resources_are_drawn_and_in_the_legend(client: TestClient) -> None:
+    data = picture_data(client.get(f"/pictures/network/ego/{HUB}").text)
+    shared = [e for e in data["edges"] if e["kind"] == "SHARED_WITH"]
+    assert shared and any(x["zh"] == "资源共享" and x["count"] == len(shared) for x in data["legend"])
 
 
 def test_cli_analyze_json_and_viz(loaded: Graph, settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -234,3 +256,10 @@ def test_ended_pairing_is_history(loaded: Graph) -> None:
     after = network.org_network(loaded, LOCAL_ADMIN, Selection(kinds=[TieKind.PAIRED_WITH]))
     assert not after.has_edge(p["org_a"], p["org_b"])
     assert after.number_of_edges() == before.number_of_edges() - 1
+
+
+def test_selection_by_level(client: TestClient) -> None:
+    body = client.get("/network/metrics", params={"street_id": "s-xf", "levels": ["general_branch", "working_committee"]}).json()
+    assert body["count"] > 0 and {m["level"] for m in body["items"]} == {"general_branch", "working_committee"}
+    assert all(m["level"] != "group" for m in body["items"])
+    assert client.get("/network/metrics", params={"levels": "nonsense"}).status_code == 422

@@ -31,7 +31,8 @@ def test_small_page_keeps_the_old_api_and_browser_physics() -> None:
     assert d["nodes"][0]["color"] == "#e53935" and d["nodes"][0]["title"] == "提示\n第二行"
     assert "</script>" not in html.split("const data = ")[1].split(";\n")[0]  # a name cannot end the script
     assert 'src="/static/vis/vis-network.min.js"' in html and "http://" not in html and "https://" not in html
-    assert re.search(r'data-key="a"[^>]*>.*?甲类<small>1</small>', html)  # legend with its count
+    assert {"kind": "node", "key": "a", "zh": "甲类", "color": "#e53935", "count": 1} in d["legend"]  # with its count
+    assert d["nodes"][0]["kind"] == "a" and "group" not in d["nodes"][0]  # a vis "group" would repaint the node
     assert "说明" in html and 'rel="icon" href="data:,"' in html
 
 
@@ -96,3 +97,37 @@ def test_big_hierarchy_falls_back_to_the_tree_layout(n: int) -> None:
     nodes = [PNode("0", "根", "a", level=0)] + [PNode(str(i), f"组{i}", "b", level=1) for i in range(1, n)]
     d = data(render(nodes, [PEdge(str(i), "0") for i in range(1, n)], title="t", legend=LEGEND, layout="hierarchical"))
     assert "hierarchical" not in d["options"]["layout"] and all("x" in v for v in d["nodes"])
+
+
+def test_big_picture_opens_collapsed_by_cluster_and_labels_the_important() -> None:
+    G = nx.connected_caveman_graph(20, 10)  # 200 nodes: 20 communities of 10
+    nodes = [PNode(str(n), f"党支部{n}", "a", size=8 + n % 7, cluster=f"社区{n // 10}") for n in G]
+    d = data(render(nodes, [PEdge(str(u), str(v), group="e") for u, v in G.edges()], title="t", legend=LEGEND,
+                    edge_legend=[Legend("e", "联系", "#999")]))
+    assert len(nodes) > picture.COLLAPSE_MIN_NODES
+    assert d["collapse"] and set(d["collapse"]["groups"]) == {f"社区{i}" for i in range(20)}
+    assert d["collapse"]["groups"]["社区3"]["label"] == "社区3\n10 个"
+    assert all(n["cluster"] == f"社区{int(n['id']) // 10}" for n in d["nodes"])
+    assert all("x" in n for n in d["nodes"]) and d["options"]["physics"]["enabled"] is False  # opens in place
+    # the collapsed communities and the ties between them are in the legend, in the colours drawn
+    legend = {(x["kind"], x["color"]) for x in d["legend"]}
+    assert ("collapsed", d["collapse"]["color"]) in legend and ("collapsed-edge", d["collapse"]["edgeColor"]) in legend
+    assert len(d["important"]) == picture.LABELLED and "6" in d["important"]  # the biggest are named
+
+
+def test_small_picture_is_not_collapsed_and_names_every_node() -> None:
+    nodes = [PNode(str(i), f"组{i}", "a", cluster="社区") for i in range(10)]
+    d = data(render(nodes, [], title="t", legend=LEGEND))
+    assert d["collapse"] is None and d["important"] == [str(i) for i in range(10)]
+
+
+def test_org_chart_names_every_organisation_with_organisations_under_it() -> None:
+    nodes = [PNode("top", "党工委", "a", level=0)]
+    edges = []
+    for b in range(5):
+        nodes.append(PNode(f"b{b}", f"支部{b}", "a", level=1))
+        edges.append(PEdge(f"b{b}", "top"))
+        nodes += [PNode(f"b{b}g{g}", f"小组{g}", "b", level=2) for g in range(10)]
+        edges += [PEdge(f"b{b}g{g}", f"b{b}") for g in range(10)]
+    d = data(render(nodes, edges, title="t", legend=LEGEND, layout="tree"))
+    assert set(d["important"]) == {"top", *(f"b{b}" for b in range(5))}

@@ -1,4 +1,15 @@
-// Resources whose owner belongs to a community in $communities (null = all) — a unit's or community's own, an organisation's (or its unit's), or for a committee those of the organisations under it: returns id, kind, capacity, description, owner_id, owner_label, owner_name, owner_lat, owner_lon, homes (community ids), owner_orgs (the PartyOrgs that pair for the owner), sharings [{community_id, units, active}], ordered by id.
+// Resources whose owner belongs to a community in $communities (null = all) — a unit's or community's own, an organisation's (or its unit's), or for a committee those of the organisations under it: returns id, kind, capacity, description, owner_id, owner_label, owner_name, owner_lat, owner_lon, homes (community ids), owner_orgs (the PartyOrgs that pair for the owner), sharings [{community_id, units, active}], ordered by id. Owners are found from the communities first (a street reads only its own), then checked as before.
+CALL () {
+  MATCH (owner:Community) WHERE $communities IS NULL OR owner.id IN $communities RETURN owner
+  UNION
+  MATCH (owner:Unit) WHERE $communities IS NULL OR owner.community_id IN $communities RETURN owner
+  UNION
+  MATCH (owner:PartyOrg) WHERE $communities IS NULL OR owner.community_id IN $communities RETURN owner
+  UNION
+  MATCH (owner:PartyOrg)-[:OF]->(u:Unit) WHERE $communities IS NULL OR u.community_id IN $communities RETURN owner
+  UNION
+  MATCH (owner:PartyOrg)<-[:UNDER]-(ch:PartyOrg) WHERE $communities IS NULL OR ch.community_id IN $communities RETURN owner
+}
 MATCH (owner)-[:OFFERS]->(r:Resource)
 OPTIONAL MATCH (owner)-[:OF]->(ou:Unit)
 WITH r, owner, ou, labels(owner) AS labels,

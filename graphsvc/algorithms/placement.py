@@ -10,11 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import scipy.sparse
-from scipy.optimize import Bounds, LinearConstraint, milp
 
 from graphsvc.algorithms.common import (
     check_count,
@@ -27,6 +25,10 @@ from graphsvc.algorithms.common import haversine_grid_m as _haversine_grid
 from graphsvc.algorithms.common import is_number as _is_number
 from graphsvc.algorithms.common import raise_details as _raise
 from graphsvc.errors import Infeasible
+
+if TYPE_CHECKING:  # scipy.optimize/sparse cost over a second to import: only the site planners load them
+    import scipy.sparse
+    from scipy.optimize import LinearConstraint
 
 __all__ = [
     "SiteChoice",
@@ -207,12 +209,16 @@ def _cover_model(
 
 
 def _incidence(rows: list[list[int]], n_cols: int) -> scipy.sparse.csr_array:
+    import scipy.sparse
+
     indptr = np.cumsum([0] + [len(r) for r in rows])
     indices = np.array([j for r in rows for j in r], dtype=np.int64)
     return scipy.sparse.csr_array((np.ones(len(indices)), indices, indptr), shape=(len(rows), n_cols))
 
 
 def _solve(c: np.ndarray, integrality: np.ndarray, constraints: list[LinearConstraint]) -> np.ndarray:
+    from scipy.optimize import Bounds, milp
+
     # mip_rel_gap=0: the default 1e-4 gap could accept one site too many on large instances.
     res = milp(c, integrality=integrality, bounds=Bounds(0, 1), constraints=constraints, options={"mip_rel_gap": 0})
     if res.status != 0 or res.x is None:
@@ -238,6 +244,8 @@ def lscp(
     >>> lscp(["b1", "b2", "b3", "b4"], ["s1", "s2"], cover, fixed=["old"])
     SiteChoice(chosen=['s1'], covered=['b1', 'b2', 'b3'], uncovered=[], uncoverable=['b4'], objective=1)
     """
+    from scipy.optimize import LinearConstraint
+
     model = _cover_model(demand_ids, site_ids, cover, fixed)
     chosen: list[Hashable] = []
     if model.open_demand:
@@ -277,6 +285,9 @@ def mclp(
         if not (_is_number(weights.get(d)) and weights[d] >= 0)
     ]
     _raise("invalid demand weights", details)
+    import scipy.sparse
+    from scipy.optimize import LinearConstraint
+
     model = _cover_model(demand_ids, site_ids, cover, fixed)
 
     picked: set[int] = set()

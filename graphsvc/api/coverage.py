@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, BackgroundTasks, Query
 from fastapi.responses import HTMLResponse
 
 from graphsvc.api.deps import GraphDep, ScopeDep, SettingsDep
 from graphsvc.schemas import coverage as s
 from graphsvc.schemas import planner as p
 from graphsvc.schemas.ids import ID_MAX, ID_PATTERN
-from graphsvc.services import coverage, suggest
+from graphsvc.services import coverage, history, suggest
 
 router = APIRouter(tags=["coverage"])
 GapQuery = Annotated[s.GapQuery, Query()]
@@ -21,6 +21,14 @@ GapQuery = Annotated[s.GapQuery, Query()]
 def gaps(graph: GraphDep, scope: ScopeDep, settings: SettingsDep, q: Annotated[s.GapsQuery, Query()]) -> s.GapReport:
     """The offending entities of every rule (or of `rule`), with street, community, grid and counts."""
     return coverage.gaps(graph, scope, q.area(), q.params(settings.gaps), rules=q.rule)
+
+
+@router.get("/coverage/gaps/page", response_model=s.GapPage)
+def gap_page(graph: GraphDep, scope: ScopeDep, settings: SettingsDep, q: Annotated[s.GapPageQuery, Query()]) -> s.GapPage:
+    """For a wide area: per rule the count, the counts by street and community, and one page of gaps."""
+    return coverage.gap_page(
+        graph, scope, q.area(), q.params(settings.gaps), rules=q.rule, limit=q.limit, offset=q.offset
+    )
 
 
 @router.get("/coverage/summary", response_model=s.CoverageSummary)
@@ -81,27 +89,35 @@ def what_if(graph: GraphDep, scope: ScopeDep, body: s.WhatIfRequest) -> s.WhatIf
 
 
 @router.post("/coverage/accept/covers", response_model=s.Accepted)
-def accept_covers(graph: GraphDep, scope: ScopeDep, body: s.AcceptCovers) -> s.Accepted:
+def accept_covers(
+    graph: GraphDep, scope: ScopeDep, settings: SettingsDep, later: BackgroundTasks, body: s.AcceptCovers,
+) -> s.Accepted:
     """Accept group → building suggestions: writes COVERS, stamped with who and when."""
-    return coverage.accept_covers(graph, scope, body)
+    return history.accepted(graph, scope, settings.gaps, coverage.accept_covers(graph, scope, body), later)
 
 
 @router.post("/coverage/accept/links", response_model=s.Accepted)
-def accept_links(graph: GraphDep, scope: ScopeDep, body: s.AcceptLinks) -> s.Accepted:
+def accept_links(
+    graph: GraphDep, scope: ScopeDep, settings: SettingsDep, later: BackgroundTasks, body: s.AcceptLinks,
+) -> s.Accepted:
     """Accept member → household suggestions: writes LINKS within every member's cap, stamped."""
-    return coverage.accept_links(graph, scope, body)
+    return history.accepted(graph, scope, settings.gaps, coverage.accept_links(graph, scope, body), later)
 
 
 @router.post("/coverage/accept/helps", response_model=s.Accepted)
-def accept_helps(graph: GraphDep, scope: ScopeDep, body: p.AcceptHelps) -> s.Accepted:
+def accept_helps(
+    graph: GraphDep, scope: ScopeDep, settings: SettingsDep, later: BackgroundTasks, body: p.AcceptHelps,
+) -> s.Accepted:
     """Accept helper → household suggestions (一帮一): writes HELPS within every member's cap, stamped and audited."""
-    return suggest.accept_helps(graph, scope, body)
+    return history.accepted(graph, scope, settings.gaps, suggest.accept_helps(graph, scope, body), later)
 
 
 @router.post("/coverage/accept/org", response_model=s.Accepted)
-def accept_org(graph: GraphDep, scope: ScopeDep, body: s.NewOrg) -> s.Accepted:
+def accept_org(
+    graph: GraphDep, scope: ScopeDep, settings: SettingsDep, later: BackgroundTasks, body: s.NewOrg,
+) -> s.Accepted:
     """Accept a new Party group or branch: writes the PartyOrg (Ledger v1 columns) and its COVERS, stamped."""
-    return coverage.accept_org(graph, scope, body)
+    return history.accepted(graph, scope, settings.gaps, coverage.accept_org(graph, scope, body), later)
 
 
 @router.get("/pictures/coverage", response_class=HTMLResponse)

@@ -50,7 +50,9 @@ def install(app: FastAPI) -> None:
             {"field": ".".join(str(p) for p in e.get("loc", ())), "message": e.get("msg", "")} for e in exc.errors()
         ]
         if is_page(request):
-            fields = "、".join(sorted({str(e.get("loc", ("",))[-1]) for e in exc.errors()}))
+            # the parameter's name as the link or form has it (a list's index is not a name)
+            fields = "、".join(sorted({next((str(p) for p in reversed(e.get("loc", ())) if isinstance(p, str)), "")
+                                     for e in exc.errors()}))
             return _page(request, 422, f"链接或表单中的参数不对：{fields}")
         return JSONResponse(error_body("invalid_input", "请求参数有误", details), status_code=422)
 

@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse
 from graphsvc.api.deps import GraphDep, ScopeDep
 from graphsvc.schemas import network as s
 from graphsvc.schemas.ids import ID_MAX, ID_PATTERN
+from graphsvc.schemas.ledger import OrgLevel
 from graphsvc.services import network
 
 router = APIRouter(tags=["network"])
@@ -27,8 +28,10 @@ def _selection(
     street_id: Annotated[str | None, Query(max_length=ID_MAX, pattern=ID_PATTERN, description="街道编号")] = None,
     community_id: Annotated[str | None, Query(max_length=ID_MAX, pattern=ID_PATTERN, description="社区编号")] = None,
     kinds: Annotated[list[s.TieKind] | None, Query(description="联系种类（可重复；缺省为全部）")] = None,
+    levels: Annotated[list[OrgLevel] | None, Query(description="党组织级别（可重复；缺省为全部）")] = None,
 ) -> s.Selection:
-    return s.Selection(street_id=street_id, community_id=community_id, kinds=kinds or list(s.TieKind))
+    return s.Selection(street_id=street_id, community_id=community_id, kinds=kinds or list(s.TieKind),
+                       levels=levels or [])
 
 
 SelectionDep = Annotated[s.Selection, Depends(_selection)]

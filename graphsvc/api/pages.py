@@ -9,7 +9,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import AfterValidator
 
 from graphsvc.api.deps import TOKEN_COOKIE, GraphDep, ScopeDep, SettingsDep
-from graphsvc.api.network import SelectionDep
 from graphsvc.errors import Unauthorized
 from graphsvc.schemas.ids import ID_MAX, ID_PATTERN
 from graphsvc.services import pages
@@ -65,25 +64,6 @@ def street_page(request: Request, graph: GraphDep, scope: ScopeDep, settings: Se
                 street_id: Annotated[str, Path(max_length=ID_MAX, pattern=ID_PATTERN)]) -> HTMLResponse:
     """A street's overview: coverage ratio of every rule, each community's counts and gaps, links."""
     return render(request, pages.street(graph, scope, settings.gaps, street_id))
-
-
-@router.get("/pages/matching")
-def matching_page(request: Request, graph: GraphDep, scope: ScopeDep, street_id: AreaId = None,
-                  community_id: AreaId = None) -> HTMLResponse:
-    """Co-construction matching: needs with explained resources, suggested unit partners."""
-    return render(request, pages.matching_page(graph, scope, street_id, community_id))
-
-
-@router.get("/pages/pairing")
-def pairing_page(request: Request, graph: GraphDep, scope: ScopeDep) -> HTMLResponse:
-    """Urban–rural pairing: the optimal and the stable plan with every pair's reasons."""
-    return render(request, pages.pairing_page(graph, scope))
-
-
-@router.get("/pages/network")
-def network_page(request: Request, graph: GraphDep, scope: ScopeDep, sel: SelectionDep) -> HTMLResponse:
-    """Network analysis: brokers, single points of failure, clusters, isolated organisations."""
-    return render(request, pages.network_page(graph, scope, sel))
 
 
 @router.get("/pages/pictures")

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, BackgroundTasks, Form, Query, Request
 from fastapi.responses import HTMLResponse
 
 from graphsvc.api.deps import GraphDep, ScopeDep, SettingsDep
 from graphsvc.schemas.coverage import GapRule
-from graphsvc.services import pages, planner
+from graphsvc.services import history, pages, planner
 from graphsvc.views.templating import fragment, render
 
 router = APIRouter(prefix="/pages/gaps", tags=["pages"], default_response_class=HTMLResponse)
@@ -43,10 +43,12 @@ def cancel(request: Request, rule: Annotated[GapRule, Form()], actions: Text, ta
 
 
 @router.post("/accept")
-def accept(request: Request, graph: GraphDep, scope: ScopeDep, settings: SettingsDep, rule: Annotated[GapRule, Form()],
+def accept(request: Request, graph: GraphDep, scope: ScopeDep, settings: SettingsDep, later: BackgroundTasks,
+           rule: Annotated[GapRule, Form()],
            actions: Text, ctx: Text, whole: Annotated[str, Form(max_length=1)] = "") -> HTMLResponse:
     """Write it (audited), then: the row leaves (or the rule's section is redrawn) and the counts change."""
-    out = planner.accept(graph, scope, rule, actions, ctx, settings.gaps, whole=bool(whole))
+    out = history.accepted(graph, scope, settings.gaps,
+                           planner.accept(graph, scope, rule, actions, ctx, settings.gaps, whole=bool(whole)), later)
     context = {"out": out, "rule": rule.value, "ctx": ctx, "chrome": pages.chrome(graph, scope)}
     return fragment(request, "_accepted.html", context, headers={"HX-Reswap": "none"} if out.error else None)
 

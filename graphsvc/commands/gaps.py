@@ -52,7 +52,7 @@ def _detail(detail: dict[str, Any]) -> str:
 
 def cmd_gaps(settings: Settings, args: argparse.Namespace) -> None:
     from graphsvc.commands import gaps_plan
-    from graphsvc.schemas.coverage import Distance, GapQuery, GapRule
+    from graphsvc.schemas.coverage import Distance, GapPageQuery, GapRule
     from graphsvc.services import coverage
 
     overrides = {
@@ -74,7 +74,9 @@ def cmd_gaps(settings: Settings, args: argparse.Namespace) -> None:
         gaps_plan.accept(settings, args)
         return
     try:
-        q = GapQuery(
+        q = GapPageQuery(
+            limit=args.limit,
+            offset=args.offset,
             street_id=args.street,
             community_id=args.community,
             grid_id=args.grid,
@@ -104,6 +106,11 @@ def cmd_gaps(settings: Settings, args: argparse.Namespace) -> None:
             )
             return
         rules = [GapRule[r] for r in args.rule] if args.rule else None
+        if args.page:
+            page = coverage.gap_page(graph, cli_scope(), q.area(), q.params(settings.gaps), rules=rules,
+                                     limit=q.limit, offset=q.offset, distances=distances)
+            _write_page(page, args)
+            return
         report = coverage.gaps(graph, cli_scope(), q.area(), q.params(settings.gaps), rules=rules, distances=distances)
     data = {k: v.model_dump(mode="json", exclude={"rule"}, exclude_none=True) for k, v in report.rules.items()}
     rows = [
@@ -123,6 +130,22 @@ def cmd_gaps(settings: Settings, args: argparse.Namespace) -> None:
     say("；".join(f"{rule_name(r)} {found.count}" for r, found in report.rules.items()))
 
 
+def _write_page(page: Any, args: argparse.Namespace) -> None:
+    """One page per rule as rows; per rule, the count and the communities with the most gaps on stderr."""
+    rows = [
+        {"rule": rule, "id": g.id, "name": g.name, "community_id": g.community_id,
+         "community_name": g.community_name, "grid_id": g.grid_id, "detail": _detail(g.detail)}
+        for rule, found in page.rules.items()
+        for g in found.items
+    ]
+    output.write(page.model_dump(mode="json"), args.format, rows=rows, output=args.output, headers=HEADERS,
+                 sheet="覆盖缺口（本页）")
+    for rule, found in page.rules.items():
+        top = "、".join(f"{c.name or c.id or '未归属'} {c.count}" for c in found.by_community[:3])
+        more = f"，下一页 --offset {found.next_offset}" if found.next_offset is not None else ""
+        say(f"{found.zh}（{rule}）：共 {found.count} 个，本页 {len(found.items)} 个{more}" + (f"；最多：{top}" if top else ""))
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     from graphsvc.schemas.coverage import GapRule, VulnerableFlag
     from graphsvc.schemas.ledger import ServiceKind
@@ -140,6 +163,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--community", metavar="ID", help="社区编号")
     p.add_argument("--grid", metavar="ID", help="网格编号（社区一级的规则看网格所在社区）")
     p.add_argument("--summary", action="store_true", help="每条规则的覆盖率和缺口数")
+    p.add_argument("--page", action="store_true",
+                   help="大范围（区、市）用：每条规则的总数、各街道和社区的数目，只列一页（不加则列出全部）")
+    p.add_argument("--limit", type=int, default=50, help="--page：每条规则每页几条（默认 50）")
+    p.add_argument("--offset", type=int, default=0, help="--page：从第几条开始（默认 0）")
     p.add_argument("--threshold", type=int, help="支部进楼宇：居住党员超过此数（默认 50）")
     p.add_argument("--cluster-min-members", type=int, help="相邻楼栋联建：每栋至少有此数党员（默认 20）")
     p.add_argument("--cluster-distance", type=float, help="相邻楼栋联建：楼栋间最大距离，米（默认 150）")

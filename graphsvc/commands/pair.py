@@ -98,6 +98,10 @@ def cmd_urban_rural(settings: Settings, args: argparse.Namespace) -> None:
     unmet = len(st.unmet_must_pair)
     say(f"稳定方案：{st.count} 对（新建议 {st.new}），总分 {st.objective:.3f}，未满足必须结对 {unmet} 个")
     say(f"两方案相同 {d.same} 对，总分相差 {d.objective_gap:.3f}（{d.objective_gap_share:.1%}）")
+    if plan.over_cap:
+        shown = "、".join(f"{o.name}（现有 {o.existing} 个，上限 {o.cap}）" for o in plan.over_cap[:5])
+        more = f" 等 {len(plan.over_cap)} 个" if len(plan.over_cap) > 5 else ""
+        say(f"现有结对已超过上限的党组织 {len(plan.over_cap)} 个，现有结对全部保留、不再新增：{shown}{more}")
 
 
 def cmd_what_if(settings: Settings, args: argparse.Namespace) -> None:

@@ -124,6 +124,40 @@ class GapReport(BaseModel):
     rules: dict[str, RuleGaps]
 
 
+class PlaceCount(BaseModel):
+    """How many gaps of one rule a street or a community holds."""
+
+    id: str | None  # null: members counted nowhere (no residence, an organisation serving no community)
+    name: str | None = None
+    street_id: str | None = None  # communities only
+    count: int
+
+
+class RulePage(BaseModel):
+    """One rule over a wide area: its count, where the gaps are, and one page of them.
+
+    Pages run community by community (most gaps first), and within a community in the order a
+    planner acts on them (vulnerable households first, the most overloaded members first, ...).
+    """
+
+    rule: GapRule
+    zh: str
+    count: int
+    by_street: list[PlaceCount]  # most gaps first
+    by_community: list[PlaceCount]  # most gaps first
+    items: list[Gap]
+    offset: int
+    limit: int
+    next_offset: int | None  # where the next page starts; null on the last page
+
+
+class GapPage(BaseModel):
+    communities: list[str] | None  # the communities looked at (null = all)
+    grid_id: str | None = None
+    params: GapParams
+    rules: dict[str, RulePage]
+
+
 class RuleSummary(BaseModel):
     rule: GapRule
     zh: str
@@ -375,6 +409,11 @@ class GapQuery(Area, GapParams):
 
 class GapsQuery(GapQuery):
     rule: list[GapRule] | None = Field(default=None, description="只看这些规则（可重复）；默认全部")
+
+
+class GapPageQuery(GapsQuery):
+    limit: int = Field(default=50, ge=1, le=1_000, description="每条规则本页列出几条")
+    offset: int = Field(default=0, ge=0, description="从第几条开始（0 起）")
 
 
 class GroupsQuery(GapQuery):

@@ -10,6 +10,7 @@ from typing import Annotated, Any, get_args, get_origin
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
+from graphsvc.schemas.geojson import Boundary
 from graphsvc.schemas.ids import ID_MAX, check_id
 from graphsvc.schemas.kinds import (  # re-exported: the rows' enumerations are imported from here too
     BuildingKind,
@@ -111,12 +112,14 @@ class CommunityRow(Row):
     has_office: Flag = False
     has_funds: Flag = False
     has_land: Flag = False
+    boundary: Boundary = None  # added to v1: GeoJSON Polygon/MultiPolygon (WGS84), text in CSV/XLSX
 
 
 class ResidentGroupRow(Row):
     id: Id
     name: Text
     community_id: Id
+    boundary: Boundary = None  # added to v1, as for communities
 
 
 class BuildingRow(Row):
@@ -376,6 +379,7 @@ _ZH_COMMON: dict[str, tuple[str, ...]] = {
     "status": ("状态",),
     "outcome": ("成效评分",),
     "satisfaction": ("群众满意度",),
+    "boundary": ("边界", "边界范围"),
 }
 _ZH_TABLE: dict[tuple[str, str], tuple[str, ...]] = {
     ("sharings", "resource_id"): ("资源编号",),

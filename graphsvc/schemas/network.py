@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from graphsvc.schemas.ids import OptId
-from graphsvc.schemas.ledger import ZhEnum
+from graphsvc.schemas.ledger import OrgLevel, ZhEnum
 
 
 class TieKind(ZhEnum):
@@ -48,10 +48,11 @@ class Selection(BaseModel):
     street_id: OptId = None
     community_id: OptId = None
     kinds: list[TieKind] = Field(default_factory=lambda: list(TieKind))
+    levels: list[OrgLevel] = Field(default_factory=list, description="只看这些级别的党组织（空 = 全部）")
 
     @property
     def filtered(self) -> bool:
-        return self.street_id is not None or self.community_id is not None
+        return self.street_id is not None or self.community_id is not None or bool(self.levels)
 
 
 class OrgRef(BaseModel):

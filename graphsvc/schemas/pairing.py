@@ -120,6 +120,17 @@ class PairingDifference(BaseModel):
     villages_changed: list[str]
 
 
+class OverCap(BaseModel):
+    """An organisation whose current pairings already exceed its cap: all kept, none added."""
+
+    id: str
+    name: str
+    side: Literal["urban", "rural"]
+    cap: int
+    existing: int  # current urban–rural pairings the plan keeps
+    excess: int  # existing − cap
+
+
 class UrbanRuralPlan(BaseModel):
     """Both solutions side by side, with the current pairs and how far apart the solutions are."""
 
@@ -131,6 +142,7 @@ class UrbanRuralPlan(BaseModel):
     stable: list[PairSuggestion]
     summary: PairingSummaries
     difference: PairingDifference
+    over_cap: list[OverCap] = Field([], description="现有结对已超过上限的党组织（现有结对保留，不再新增）")
 
 
 class WhatIfChange(BaseModel):

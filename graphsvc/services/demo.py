@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from graphsvc import demo
+from graphsvc.demo_boundaries import add_boundaries
 from graphsvc.graph import Graph, Tx
 from graphsvc.ingest.ledger_io import RawLedger
 from graphsvc.ingest.load import as_params, import_ledger, write_tables
@@ -18,6 +19,7 @@ def load_demo(graph: Graph, scale: str, *, batch_size: int, bar: Bar) -> int:
     """Write the demo at `scale`; returns the number of rows written. Shows progress on `bar`."""
     if scale == "street":
         tables = demo.street_ledger()
+        add_boundaries(tables)  # outlines for the map (一张图)
         total = sum(len(r) for r in tables.values())
         with bar(total, "载入示范街道") as b:
             import_ledger(graph, RawLedger(tables=tables), batch_size=batch_size, progress=b.update)

@@ -15,7 +15,9 @@ from graphsvc.ingest import ledger_io, workbook
 from graphsvc.ingest.load import ImportReport, Progress, export_ledger, import_ledger
 from graphsvc.ingest.safety import Limits
 from graphsvc.schemas.api import ImportResult
+from graphsvc.schemas.coverage import GapParams
 from graphsvc.scope import Scope, require
+from graphsvc.services import history
 from graphsvc.settings import Settings
 
 MEDIA = {
@@ -44,14 +46,18 @@ def import_raw(
     batch_size: int,
     source: str,
     progress: Progress | None = None,
+    snapshot: GapParams | None = None,
 ) -> ImportResult:
-    """Validate and write a ledger, all or nothing; an audit entry in the same transaction when anything changed."""
+    """Validate and write a ledger, all or nothing; an audit entry in the same transaction when anything changed;
+    then, given `snapshot` (the rule settings) and a change, a coverage snapshot for the trend."""
     require(scope, "admin")
 
     def audited(tx: Tx, report: ImportReport) -> None:
         audit.record(tx, scope, "ledger.import", "ledger", {"rows": report.rows, "changes": report.changes}, source=source)
 
     report = import_ledger(graph, raw, batch_size=batch_size, progress=progress, on_commit=audited)
+    if snapshot is not None and any(c["new"] or c["updated"] for c in report.changes.values()):
+        history.after_write(graph, snapshot, communities=None, source="import")
     return ImportResult(rows=report.rows, total=report.total, changes=report.changes, warnings=report.warnings)
 
 
@@ -75,7 +81,7 @@ def import_upload(
     require(scope, "admin")
     data, raw = read_upload(filename, file, settings)
     try:
-        return import_raw(graph, scope, raw, batch_size=settings.batch_size, source="api")
+        return import_raw(graph, scope, raw, batch_size=settings.batch_size, source="api", snapshot=settings.gaps)
     except InvalidInput as e:
         if errors_format != "xlsx" or not filename.lower().endswith((".xlsx", ".xlsm")) or not e.details:
             raise

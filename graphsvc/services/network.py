@@ -21,6 +21,9 @@ def org_network(graph: Graph, scope: Scope, sel: s.Selection) -> nx.Graph:
     orgs = graph.read(
         "network/orgs", communities=scope.community_list, street_id=sel.street_id, community_id=sel.community_id
     )
+    if sel.levels:
+        wanted = {lv.value for lv in sel.levels}
+        orgs = [o for o in orgs if o["level"] in wanted]
     # Ties are read between the selected organisations only: the scope holds through $ids.
     ids = [o["id"] for o in orgs] if sel.filtered or scope.communities is not None else None
     kinds = {k.value for k in sel.kinds}
@@ -143,7 +146,11 @@ def ego(graph: Graph, scope: Scope, sel: s.Selection, *, center: str, radius: in
 
 def overview(graph: Graph, scope: Scope, sel: s.Selection, *, top: int = 10, seed: int = 0) -> s.NetworkOverview:
     """Counts, top brokers, clusters, single points of failure and isolated organisations, from one projection."""
-    G = org_network(graph, scope, sel)
+    return overview_of(org_network(graph, scope, sel), sel, top=top, seed=seed)
+
+
+def overview_of(G: nx.Graph, sel: s.Selection, *, top: int = 10, seed: int = 0) -> s.NetworkOverview:
+    """The overview of a network already projected (org_network)."""
     by_kind = {k.value: sum(1 for *_, kinds in G.edges(data="kinds") if k.value in kinds) for k in sel.kinds}
     counts = s.NetworkCounts(
         orgs=len(G), ties=G.number_of_edges(), ties_by_kind=by_kind,

@@ -6,10 +6,9 @@ from typing import Any
 
 from graphsvc.graph import Graph
 from graphsvc.schemas.coverage import Area, GapParams
-from graphsvc.schemas.network import Selection
-from graphsvc.schemas.pairing import PlanRequest
+from graphsvc.schemas.rectify import RectificationQuery
 from graphsvc.scope import Scope
-from graphsvc.services import coverage, explore, matching, network, pairing
+from graphsvc.services import coverage, explore, rectify
 from graphsvc.views import pages
 from graphsvc.views.templating import Chrome, Page
 
@@ -55,30 +54,8 @@ def street(graph: Graph, scope: Scope, params: GapParams, street_id: str) -> Pag
     summary = coverage.summary(graph, scope, Area(street_id=street_id), params)  # 404 for an unknown street
     name = next((x.name for x in explore.streets(graph, scope).items if x.id == street_id), street_id)
     communities = explore.communities(graph, scope, street_id=street_id, skip=0, limit=ALL)
-    return with_chrome(pages.street(street_id, name, communities, summary), graph, scope, street_id)
-
-
-def matching_page(graph: Graph, scope: Scope, street_id: str | None, community_id: str | None) -> Page:
-    """Co-construction matching: needs with explained resources, suggested unit partners."""
-    page = pages.matching(
-        matching.opportunities(graph, scope, street_id=street_id, community_id=community_id),
-        matching.partners(graph, scope, street_id=street_id, community_id=community_id),
-        where=where(graph, scope, street_id, community_id),
-    )
-    return with_chrome(page, graph, scope, street_id, community_id)
-
-
-def pairing_page(graph: Graph, scope: Scope) -> Page:
-    """Urban–rural pairing: the optimal and the stable plan with every pair's reasons."""
-    return with_chrome(pages.pairing(pairing.plan(graph, scope, PlanRequest())), graph, scope)
-
-
-def network_page(graph: Graph, scope: Scope, sel: Selection) -> Page:
-    """Network analysis: brokers, single points of failure, clusters, isolated organisations."""
-    params = {"street_id": sel.street_id, "community_id": sel.community_id, "kinds": [k.value for k in sel.kinds]}
-    page = pages.network(network.overview(graph, scope, sel), where=where(graph, scope, sel.street_id, sel.community_id),
-                         params=params)
-    return with_chrome(page, graph, scope, sel.street_id, sel.community_id)
+    rects = rectify.ledger(graph, scope, RectificationQuery(street_id=street_id))
+    return with_chrome(pages.street(street_id, name, communities, summary, rects.progress), graph, scope, street_id)
 
 
 def pictures(graph: Graph, scope: Scope) -> Page:

@@ -30,7 +30,7 @@ from graphsvc.schemas import pairing as s
 from graphsvc.schemas.ledger import ResourceKind, UnitKind
 from graphsvc.schemas.records import Pairing as PairingRecord
 from graphsvc.scope import Scope, require
-from graphsvc.services import records
+from graphsvc.services import pairing_caps, records
 from graphsvc.views import pairing as views
 
 BLOCKING_SHOWN = 50
@@ -46,6 +46,7 @@ class Scored:
     cands: Candidates
     scores: dict[Pair, float]
     constraints: dict[str, Any]
+    over_cap: list[s.OverCap]  # organisations whose kept pairs exceed a cap (kept, reported)
 
     def side(self, org_id: str) -> Side:
         org = self.cands.urban.get(org_id) or self.cands.rural[org_id]
@@ -123,12 +124,16 @@ def _scored(loaded: Candidates, req: s.PlanRequest, scores: dict[Pair, float] | 
     elif req.dropped:
         gone = set(req.dropped)
         scores = {p: v for p, v in scores.items() if p[0] not in gone and p[1] not in gone}
+    # Current pairs beyond a cap are kept and reported; the solvers see the cap raised to them.
+    raised, over = pairing_caps.over_caps(cands, req)
+    caps = {**req.cap_overrides, **raised}
+    pairing_caps.must_pair_checked(cands, req, caps)
     constraints = {
-        "urban_cap": req.urban_cap, "rural_cap": req.rural_cap, "cap_overrides": req.cap_overrides,
+        "urban_cap": req.urban_cap, "rural_cap": req.rural_cap, "cap_overrides": caps,
         "locked": _pairs(req.locked), "forbidden": _pairs(req.forbidden), "existing": list(cands.existing),
         "released": _pairs(req.released),
     }
-    return Scored(req, cands, scores, constraints)
+    return Scored(req, cands, scores, constraints, over)
 
 
 def scored(graph: Graph, scope: Scope, req: s.PlanRequest) -> Scored:
@@ -241,7 +246,7 @@ def _solve(sc: Scored) -> tuple[PairingResult, PairingResult]:
         optimal = optimal_pairing(sc.scores, must_pair=sc.request.must_pair, **sc.constraints)
         stable = stable_pairing(sc.scores, **sc.constraints)
     except Infeasible as e:
-        raise Infeasible(f"结对约束无法同时满足：{e.message}", details=e.details) from e
+        raise pairing_caps.zh_infeasible(e, sc.cands) from e
     return optimal, stable
 
 
@@ -277,6 +282,7 @@ def _plan(sc: Scored) -> tuple[s.UrbanRuralPlan, PairingResult, PairingResult]:
             objective_gap=round(gap, 6), objective_gap_share=round(share, 6),
             villages_changed=d.villages_changed,
         ),
+        over_cap=sc.over_cap,
     )
     return plan, optimal, stable
 

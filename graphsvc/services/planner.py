@@ -248,6 +248,7 @@ class Outcome:
     error: str | None
     count: int | None
     section: Section | None = None
+    whole: bool = False  # the section is redrawn; else only the row leaves and 全部采纳 is renewed
 
 
 def accept(graph: Graph, scope: Scope, rule: GapRule, encoded: str, ctx: str, settings_gaps: s.GapParams, *,
@@ -261,7 +262,7 @@ def accept(graph: Graph, scope: Scope, rule: GapRule, encoded: str, ctx: str, se
         return Outcome([], e.message, None)
     q = query_of(ctx).model_copy(update={"rule": [rule]})
     section = _sections(graph, scope, q, settings_gaps)[0]
-    return Outcome([a.say for a in actions], None, section.count, section if whole else None)
+    return Outcome([a.say for a in actions], None, section.count, section, whole)
 
 
 def _write(graph: Graph, scope: Scope, actions: list[v.Action]) -> None:

@@ -17,7 +17,7 @@ import networkx as nx
 
 from graphsvc.schemas.ledger import OrgDomain, OrgLevel, PairingKind, ResourceKind, Theme
 from graphsvc.schemas.network import ColorBy, SizeBy, TieKind
-from graphsvc.views.picture import Layout, Legend, PEdge, PNode, render
+from graphsvc.views.picture import Layout, Legend, PEdge, PNode, picture_data, render
 
 EGO_ROUTE = "/pictures/network/ego"
 
@@ -35,8 +35,8 @@ EDGE_LEGEND = (
     Legend("co_construction", PairingKind.co_construction.zh, "#e53935"),
     Legend("urban_rural", PairingKind.urban_rural.zh, "#43a047"),
     Legend("SHARED_WITH", TieKind.SHARED_WITH.zh, "#fb8c00"),
-    Legend("REGISTERED_AT", TieKind.REGISTERED_AT.zh, "#1e88e5"),
-    Legend("SITS_ON", TieKind.SITS_ON.zh, "#8e24aa"),
+    Legend("REGISTERED_AT", TieKind.REGISTERED_AT.zh, "#1e88e5", dashed=True),
+    Legend("SITS_ON", TieKind.SITS_ON.zh, "#8e24aa", dashed=True),
     Legend("UNDER", TieKind.UNDER.zh, "#90a4ae"),
 )
 _LEVEL_ZH = {x.value: x.zh for x in OrgLevel}
@@ -83,7 +83,7 @@ def network(
     """The whole selected network, every selected kind of tie."""
     note = f"{len(G)} 个党组织、{G.number_of_edges()} 条联系（{'、'.join(k.zh for k in kinds)}）"
     return _render(G, style, title=_title("党组织关系网络", where), layout="physics", note=note, seed=seed,
-                   standalone=standalone)
+                   standalone=standalone, collapse=True)
 
 
 def _title(what: str, where: str) -> str:
@@ -109,8 +109,24 @@ def _depths(G: nx.Graph) -> dict[str, int]:
 
 def _render(
     G: nx.Graph, style: Style, *, title: str, layout: Layout, note: str, levels: dict[str, int] | None = None,
-    focus: str | None = None, seed: int = 0, standalone: bool = False,
+    focus: str | None = None, seed: int = 0, standalone: bool = False, collapse: bool = False,
 ) -> str:
+    nodes, edges, legend, edge_legend = _drawn(G, style, levels=levels, focus=focus, standalone=standalone,
+                                               collapse=collapse)
+    return render(nodes, edges, title=title, legend=legend, edge_legend=edge_legend, layout=layout, note=note,
+                  standalone=standalone, seed=seed)
+
+
+def network_data(G: nx.Graph, style: Style, *, seed: int = 0, collapse: bool = True) -> dict[str, Any]:
+    """The network picture's data alone, for a page that draws it in place (picture.js)."""
+    nodes, edges, legend, edge_legend = _drawn(G, style, collapse=collapse)
+    return picture_data(nodes, edges, legend=legend, edge_legend=edge_legend, seed=seed)
+
+
+def _drawn(
+    G: nx.Graph, style: Style, *, levels: dict[str, int] | None = None, focus: str | None = None,
+    standalone: bool = False, collapse: bool = False,
+) -> tuple[list[PNode], list[PEdge], list[Legend], list[Legend]]:
     legend, group_of = _legend(G, style)
     top = max(style.sizes.values(), default=0) or 1
     nodes = [
@@ -118,13 +134,13 @@ def _render(
             id=n, label=("★ " if n == focus else "") + (G.nodes[n].get("name") or n), group=group_of(n),
             title=_node_title(G, n, style), size=40.0 if n == focus else 8 + 30 * math.sqrt(style.sizes.get(n, 0) / top),
             level=levels.get(n) if levels else None, url="" if standalone else f"{EGO_ROUTE}/{quote(n, safe='')}",
+            cluster=(G.nodes[n].get("community_name") or "") if collapse else "",
         )
         for n in sorted(G)
     ]
-    edges = [_edge(u, v, e) for u, v, e in G.edges(data=True)]
+    edges = [x for u, v, e in G.edges(data=True) for x in _edge(u, v, e)]
     used = {e.group for e in edges}
-    return render(nodes, edges, title=title, legend=legend, edge_legend=[lg for lg in EDGE_LEGEND if lg.key in used],
-                  layout=layout, note=note, standalone=standalone, seed=seed)
+    return nodes, edges, legend, [lg for lg in EDGE_LEGEND if lg.key in used]
 
 
 def _legend(G: nx.Graph, style: Style) -> tuple[list[Legend], Callable[[str], str]]:
@@ -141,7 +157,9 @@ def _legend(G: nx.Graph, style: Style) -> tuple[list[Legend], Callable[[str], st
         ("domain", DOMAIN_COLORS, _DOMAIN_ZH)
     present = {G.nodes[n].get(attr) for n in G}
     legend = [Legend(k, zh[k], c) for k, c in colors.items() if k in present]
-    return legend, lambda n: G.nodes[n].get(attr) or "other"
+    if present - set(colors):  # a value with no colour of its own (or none at all) is drawn grey, and says so
+        legend.append(Legend("other", "其他或未标明", OTHER))
+    return legend, lambda n: G.nodes[n].get(attr) if G.nodes[n].get(attr) in colors else "other"
 
 
 def _node_title(G: nx.Graph, n: str, style: Style) -> str:
@@ -162,22 +180,30 @@ def _node_title(G: nx.Graph, n: str, style: Style) -> str:
     return "\n".join(lines)
 
 
-def _edge(u: str, v: str, e: dict[str, Any]) -> PEdge:
+def _edge(u: str, v: str, e: dict[str, Any]) -> list[PEdge]:
+    """One drawn line per kind of tie between the two (parallel ties curve apart), each in its
+    legend colour, so that every kind drawn is in the legend and hiding one kind hides only it."""
     kinds: set[str] = e["kinds"]
-    facts: list[str] = []
-    if "UNDER" in kinds:
-        facts.append(TieKind.UNDER.zh)
+    out: list[tuple[str, str, bool]] = []  # (legend key, tooltip, dashed)
     for p in e.get("pairings", []):
         themes = "、".join(_THEME_ZH.get(t, t) for t in p["themes"])
         since = f"{p['since']} 起" if p.get("since") else ""
-        facts.append(f"{_PAIRING_ZH.get(p['kind'], p['kind'])}（{'；'.join(x for x in (since, themes) if x)}）")
-    if e.get("resources"):
-        facts.append("资源共享：" + "、".join(_RESOURCE_ZH.get(r, r) for r in e["resources"]))
-    if e.get("registered"):
-        facts.append(f"{e['registered']} 名党员报到")
-    if e.get("seats"):
-        facts.append(f"{e['seats']} 名兼职委员")
-    pairings = e.get("pairings")
-    group = pairings[0]["kind"] if pairings else next((k for k in ("SHARED_WITH", "REGISTERED_AT", "SITS_ON", "UNDER") if k in kinds), "")
-    return PEdge(u, v, group=group, title="\n".join(facts), dashes=kinds <= {"REGISTERED_AT", "SITS_ON"},
-                 width=1 + math.log2(e.get("weight", 1)))
+        out.append((p["kind"], f"{_PAIRING_ZH.get(p['kind'], p['kind'])}（{'；'.join(x for x in (since, themes) if x)}）", False))
+    if "SHARED_WITH" in kinds:
+        out.append(("SHARED_WITH", "资源共享：" + "、".join(_RESOURCE_ZH.get(r, r) for r in e.get("resources", [])), False))
+    if "REGISTERED_AT" in kinds:
+        out.append(("REGISTERED_AT", f"{e.get('registered', 0)} 名党员报到", True))
+    if "SITS_ON" in kinds:
+        out.append(("SITS_ON", f"{e.get('seats', 0)} 名兼职委员", True))
+    if "UNDER" in kinds:
+        out.append(("UNDER", TieKind.UNDER.zh, False))
+    seen: dict[str, int] = {}
+    edges = []
+    for i, (key, title, dashed) in enumerate(out):
+        seen[key] = seen.get(key, 0) + 1
+        smooth = None if i == 0 else {"enabled": True, "type": "curvedCW" if i % 2 else "curvedCCW",
+                                       "roundness": 0.2 * ((i + 1) // 2)}
+        a, b = sorted((u, v))
+        edges.append(PEdge(u, v, group=key, title=title, dashes=dashed, width=1.5 if key != "UNDER" else 1.0,
+                           smooth=smooth, id=f"{a}~{b}~{key}~{seen[key]}"))
+    return edges

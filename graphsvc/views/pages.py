@@ -24,9 +24,8 @@ from graphsvc.schemas.ledger import (
     Theme,
     UnitKind,
 )
-from graphsvc.schemas.matching import Opportunities, PartnerSuggestions
-from graphsvc.schemas.network import NetworkOverview, TieKind
-from graphsvc.schemas.pairing import PairSuggestion, UrbanRuralPlan
+from graphsvc.schemas.network import TieKind
+from graphsvc.schemas.rectify import Progress
 from graphsvc.views.templating import Link, Many, Num, Page, Why, pct, q
 
 # Every picture, by its route, with what it shows.
@@ -36,7 +35,7 @@ PICTURES = (
     ("/pictures/network/pairings", "结对关系图", "现有结对共建与城乡结对"),
     ("/pictures/matching", "共建匹配图", "驻区单位与社区：现有结对与建议结对"),
     ("/pairing/urban-rural/network", "城乡结对网络图", "现有结对与两种方案的建议"),
-    ("/pairing/urban-rural/map", "城乡结对地图", "城乡结对在地图上的连线"),
+    ("/pages/map?show=urban_rural,co_construction,communities", "一张图 · 结对连线", "结对共建与城乡结对在地图上的连线，社区边界为底"),
 )
 _TIE_ZH = {k.value: k.zh for k in TieKind}
 COVERAGE_PICTURE = "/pictures/coverage"  # issue 3's; it draws one community
@@ -59,7 +58,7 @@ _DETAIL = {
     "households": "住户", "resident_members": "居住党员", "links": "联系户数", "category": "类别", "org_name": "组织关系所在",
     "building_name": "楼栋", "size": "人口", "working_members": "在此工作的党员", "in_joint_branch": "已在联合支部",
     "needs": "应当", "missing": "缺少站点", "reach_m": "步行范围（米）", "lacks": "缺少", "three_nos": "三无",
-    "unit_kind": "单位类型", "building_kind": "楼栋类型", "members": "党员",
+    "unit_kind": "单位类型", "building_kind": "楼栋类型", "members": "党员", "nearest_m": "最近的站点（步行）",
 }
 
 
@@ -76,9 +75,15 @@ def _zh(v: Any, words: Mapping[str, str] = _ZH) -> str:
     return words.get(v, _ZH.get(v, v)) if isinstance(v, str) else str(v)
 
 
+def _nearest(nearest: Mapping[str, int | None]) -> str:
+    """{'service_station': 1240, 'activity_room': None} -> 社区服务站 1240 米、党员活动室 附近没有."""
+    return "、".join(f"{_zh(k)} {m} 米" if m is not None else f"{_zh(k)} 附近没有" for k, m in nearest.items())
+
+
 def _detail(detail: Mapping[str, Any]) -> str:
     return "；".join(
-        f"{_DETAIL[k]}：{_zh(v, _FIELD_ZH.get(k, _ZH))}" for k, v in detail.items() if k in _DETAIL and v not in (None, "")
+        f"{_DETAIL[k]}：{_nearest(v) if k == 'nearest_m' else _zh(v, _FIELD_ZH.get(k, _ZH))}"
+        for k, v in detail.items() if k in _DETAIL and v not in (None, "")
     )
 
 
@@ -121,8 +126,10 @@ def login(error: str | None = None) -> Page:
 # --- street overview ------------------------------------------------------------------------------
 
 
-def street(street_id: str, name: str, communities: api.CommunitySummaries, summary: CoverageSummary) -> Page:
-    """A street: coverage ratio of every rule, then every community's counts, linked-household ratio and gaps."""
+def street(street_id: str, name: str, communities: api.CommunitySummaries, summary: CoverageSummary,
+           progress: Iterable[Progress] = ()) -> Page:
+    """A street: coverage ratio of every rule, then every community's counts, linked-household ratio and gaps,
+    and the rectifications' progress per street and community."""
     rules = [
         (Link(q("/pages/gaps", street_id=street_id, rule=r.rule.value), _short(r.zh)), r.zh.split("：")[-1],
          r.population, r.total, r.gaps, pct(r.ratio))
@@ -148,88 +155,14 @@ def street(street_id: str, name: str, communities: api.CommunitySummaries, summa
         Link(q("/pictures/network", street_id=street_id), "党组织关系网络"),
         Link(q("/pages/network", street_id=street_id), "网络分析"),
         Link(q("/pages/matching", street_id=street_id), "共建匹配"),
+        Link(q("/pages/map", street_id=street_id), "一张图"),
+        Link(q("/pages/trends", street_id=street_id), "覆盖趋势"),
+        Link(q("/pages/rectifications", street_id=street_id), "整改台账"),
     )
-    return Page("street.html", f"{name} · 街道概览", {"links": links, "rules": rules, "rows": rows})
-
-
-# --- matching -------------------------------------------------------------------------------------
-
-
-def matching(opportunities: Opportunities, partners: PartnerSuggestions, *, where: str) -> Page:
-    """Needs with their best resources, and the unit organisations each community should pair with, explained."""
-    needs = [
-        (n.community_name, n.kind_zh + ("（三无）" if n.derived else ""), n.description or "", n.open_quantity, n.urgency,
-         Many(tuple(
-             Many((f"{c.owner_name or c.owner_id}：{c.description or _zh(c.kind)}（得分 {c.score:.2f}）", Why(c.explanation)),
-                  lines=True)
-             for c in n.candidates
-         ), lines=True) if n.candidates else Why("附近没有可用资源"))
-        for n in opportunities.items
-    ]
-    suggested = [p for p in partners.items if not p.existing]
-    pairs = [
-        (p.community_name, p.community_org_name or p.community_org_id, p.unit_name or p.unit_id,
-         Num(f"{p.score:.2f}") if p.score is not None else "", "、".join(_zh(t) for t in p.themes), Why(p.explanation))
-        for p in suggested
-    ]
-    short = [(s.community_name, s.missing) for s in partners.shortfall]
-    idle = [(r.owner_name or r.owner_id, _zh(r.kind), r.description or "", r.capacity) for r in opportunities.idle_resources]
-    return Page("matching.html", "共建匹配", {
-        "where": where, "count": opportunities.count, "suggested": len(suggested),
-        "needs": needs, "pairs": pairs, "short": short, "idle": idle,
-    })
-
-
-# --- urban-rural pairing --------------------------------------------------------------------------
-
-
-def pairing(plan: UrbanRuralPlan) -> Page:
-    """The optimal and the stable urban–rural pairing side by side, every pair with its reasons."""
-    status = {"existing": "现有", "locked": "锁定", "new": "新建议"}
-
-    def rows(items: Iterable[PairSuggestion]) -> list[tuple[Any, ...]]:
-        return [
-            (p.urban_name, p.rural_name, status.get(p.status, p.status), Num(f"{p.score:.2f}"),
-             "" if p.km is None else Num(f"{p.km:.1f}"), "、".join(_zh(t) for t in p.themes),
-             Many(tuple(Why(x) for x in p.reasons), lines=True))
-            for p in items
-        ]
-
-    s = plan.summary
-    plans = [(zh, x.count, x.new, Num(f"{x.objective:.2f}"), len(x.unpaired), x.blocking_count)
-             for zh, x in (("最优方案（总得分最高）", s.optimal), ("稳定方案（没有双方都更愿意的对子）", s.stable))]
-    return Page("pairing.html", "城乡结对建议", {
-        "plan": plan, "plans": plans, "d": plan.difference, "optimal": rows(plan.optimal), "stable": rows(plan.stable),
-        "head": ("城市党组织", "村党组织", "状态", "得分", "距离（公里）", "建议主题", "理由"),
-    })
-
-
-# --- network analytics ----------------------------------------------------------------------------
-
-
-def network(overview: NetworkOverview, *, where: str, params: Mapping[str, Any]) -> Page:
-    """The analyst's page: counts, brokers, single points of failure, clusters, isolated organisations."""
-    c = overview.counts
-    brokers = [
-        (b.rank, Link(q(f"/pictures/network/ego/{b.id}", radius=1), b.name or b.id), b.community_name or "", Num(f"{b.score:.3f}"))
-        for b in overview.brokers.items
-    ]
-    cut = [(Link(q(f"/pictures/network/ego/{p.id}", radius=1), p.name or p.id), p.id) for p in overview.fragile.articulation_points]
-    bridges = [(b.source.name or b.source.id, b.target.name or b.target.id, "、".join(_TIE_ZH.get(k, k) for k in b.kinds))
-               for b in overview.fragile.bridges[:50]]
-    clusters = [
-        (f"群组 {k.id + 1}", k.size, "、".join(m.name or m.id for m in k.members[:8]) + ("……" if k.size > 8 else ""))
-        for k in overview.clusters.items
-    ]
-    return Page("network.html", "党组织网络分析", {
-        "where": where, "c": c, "kinds": "、".join(f"{_TIE_ZH.get(k, k)} {n}" for k, n in c.ties_by_kind.items()),
-        "pics": [Link(q(href, **params), zh) for href, zh, _ in PICTURES[:3]],
-        "metrics": Link(q("/network/metrics", **params), "全部指标（JSON）"),
-        "cut_count": len(overview.fragile.articulation_points), "bridge_count": len(overview.fragile.bridges),
-        "modularity": "" if overview.clusters.modularity is None else f"，模块度 {overview.clusters.modularity:.2f}",
-        "brokers": brokers, "clusters": clusters, "cut": cut, "bridges": bridges,
-        "lonely": [(o.name or o.id, o.id) for o in overview.isolated.items],
-    })
+    rect = [("街道" if p.level == "street" else "社区", p.name or name, p.total, p.open, p.in_progress, p.done,
+             Num(str(p.overdue), "warn" if p.overdue else ""), pct(p.done_ratio)) for p in progress]
+    return Page("street.html", f"{name} · 街道概览", {"links": links, "rules": rules, "rows": rows, "rect": rect,
+                                                   "report": q("/reports/street", street_id=street_id)})
 
 
 def pictures(communities: api.CommunitySummaries) -> Page:

@@ -31,6 +31,15 @@ PHYSICS_MAX_NODES = 300  # beyond this the browser would spend seconds settling:
 HIERARCHY_MAX_NODES = 1000  # vis-network's hierarchical layout: ~1 s at 1,000 nodes, ~8 s at 5,000
 SPACING = 45.0  # picture units between neighbouring nodes in server layouts
 _LEAF = 300  # communities up to this size get a plain spring layout; bigger ones are split again
+_SMALL_PART = 60  # parts up to this size are set on a spiral rather than by a spring layout
+_GOLDEN = math.pi * (3 - math.sqrt(5))
+COLLAPSE_MIN_NODES = 150  # bigger pictures open with each cluster (a community) collapsed into one node
+OPEN_ROOM = 2.2  # an opened community spreads its organisations wider: their names are long
+LABELLED = 40  # pictures up to this size show every name; bigger ones the names of this many biggest nodes
+COLLAPSED_COLOR = "#5d4037"  # a collapsed community: a colour no legend of nodes uses
+COLLAPSED_EDGE = "#a1887f"
+UNKNOWN_NODE = "#9e9e9e"  # never drawn when the legend is complete (tests check it is)
+UNKNOWN_EDGE = "#b0bec5"
 
 Layout = Literal["physics", "fixed", "hierarchical", "tree"]
 Point = tuple[float, float]
@@ -47,6 +56,7 @@ class PNode:
     y: float | None = None
     level: int | None = None  # for layout="hierarchical"
     url: str = ""  # double-click opens it (drill down)
+    cluster: str = ""  # what a big picture collapses it into (a community's name); "" stays a node
 
 
 @dataclass(frozen=True)
@@ -58,6 +68,8 @@ class PEdge:
     title: str = ""
     dashes: bool = False
     width: float = 1.0
+    smooth: dict[str, Any] | None = None  # a curve, so that parallel ties of different kinds both show
+    id: str = ""  # stable across pictures of the same network (a page adds neighbours in place); "" = numbered
 
 
 @dataclass(frozen=True)
@@ -66,6 +78,7 @@ class Legend:
     zh: str  # what the legend says
     color: str
     shape: str = "dot"
+    dashed: bool = False  # an edge legend entry drawn dashed
 
 
 def geo_positions(points: dict[str, tuple[float, float]], *, width: float = 1600.0) -> dict[str, tuple[float, float]]:
@@ -100,52 +113,51 @@ def render(
     `layout`: "physics" (the browser settles it; above PHYSICS_MAX_NODES positions are computed
     here), "fixed" (the nodes' x/y), "hierarchical" (vis-network's top-down layout by `level`;
     above HIERARCHY_MAX_NODES it becomes "tree"), "tree" (an org chart by `level`, computed
-    here: see tree_positions). `standalone` inlines vis-network so the
-    file opens from disk; otherwise the page loads it from STATIC_ROUTE.
+    here: see tree_positions). Above COLLAPSE_MIN_NODES, nodes that name a `cluster` open
+    collapsed into one node per cluster (a click expands it). `standalone` inlines vis-network so
+    the file opens from disk; otherwise the page loads it from STATIC_ROUTE.
     """
+    data = picture_data(nodes, edges, legend=legend, edge_legend=edge_legend, layout=layout, seed=seed)
+    return _page(title, data, note, standalone)
+
+
+def picture_data(
+    nodes: Sequence[PNode], edges: Iterable[PEdge], *, legend: Sequence[Legend], edge_legend: Sequence[Legend] = (),
+    layout: Layout = "physics", seed: int = 0,
+) -> dict[str, Any]:
+    """What picture.js draws: vis-network nodes, edges and options, the legend with counts, the
+    names to keep readable at any zoom, and the clusters to open collapsed."""
     styles = {lg.key: lg for lg in legend}
     edge_styles = {lg.key: lg for lg in edge_legend}
     ids = {n.id for n in nodes}
     edge_list = [e for e in edges if e.source in ids and e.target in ids]
+    groups = _collapsible(nodes) if layout == "physics" else {}
 
-    big_physics = layout == "physics" and len(nodes) > PHYSICS_MAX_NODES
     tree = layout == "tree" or (layout == "hierarchical" and len(nodes) > HIERARCHY_MAX_NODES)
+    server = (layout == "physics" and (len(nodes) > PHYSICS_MAX_NODES or bool(groups)))
     positions: dict[str, Point] = {}
-    if big_physics:
-        positions = force_positions([n.id for n in nodes], [(e.source, e.target) for e in edge_list], seed=seed)
+    if server:
+        positions = force_positions([n.id for n in nodes], [(e.source, e.target) for e in edge_list], seed=seed,
+                                    parts=list(groups.values()) if groups else None)
     elif tree:
         positions = tree_positions(nodes, edge_list)
     elif layout == "fixed":
         positions = {n.id: (n.x, n.y) for n in nodes if n.x is not None and n.y is not None}
 
-    vis_nodes = []
-    for n in nodes:
-        st = styles.get(n.group)
-        d: dict[str, Any] = {
-            "id": n.id, "label": n.label, "title": n.title or n.label, "group": n.group, "size": n.size,
-            "color": st.color if st else "#9e9e9e", "shape": st.shape if st else "dot",
-            # bigger nodes, bigger names: zoomed out, only the names of the big ones are drawn
-            "font": {"size": round(min(22.0, 10 + n.size / 4), 1)},
-        }
-        if n.id in positions:
-            d["x"], d["y"] = (round(c, 1) for c in positions[n.id])
-        if layout == "hierarchical" and not tree and n.level is not None:
-            d["level"] = n.level
-        if n.url:
-            d["url"] = n.url
-        vis_nodes.append(d)
+    vis_nodes = [_vis_node(n, styles.get(n.group), positions.get(n.id), layout == "hierarchical" and not tree)
+                 for n in nodes]
     vis_edges = []
-    for e in edge_list:
+    for i, e in enumerate(edge_list):
         st = edge_styles.get(e.group)
         vis_edges.append({
-            "from": e.source, "to": e.target, "group": e.group, "title": e.title or e.label, "label": e.label,
-            "dashes": e.dashes, "width": e.width, "color": st.color if st else "#b0bec5",
+            "id": e.id or f"e{i}", "from": e.source, "to": e.target, "kind": e.group, "title": e.title or e.label,
+            "label": e.label, "dashes": e.dashes, "width": e.width, "baseWidth": e.width,
+            "color": st.color if st else UNKNOWN_EDGE, **({"smooth": e.smooth} if e.smooth else {}),
         })
-
     large = len(nodes) > PHYSICS_MAX_NODES
     options: dict[str, Any] = {
         "physics": {
-            "enabled": layout == "physics" and not large, "stabilization": {"iterations": 150},
+            "enabled": layout == "physics" and not positions, "stabilization": {"iterations": 150},
             "barnesHut": {"springLength": 140, "avoidOverlap": 0.2},
         },
         "interaction": {"hover": not large, "tooltipDelay": 120, "hideEdgesOnDrag": large, "hideEdgesOnZoom": large},
@@ -159,29 +171,114 @@ def render(
     }
     if layout == "hierarchical" and not tree:
         options["layout"] = {"hierarchical": {"enabled": True, "direction": "UD", "sortMethod": "directed"}}
-    data = {"nodes": vis_nodes, "edges": vis_edges, "options": options}
     counts = Counter(n.group for n in nodes)
     edge_counts = Counter(e.group for e in edge_list)
-    return _page(title, data, legend, edge_legend, note, counts, edge_counts, standalone)
+    # the legend names what is drawn, all of it and nothing else
+    items = [{"kind": "node", "key": lg.key, "zh": lg.zh, "color": lg.color, "count": counts[lg.key]}
+             for lg in legend if counts[lg.key]]
+    items += [{"kind": "edge", "key": lg.key, "zh": lg.zh, "color": lg.color, "count": edge_counts[lg.key],
+               "dashes": lg.dashed} for lg in edge_legend if edge_counts[lg.key]]
+    collapse = None
+    if groups:
+        collapse = {"color": COLLAPSED_COLOR, "edgeColor": COLLAPSED_EDGE, "groups": {
+            key: {"label": f"{key}\n{len(members)} 个", "title": f"{key}：{len(members)} 个党组织（点击展开）",
+                  "size": round(16 + 4 * math.sqrt(len(members)), 1),
+                  # where its organisations stand: it opens in place
+                  "x": round(sum(positions[m][0] for m in members) / len(members), 1),
+                  "y": round(sum(positions[m][1] for m in members) / len(members), 1)}
+            for key, members in groups.items()}}
+        items.insert(0, {"kind": "collapsed", "key": "__collapsed", "zh": "收起的社区（点击展开）",
+                         "color": COLLAPSED_COLOR, "count": len(groups)})
+        cluster_of = {n.id: n.cluster for n in nodes}
+        crossing = {frozenset((cluster_of[e.source], cluster_of[e.target])) for e in edge_list
+                    if cluster_of[e.source] != cluster_of[e.target]}
+        if crossing:
+            items.append({"kind": "collapsed-edge", "key": "__collapsed", "zh": "社区之间的联系（收起时）",
+                          "color": COLLAPSED_EDGE, "count": len(crossing), "dashes": False})
+    return {"nodes": vis_nodes, "edges": vis_edges, "options": options, "legend": items,
+            "important": important_nodes(nodes, edge_list, tree=tree or layout == "hierarchical"),
+            "collapse": collapse}
+
+
+def _vis_node(n: PNode, st: Legend | None, at: Point | None, hierarchical: bool) -> dict[str, Any]:
+    d: dict[str, Any] = {
+        # "kind", not vis-network's "group": a vis group paints its own palette over the node's colour
+        "id": n.id, "label": n.label, "title": n.title or n.label, "kind": n.group, "size": n.size,
+        "color": st.color if st else UNKNOWN_NODE, "shape": st.shape if st else "dot",
+        # bigger nodes, bigger names: zoomed out, only the names of the big ones are drawn
+        "font": {"size": round(min(22.0, 10 + n.size / 4), 1)},
+    }
+    if n.cluster:
+        d["cluster"] = n.cluster
+    if at is not None:
+        d["x"], d["y"] = (round(c, 1) for c in at)
+    if hierarchical and n.level is not None:
+        d["level"] = n.level
+    if n.url:
+        d["url"] = n.url
+    return d
+
+
+def _collapsible(nodes: Sequence[PNode]) -> dict[str, list[str]]:
+    """The clusters a big picture opens collapsed into (empty: draw every node)."""
+    if len(nodes) <= COLLAPSE_MIN_NODES:
+        return {}
+    groups: dict[str, list[str]] = defaultdict(list)
+    for n in nodes:
+        if n.cluster:
+            groups[n.cluster].append(n.id)
+    groups = {k: v for k, v in groups.items() if len(v) > 1}
+    return dict(sorted(groups.items())) if len(groups) >= 2 else {}
+
+
+def important_nodes(nodes: Sequence[PNode], edges: Sequence[PEdge], *, tree: bool = False) -> list[str]:
+    """The nodes whose names stay readable at the picture's default zoom.
+
+    Small pictures: every node. Org charts: every organisation with organisations under it.
+    Otherwise the LABELLED biggest nodes (size shows what matters: members, degree, centrality).
+
+    >>> important_nodes([PNode("a", "甲", "g", size=30), PNode("b", "乙", "g", size=8)], [])
+    ['a', 'b']
+    """
+    if len(nodes) <= LABELLED:
+        return [n.id for n in nodes]
+    if tree:
+        level = {n.id: n.level or 0 for n in nodes}
+        heads = {up for e in edges for child, up in ((e.source, e.target), (e.target, e.source))
+                 if level[up] == level[child] - 1}
+        return [n.id for n in nodes if n.id in heads]
+    ranked = sorted(nodes, key=lambda n: (-n.size, n.id))
+    return [n.id for n in ranked[:LABELLED]]
 
 
 # --- server-side layouts --------------------------------------------------------------------------
 
 
-def force_positions(node_ids: Sequence[Hashable], edges: Iterable[tuple[Hashable, Hashable]], *, seed: int = 0) -> dict[Any, Point]:
+def force_positions(
+    node_ids: Sequence[Hashable], edges: Iterable[tuple[Hashable, Hashable]], *, seed: int = 0,
+    parts: Sequence[Sequence[Hashable]] | None = None,
+) -> dict[Any, Point]:
     """Force-directed positions in O(n) memory for pictures too big for the browser's physics.
 
     networkx's spring layout is quadratic (dense) or slow (sparse) at thousands of nodes, so:
     Louvain communities are laid out as discs (sized by their node count) by a spring layout of the
     community graph, each community is laid out inside its disc (recursively when big), and
-    organisations tied to nothing are set in a grid below the picture.
+    organisations tied to nothing are set in a grid below the picture. `parts` (e.g. the
+    organisations of each 社区) replaces the top level of Louvain communities, so that a collapsed
+    community opens where its organisations stand.
     """
     G = nx.Graph()
     G.add_nodes_from(node_ids)
     G.add_edges_from((u, v) for u, v in edges if u != v)
-    lonely = sorted((n for n in G if G.degree(n) == 0), key=str)
-    G.remove_nodes_from(lonely)
-    pos = _communities_layout(G, seed) if len(G) else {}
+    if parts:
+        grouped = {n for p in parts for n in p}
+        parts = [list(p) for p in parts] + [[n] for n in G if n not in grouped and G.degree(n)]
+        lonely = sorted((n for n in G if G.degree(n) == 0 and n not in grouped), key=str)
+        pos = _parts_layout(G, parts, seed, room=OPEN_ROOM)
+    else:
+        lonely = sorted((n for n in G if G.degree(n) == 0), key=str)
+        G.remove_nodes_from(lonely)
+        pos = _communities_layout(G, seed) if len(G) else {}
     if lonely:
         bottom = max((p[1] for p in pos.values()), default=0.0) + 3 * SPACING
         left = min((p[0] for p in pos.values()), default=0.0)
@@ -200,6 +297,12 @@ def _communities_layout(G: nx.Graph, seed: int) -> dict[Any, Point]:
     parts = [sorted(p, key=str) for p in nx.community.louvain_communities(G, seed=seed, max_level=1)]
     if len(parts) == 1:  # no community structure to use: one spectral picture
         return _disc(nx.spectral_layout(G), _radius(len(G)))
+    return _parts_layout(G, parts, seed)
+
+
+def _parts_layout(G: nx.Graph, parts: Sequence[Sequence[Any]], seed: int, room: float = 1.0) -> dict[Any, Point]:
+    """Each part laid out inside its own disc (`room` times the usual size); the discs placed by a
+    spring layout of the parts' ties."""
     part_of = {n: i for i, p in enumerate(parts) for n in p}
     Q = nx.Graph()
     Q.add_nodes_from(range(len(parts)))
@@ -207,14 +310,24 @@ def _communities_layout(G: nx.Graph, seed: int) -> dict[Any, Point]:
         a, b = part_of[u], part_of[v]
         if a != b:
             Q.add_edge(a, b, weight=Q.get_edge_data(a, b, {"weight": 0})["weight"] + 1)
-    radii = np.array([_radius(len(p)) for p in parts])
+    radii = np.array([room * _radius(len(p)) for p in parts])
     centres = _spread(nx.spring_layout(Q, seed=seed, weight="weight"), radii)
     pos: dict[Any, Point] = {}
     for i, p in enumerate(parts):
-        inner = _communities_layout(G.subgraph(p), seed)
+        inner = (_disc(_sunflower(G, p), room * _radius(len(p))) if len(p) <= _SMALL_PART
+                 else _communities_layout(G.subgraph(p), seed))
         cx, cy = centres[i]
         pos.update({n: (cx + x, cy + y) for n, (x, y) in inner.items()})
     return pos
+
+
+def _sunflower(G: nx.Graph, part: Sequence[Any]) -> dict[Any, Point]:
+    """A small part on a sunflower spiral, best connected in the middle: no spring layout for each of
+    hundreds of communities (25 ms each), and evenly spaced inside the part's disc."""
+    ranked = sorted(part, key=lambda n: (-G.degree(n), str(n)))
+    step = SPACING * 0.9
+    return {n: (step * math.sqrt(i + 0.5) * math.cos(i * _GOLDEN), step * math.sqrt(i + 0.5) * math.sin(i * _GOLDEN))
+            for i, n in enumerate(ranked)}
 
 
 def _radius(n: int) -> float:
@@ -334,81 +447,51 @@ def _json(obj: object) -> str:
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
 
 
+PICTURE_JS = Path(__file__).resolve().parent.parent / "static" / "picture" / "picture.js"
+PICTURE_ROUTE = "/static/picture"
+
+
 def _assets(standalone: bool) -> tuple[str, str]:
     if standalone:
         css = (STATIC_DIR / "vis-network.css").read_text(encoding="utf-8")
         js = (STATIC_DIR / "vis-network.min.js").read_text(encoding="utf-8")
-        return f"<style>{css}</style>", f"<script>{js}</script>"
+        own = PICTURE_JS.read_text(encoding="utf-8")
+        return f"<style>{css}</style>", f"<script>{js}</script><script>{own}</script>"
     return (
         f'<link rel="stylesheet" href="{STATIC_ROUTE}/vis-network.css">',
-        f'<script src="{STATIC_ROUTE}/vis-network.min.js"></script>',
+        f'<script src="{STATIC_ROUTE}/vis-network.min.js"></script><script src="{PICTURE_ROUTE}/picture.js"></script>',
     )
 
 
-def _legend_items(legend: Sequence[Legend], counts: Counter[str], kind: str) -> str:
-    mark = "i" if kind == "node" else "b"
-    style = "background" if kind == "node" else "border-color"
-    return "".join(
-        f'<button type="button" class="lg" data-kind="{kind}" data-key="{escape(lg.key)}" aria-pressed="true" '
-        f'title="点击隐藏或显示"><{mark} style="{style}:{escape(lg.color)}"></{mark}>{escape(lg.zh)}'
-        f"<small>{counts.get(lg.key, 0)}</small></button>"
-        for lg in legend
-    )
+PICTURE_CSS = """
+.lg{border:0;background:none;font:inherit;font-size:.9rem;cursor:pointer;padding:.1rem .3rem}
+.lg[aria-pressed=false]{opacity:.35;text-decoration:line-through}.lg small{color:#777;margin-left:.2rem}
+.lg i{display:inline-block;width:.8rem;height:.8rem;border-radius:50%;margin-right:.3rem}
+.lg b{display:inline-block;width:1.2rem;border-top:3px solid;margin-right:.3rem;vertical-align:middle}
+div.vis-tooltip{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif;font-size:13px;line-height:1.5;white-space:pre-line}
+"""
 
 
-def _page(
-    title: str, data: dict[str, Any], legend: Sequence[Legend], edge_legend: Sequence[Legend], note: str,
-    counts: Counter[str], edge_counts: Counter[str], standalone: bool,
-) -> str:
-    items = _legend_items(legend, counts, "node") + _legend_items(edge_legend, edge_counts, "edge")
+def _page(title: str, data: dict[str, Any], note: str, standalone: bool) -> str:
     css, js = _assets(standalone)
+    home = "" if standalone else '<a href="/">首页</a>'
     return f"""<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{escape(title)}</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
 <link rel="icon" href="data:,">{css}
 <style>
 body{{margin:0;font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif;display:flex;flex-direction:column;height:100vh}}
 header{{padding:.4rem 1rem;border-bottom:1px solid #ddd;display:flex;gap:.6rem;align-items:center;flex-wrap:wrap}}
 h1{{font-size:1.1rem;margin:0;color:#b71c1c}}#net{{width:100%;flex:1;min-height:0}}
-.lg{{border:0;background:none;font:inherit;font-size:.9rem;cursor:pointer;padding:.1rem .3rem}}
-.lg[aria-pressed=false]{{opacity:.35;text-decoration:line-through}}.lg small{{color:#777;margin-left:.2rem}}
-.lg i{{display:inline-block;width:.8rem;height:.8rem;border-radius:50%;margin-right:.3rem}}
-.lg b{{display:inline-block;width:1.2rem;border-top:3px solid;margin-right:.3rem;vertical-align:middle}}
-div.vis-tooltip{{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif;font-size:13px;line-height:1.5}}
-.note{{color:#555;font-size:.85rem}}a{{color:#0d47a1}}
+.note{{color:#555;font-size:.85rem}}a{{color:#0d47a1}}{PICTURE_CSS}
 </style></head><body>
-<header><a href="/">首页</a><h1>{escape(title)}</h1><div id="legend">{items}</div>
+<header>{home}<h1>{escape(title)}</h1><div id="legend"></div>
 <input id="q" placeholder="搜索名称或编号" aria-label="搜索"><span id="found"></span>
 <button id="png" type="button">导出图片</button><span class="note">{escape(note)}</span></header>
 <div id="net"></div>
 {js}
 <script>
 const data = {_json(data)};
-const nodes = new vis.DataSet(data.nodes), edges = new vis.DataSet(data.edges);
-const network = new vis.Network(document.getElementById("net"), {{nodes, edges}}, data.options);
-network.once("afterDrawing", () => {{
-  document.body.dataset.readyMs = Math.round(performance.now());
-  document.body.dataset.ready = "1";
-}});
-// the legend filters: a click hides (or shows again) every node or tie of that kind
-document.querySelectorAll(".lg").forEach(btn => btn.addEventListener("click", () => {{
-  const on = btn.getAttribute("aria-pressed") !== "true", key = btn.dataset.key;
-  btn.setAttribute("aria-pressed", String(on));
-  const set = btn.dataset.kind === "node" ? nodes : edges;
-  set.update(set.get({{filter: x => x.group === key}}).map(x => ({{id: x.id, hidden: !on}})));
-}}));
-document.getElementById("q").addEventListener("input", e => {{
-  const q = e.target.value.trim();
-  const hits = q ? nodes.get({{filter: n => !n.hidden && (String(n.label).includes(q) || String(n.id) === q)}}) : [];
-  network.selectNodes(hits.map(n => n.id));
-  if (hits.length) network.fit({{nodes: hits.map(n => n.id), animation: false}});
-  document.getElementById("found").textContent = q ? `找到 ${{hits.length}} 个` : "";
-}});
-network.on("doubleClick", p => {{
-  const n = p.nodes.length ? nodes.get(p.nodes[0]) : null;
-  if (n && n.url) window.location.href = n.url;
-}});
-document.getElementById("png").addEventListener("click", () => {{
-  const a = document.createElement("a");
-  a.href = document.querySelector("#net canvas").toDataURL("image/png");
-  a.download = "graphsvc.png"; a.click();
-}});
+window.picture = GraphsvcPicture.mount(document.getElementById("net"), data, {{
+  legend: document.getElementById("legend"), search: document.getElementById("q"),
+  found: document.getElementById("found"), png: document.getElementById("png")}});
 </script></body></html>"""

@@ -26,6 +26,9 @@ STATIC_ROUTE = "/static"
 NAV: tuple[tuple[str, str, frozenset[str] | None], ...] = (
     ("/", "首页", None),
     ("/pages/gaps", "覆盖缺口", None),
+    ("/pages/map", "一张图", None),
+    ("/pages/trends", "覆盖趋势", None),
+    ("/pages/rectifications", "整改台账", None),
     ("/pages/matching", "共建匹配", None),
     ("/pages/pairing", "城乡结对", None),
     ("/pages/network", "网络分析", None),

@@ -42,10 +42,10 @@ def test_5000_organisations_draw(web: Web, site: Site, path: str) -> None:
     web.goto(path, ready=True, timeout_s=120, shot=f"big-{path}")
     ms = int(web.page.evaluate("document.body.dataset.readyMs"))
     print(f"{path}: {orgs} organisations drawn {ms} ms after navigation")
-    assert orgs >= 5000 and web.page.evaluate("nodes.length") == orgs
-    assert web.page.evaluate("network.physics.options.enabled") is False
+    assert orgs >= 5000 and web.page.evaluate("picture.nodes.length") == orgs
+    assert web.page.evaluate("picture.network.physics.options.enabled") is False
     web.assert_clean()
     assert ms < GENEROUS_S * 1000
     # still usable: search finds and frames an organisation among 5,000
     web.page.fill("#q", "党工委")
-    assert web.page.evaluate("network.getSelectedNodes().length") > 0
+    assert web.page.evaluate("picture.network.getSelectedNodes().length") > 0

@@ -46,6 +46,8 @@ def test_accept_one_link_writes_it_and_the_row_leaves(browse: Callable[..., Web]
     web.page.wait_for_function(f"() => document.querySelector('#count-{rule}').textContent == '{before - 1}'")
     assert "已写入 1 项" in web.page.inner_text("#flash")
     assert int(web.page.inner_text(f"#toc-{rule}")) == before - 1
+    rows_left = web.page.locator(f"#sec-{rule} tr[id^='row-hu-'] button", has_text="采纳").count()
+    assert web.page.inner_text(f"#all-{rule} button") == f"全部采纳（{rows_left} 项）"  # renewed without the accepted one
     web.shoot("planner-accepted")
     web.assert_clean()
     assert household not in gap_ids(web, site, rule)  # the graph changed

@@ -5,6 +5,7 @@
 from graphsvc.services.coverage.accepting import accept_covers, accept_links, accept_org
 from graphsvc.services.coverage.area import communities_of
 from graphsvc.services.coverage.gaps import gaps, picture, summary
+from graphsvc.services.coverage.paging import gap_page
 from graphsvc.services.coverage.planning import plan_service_points, what_if
 from graphsvc.services.coverage.suggestions import suggest_branches, suggest_groups, suggest_links, suggest_units
 
@@ -13,6 +14,7 @@ __all__ = [
     "accept_links",
     "accept_org",
     "communities_of",
+    "gap_page",
     "gaps",
     "picture",
     "plan_service_points",
