@@ -18,6 +18,9 @@ from graphsvc.ingest.ledger_io import RawLedger
 from graphsvc.ingest.load import import_ledger
 from graphsvc.schemas import ledger as L
 from graphsvc.schemas.coverage import GapParams, GapRule
+from graphsvc.schemas.history import HistoryQuery
+from graphsvc.scope import LOCAL_ADMIN
+from graphsvc.services import history
 from graphsvc.settings import Settings
 
 ENUMS = [L.CommunityKind, L.BuildingKind, L.MemberCategory, L.Employment, L.OrgLevel, L.OrgDomain, L.UnitKind,
@@ -92,7 +95,7 @@ def test_every_threshold_has_a_flag() -> None:
     assert {flag_of.get(f, f) for f in GapParams.model_fields} <= dests
 
 
-def test_gaps_suggest_then_accept(run, tmp_path: Path) -> None:
+def test_gaps_suggest_then_accept(run, demo: Graph, tmp_path: Path) -> None:
     before = json.loads(run("gaps", "--rule", "党小组联幢", "--format", "json").split("\n党小组联幢")[0])
     saved = tmp_path / "s.json"
     run("gaps", "suggest", "党小组联幢", "--save", str(saved))
@@ -103,6 +106,9 @@ def test_gaps_suggest_then_accept(run, tmp_path: Path) -> None:
     after = json.loads(run("gaps", "--rule", "党小组联幢", "--format", "json").split("\n党小组联幢")[0])
     assert after["building_without_group"]["count"] < before["building_without_group"]["count"]
     assert "采纳" in run("audit")
+    # the accept is in the coverage trend, as after the pages' 采纳
+    street = history.history(demo, LOCAL_ADMIN, HistoryQuery(street_id="s-xf")).items[0]
+    assert street.level == "street" and street.points[-1].source == "accept"
 
 
 def test_gaps_place_with_a_distance_table(run, tmp_path: Path) -> None:

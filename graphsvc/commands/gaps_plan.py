@@ -88,7 +88,7 @@ def suggest(settings: Settings, args: argparse.Namespace, q: s.GapQuery) -> None
 
 def accept(settings: Settings, args: argparse.Namespace) -> None:
     from graphsvc.commands.common import cli_scope, open_graph, say
-    from graphsvc.services import coverage
+    from graphsvc.services import coverage, history
 
     covers, links, orgs = _accept_input(args)
     if not (covers or links or orgs):
@@ -101,6 +101,7 @@ def accept(settings: Settings, args: argparse.Namespace) -> None:
             done.append(coverage.accept_covers(graph, cli_scope(), s.AcceptCovers(items=covers)))
         if links:
             done.append(coverage.accept_links(graph, cli_scope(), s.AcceptLinks(items=links, link_cap=settings.gaps.link_cap)))
+        history.accepted(graph, cli_scope(), settings.gaps, None)  # the trend shows it, as after the pages' 采纳
     for a in done:
         say(f"已采纳：{ACCEPT_WORDS.get(a.action, a.action)} {a.written} 条")
 
