@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any, Protocol, TypeVar
 
 from graphsvc import audit
-from graphsvc.graph import Graph
+from graphsvc.graph import Graph, Tx
 from graphsvc.schemas import history as h
 from graphsvc.schemas.coverage import Area, GapParams, GapRule
 from graphsvc.scope import Scope
@@ -73,7 +73,7 @@ def take(graph: Graph, params: GapParams, *, communities: list[str] | None = Non
         return h.SnapshotTaken(snapshot_id=snapshot_id, taken_at=taken_at, source=source, places=0)
     ids = [c["id"] for c in comms]
     street_of = {c["id"]: c["street_id"] for c in comms}
-    report = coverage.gaps(graph, Scope(communities=tuple(ids)), Area(), params)
+    report = coverage.gaps(graph, Scope(communities=tuple(ids)), Area(), params, fresh=True)
     totals = _totals(graph, ids, params, street_of)
     found: dict[Place, Counter[str]] = defaultdict(Counter)
     for rule in GapRule:
@@ -104,7 +104,12 @@ def take(graph: Graph, params: GapParams, *, communities: list[str] | None = Non
             "totals": [int(totals[(level, pid)][POPULATION[r][1]]) for r in rules],
             "gaps": [int(found[(level, pid)][r.value]) for r in rules],
         })
-    graph.write("history/record", rows=rows)
+
+    def record(tx: Tx) -> None:  # a snapshot changes no coverage answer: it drops none of them from the cache
+        tx.run("history/record", rows=rows)
+        tx.touch("history", ids)
+
+    graph.transaction(record)
     return h.SnapshotTaken(snapshot_id=snapshot_id, taken_at=taken_at, source=source, places=len(rows))
 
 

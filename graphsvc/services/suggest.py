@@ -3,19 +3,13 @@ for each community without an organisation (一居一支部); and accepting help
 
 from __future__ import annotations
 
-from collections import Counter
-from typing import Any
-
-from graphsvc import audit
 from graphsvc.algorithms.helpers import suggest_helpers as rank_helpers
-from graphsvc.errors import Infeasible, InvalidInput, NotFound
-from graphsvc.graph import Graph, Tx
+from graphsvc.graph import Graph
 from graphsvc.schemas import coverage as s
 from graphsvc.schemas import planner as p
 from graphsvc.schemas.ledger import OrgDomain
 from graphsvc.scope import Scope, mask_name
-from graphsvc.services import guard
-from graphsvc.services.coverage.accepting import _absent, _accepted, _over_cap, _stamp
+from graphsvc.services.coverage.accepting import accept_member_pairs
 from graphsvc.services.coverage.area import communities_of, community_leads, query_params
 
 HELP_CAP = 3  # households one member helps at most (一帮一 is one to one; a few at most)
@@ -72,27 +66,4 @@ def suggest_community_branches(graph: Graph, scope: Scope, area: s.Area) -> p.Co
 
 def accept_helps(graph: Graph, scope: Scope, body: p.AcceptHelps) -> s.Accepted:
     """Write accepted member -> household HELPS (一帮一) after checking ids, scope and every member's cap."""
-    guard.writer(scope)
-    stamp = _stamp(scope)
-    if dupes := [k for k, n in Counter((i.member_id, i.household_id) for i in body.items).items() if n > 1]:
-        raise InvalidInput("同一对党员和住户出现了多次",
-                           details=[{"field": "items", "member_id": m, "household_id": h} for m, h in dupes])
-    pairs = [i.model_dump() for i in body.items]
-
-    def work(tx: Tx) -> list[str]:
-        named = [(f"items[{n}].{f}", getattr(i, f)) for n, i in enumerate(body.items) for f in ("member_id", "household_id")]
-        guard.in_scope(tx, scope, named, "找不到这些党员或住户", topic="coverage")
-        members = {r["id"]: r for r in tx.run("coverage/members_helps", ids=sorted({i.member_id for i in body.items}))}
-        households = {r["id"]: r for r in tx.run("coverage/households_by_id",
-                                                   ids=sorted({i.household_id for i in body.items}))}
-        missing = _absent(body.items, "member_id", members) + _absent(body.items, "household_id", households, scope)
-        if missing:
-            raise NotFound("找不到这些党员或住户", details=missing)
-        now: dict[str, Any] = {m: r["household_ids"] for m, r in members.items()}
-        if over := _over_cap(now, [(i.member_id, i.household_id) for i in body.items], body.help_cap):
-            raise Infeasible("党员帮扶户数将超过上限", details=over)
-        rows = tx.run("coverage/accept_helps", pairs=pairs, stamp=stamp)
-        audit.record(tx, scope, "coverage.accept_helps", "HELPS", {"pairs": len(rows)}, source="suggestion")
-        return [f"{r['member_id']}->{r['household_id']}" for r in rows]
-
-    return _accepted("helps", graph.transaction(work), stamp)
+    return accept_member_pairs(graph, scope, body.items, body.help_cap, "helps")

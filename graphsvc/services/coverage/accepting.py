@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, Literal
 
 from graphsvc import audit
 from graphsvc.errors import Infeasible, InvalidInput, NotFound
@@ -91,11 +91,22 @@ def accept_covers(graph: Graph, scope: Scope, body: s.AcceptCovers) -> s.Accepte
     return _accepted("covers", graph.transaction(work), stamp)
 
 
-def accept_links(graph: Graph, scope: Scope, body: s.AcceptLinks) -> s.Accepted:
-    """Write accepted member -> household LINKS (党员联户) after checking ids, scope and every member's cap."""
+# Accepting member -> household pairs, by kind: (the members' current pairs, the write, the tie, over the cap).
+_MEMBER_PAIRS = {
+    "links": ("coverage/members_by_id", "coverage/accept_links", "LINKS", "党员联系住户数将超过上限"),
+    "helps": ("coverage/members_helps", "coverage/accept_helps", "HELPS", "党员帮扶户数将超过上限"),
+}
+
+
+def accept_member_pairs(
+    graph: Graph, scope: Scope, items: Sequence[Any], cap: int, kind: Literal["links", "helps"]
+) -> s.Accepted:
+    """Write accepted member -> household LINKS (党员联户) or HELPS (一帮一) after checking ids, scope and
+    every member's cap; `items` have member_id and household_id."""
+    members_query, write_query, tie, over_cap_message = _MEMBER_PAIRS[kind]
     stamp = _stamp(scope)
-    pairs = [p.model_dump() for p in body.items]
-    dupes = [k for k, n in Counter((p.member_id, p.household_id) for p in body.items).items() if n > 1]
+    pairs = [p.model_dump() for p in items]
+    dupes = [k for k, n in Counter((p.member_id, p.household_id) for p in items).items() if n > 1]
     if dupes:
         raise InvalidInput(
             "同一对党员和住户出现了多次",
@@ -103,23 +114,26 @@ def accept_links(graph: Graph, scope: Scope, body: s.AcceptLinks) -> s.Accepted:
         )
 
     def work(tx: Tx) -> list[str]:
-        named = [(f"items[{i}].{f}", getattr(p, f)) for i, p in enumerate(body.items) for f in ("member_id", "household_id")]
+        named = [(f"items[{i}].{f}", getattr(p, f)) for i, p in enumerate(items) for f in ("member_id", "household_id")]
         guard.in_scope(tx, scope, named, "找不到这些党员或住户", topic="coverage")
-        members = {r["id"]: r for r in tx.run("coverage/members_by_id", ids=sorted({p.member_id for p in body.items}))}
-        households = {
-            r["id"]: r for r in tx.run("coverage/households_by_id", ids=sorted({p.household_id for p in body.items}))
-        }
-        missing = _absent(body.items, "member_id", members) + _absent(body.items, "household_id", households, scope)
+        members = {r["id"]: r for r in tx.run(members_query, ids=sorted({p.member_id for p in items}))}
+        households = {r["id"]: r for r in tx.run("coverage/households_by_id", ids=sorted({p.household_id for p in items}))}
+        missing = _absent(items, "member_id", members) + _absent(items, "household_id", households, scope)
         if missing:
             raise NotFound("找不到这些党员或住户", details=missing)
         now = {m: r["household_ids"] for m, r in members.items()}
-        if over := _over_cap(now, [(p.member_id, p.household_id) for p in body.items], body.link_cap):
-            raise Infeasible("党员联系住户数将超过上限", details=over)
-        rows = tx.run("coverage/accept_links", pairs=pairs, stamp=stamp)
-        audit.record(tx, scope, "coverage.accept_links", "LINKS", {"pairs": len(rows)}, source="suggestion")
+        if over := _over_cap(now, [(p.member_id, p.household_id) for p in items], cap):
+            raise Infeasible(over_cap_message, details=over)
+        rows = tx.run(write_query, pairs=pairs, stamp=stamp)
+        audit.record(tx, scope, f"coverage.accept_{kind}", tie, {"pairs": len(rows)}, source="suggestion")
         return [f"{r['member_id']}->{r['household_id']}" for r in rows]
 
-    return _accepted("links", graph.transaction(work), stamp)
+    return _accepted(kind, graph.transaction(work), stamp)
+
+
+def accept_links(graph: Graph, scope: Scope, body: s.AcceptLinks) -> s.Accepted:
+    """Write accepted member -> household LINKS (党员联户) after checking ids, scope and every member's cap."""
+    return accept_member_pairs(graph, scope, body.items, body.link_cap, "links")
 
 
 def accept_org(graph: Graph, scope: Scope, body: s.NewOrg) -> s.Accepted:

@@ -186,8 +186,10 @@ def gaps(
     *,
     rules: Sequence[GapRule] | None = None,
     distances: Iterable[s.Distance] = (),
+    fresh: bool = False,
 ) -> s.GapReport:
-    """Every rule's offending entities (or only `rules`), with their context."""
+    """Every rule's offending entities (or only `rules`), with their context; `fresh` computes them anew
+    (a snapshot records the graph as it is now, not an answer cached before another process wrote)."""
     distances = tuple(distances)
     table_key = tuple(d.model_dump_json() for d in distances)
     key = ("coverage.gaps", scope, area.model_dump_json(), params.model_dump_json(), tuple(rules or ()), table_key)
@@ -195,7 +197,7 @@ def gaps(
     def compute() -> s.GapReport:
         return _gaps(graph, scope, area, params, rules=rules, distances=distances)
 
-    return graph.cached(key, compute, lambda report: report.communities, "coverage")
+    return compute() if fresh else graph.cached(key, compute, lambda report: report.communities, "coverage")
 
 
 def _gaps(
