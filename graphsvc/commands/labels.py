@@ -23,6 +23,7 @@ _COLUMN_ENUMS: dict[str, tuple[type[L.ZhEnum], ...]] = {
     "community_kind": (L.CommunityKind,), "building_kind": (L.BuildingKind,), "unit_kind": (L.UnitKind,),
     "resource_kind": (L.ResourceKind,), "need_kind": (L.ResourceKind,), "service_kind": (L.ServiceKind,),
     "missing": (L.ServiceKind,), "kinds": (L.ServiceKind,), "required_points": (L.ServiceKind,),
+    "nearest_m": (L.ServiceKind,),  # its keys: the walk to the nearest point of each missing kind
 }
 
 # Words that are not enumerations of the ledger: roles, audit actions, gap details, flags.
@@ -96,7 +97,9 @@ def label(value: Any, column: str | None = None) -> Any:
     if isinstance(value, list):
         return "、".join(str(label(v, column)) for v in value)
     if isinstance(value, dict):
-        return "；".join(f"{key_zh(k)}：{label(v, k)}" for k, v in value.items() if k not in ("lat", "lon"))
+        return "；".join(
+            f"{_dict_key(k, column)}：{'—' if v is None else label(v, k)}" for k, v in value.items() if k not in ("lat", "lon")
+        )
     if not isinstance(value, str):
         return value
     if column in ("rule", "rules"):
@@ -108,6 +111,15 @@ def label(value: Any, column: str | None = None) -> Any:
     if column in ("action", "role", "source", "needs", "lacks", "flags") or value in WORDS:
         return WORDS.get(value, value)
     return value
+
+
+def _dict_key(key: str, column: str | None) -> str:
+    """A nested key as people read it: a code of the column's enumerations as its label, else our word."""
+    for enum in _COLUMN_ENUMS.get(column or "", ()):
+        found = _zh(enum, key, None)
+        if found is not None:
+            return str(found)
+    return key_zh(key)
 
 
 def _short(m: Any) -> str:
