@@ -1,4 +1,4 @@
-"""Coverage gaps (issue 3): the ten rules, the summary, suggestions, what-if, and accepting a suggestion."""
+"""Coverage gaps: the ten rules, the summary, suggestions, what-if, and accepting a suggestion."""
 
 from __future__ import annotations
 

@@ -38,7 +38,7 @@ PICTURES = (
     ("/pages/map?show=urban_rural,co_construction,communities", "一张图 · 结对连线", "结对共建与城乡结对在地图上的连线，社区边界为底"),
 )
 _TIE_ZH = {k.value: k.zh for k in TieKind}
-COVERAGE_PICTURE = "/pictures/coverage"  # issue 3's; it draws one community
+COVERAGE_PICTURE = "/pictures/coverage"  # the coverage picture; it draws one community
 # Gap rules whose entities are people: their names are masked for analysts.
 PERSON_RULES = frozenset({"member_overloaded", "mobile_unregistered", "employed_unregistered"})
 
