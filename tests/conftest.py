@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -90,3 +91,25 @@ def assert_html_error(r: Any, status: int) -> str:
     assert r.headers["content-type"].startswith("text/html")
     assert "<html" in r.text and "返回首页" in r.text
     return str(r.text)
+
+
+@contextmanager
+def role_clients(graph: Graph, settings: Settings, street_id: str, community_id: str) -> Iterator[dict[str, Any]]:
+    """The demo street loaded, and a TestClient per role (admin, street, community, analyst) plus "anon"."""
+    from fastapi.testclient import TestClient
+
+    from graphsvc.demo import street_ledger
+    from graphsvc.ingest.ledger_io import RawLedger
+    from graphsvc.ingest.load import import_ledger
+    from graphsvc.main import create_app
+
+    import_ledger(graph, RawLedger(tables=street_ledger()))
+    tokens = {
+        "admin": make_token(graph, "admin"),
+        "street": make_token(graph, "street", street_id),
+        "community": make_token(graph, "community", community_id),
+        "analyst": make_token(graph, "analyst"),
+    }
+    app = create_app(settings)
+    with TestClient(app) as anon:
+        yield {"anon": anon, **{role: TestClient(app, headers=bearer(t)) for role, t in tokens.items()}}

@@ -12,13 +12,10 @@ from graphsvc import audit
 from graphsvc.demo import street_ledger
 from graphsvc.errors import Unauthorized
 from graphsvc.graph import Graph
-from graphsvc.ingest.ledger_io import RawLedger
-from graphsvc.ingest.load import import_ledger
-from graphsvc.main import create_app
 from graphsvc.scope import Scope
 from graphsvc.services import access
 from graphsvc.settings import Settings
-from tests.conftest import bearer, make_token
+from tests.conftest import bearer, role_clients
 
 LEDGER = street_ledger()
 XF = next(c for c in LEDGER["communities"] if c["name"] == "斜桥巷社区")
@@ -38,16 +35,8 @@ def _member_of(community: dict[str, Any]) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def clients(graph: Graph, settings: Settings) -> Iterator[dict[str, TestClient]]:
-    import_ledger(graph, RawLedger(tables=street_ledger()))
-    tokens = {
-        "admin": make_token(graph, "admin"),
-        "street": make_token(graph, "street", XF["street_id"]),
-        "community": make_token(graph, "community", XF["id"]),
-        "analyst": make_token(graph, "analyst"),
-    }
-    app = create_app(settings)
-    with TestClient(app) as anon:
-        yield {"anon": anon, **{role: TestClient(app, headers=bearer(t)) for role, t in tokens.items()}}
+    with role_clients(graph, settings, XF["street_id"], XF["id"]) as clients:
+        yield clients
 
 
 def test_no_token_401_bad_token_401_health_open(clients: dict[str, TestClient]) -> None:

@@ -11,11 +11,8 @@ from fastapi.testclient import TestClient
 
 from graphsvc.demo import street_ledger
 from graphsvc.graph import Graph
-from graphsvc.ingest.ledger_io import RawLedger
-from graphsvc.ingest.load import import_ledger
-from graphsvc.main import create_app
 from graphsvc.settings import Settings
-from tests.conftest import bearer, make_token
+from tests.conftest import role_clients
 
 LEDGER = street_ledger()
 XF = next(c for c in LEDGER["communities"] if c["name"] == "斜桥巷社区")
@@ -59,16 +56,8 @@ def _resource(community: dict[str, Any]) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def clients(graph: Graph, settings: Settings) -> Iterator[dict[str, TestClient]]:
-    import_ledger(graph, RawLedger(tables=street_ledger()))
-    tokens = {
-        "admin": make_token(graph, "admin"),
-        "street": make_token(graph, "street", XF["street_id"]),
-        "community": make_token(graph, "community", XF["id"]),
-        "analyst": make_token(graph, "analyst"),
-    }
-    app = create_app(settings)
-    with TestClient(app) as anon:
-        yield {"anon": anon, **{role: TestClient(app, headers=bearer(t)) for role, t in tokens.items()}}
+    with role_clients(graph, settings, XF["street_id"], XF["id"]) as clients:
+        yield clients
 
 
 def _writes() -> list[tuple[str, dict[str, Any]]]:
