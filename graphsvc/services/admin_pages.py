@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, BinaryIO
 
+from graphsvc.commands.labels import label  # one Chinese wording of codes, the CLI's too
 from graphsvc.errors import GraphsvcError, InvalidInput
 from graphsvc.graph import Graph
 from graphsvc.schemas.api import ImportResult
@@ -73,12 +74,12 @@ def revoke_key(graph: Graph, scope: Scope, key_id: str) -> None:
 
 def audit_page(graph: Graph, scope: Scope, *, action: str | None, actor: str | None) -> Page:
     """The audit trail (admins), newest first, filtered by action and by who."""
-    entries = access.audit_entries(graph, scope, action=action or None, skip=0, limit=AUDIT_LIMIT).items
-    if actor:
-        entries = [e for e in entries if actor in e.actor]
-    actions = sorted({e.action for e in access.audit_entries(graph, scope, action=None, skip=0, limit=AUDIT_LIMIT).items})
-    rows = [(e.at[:19].replace("T", " "), e.actor.split(":", 1)[-1], ROLE_ZH.get(e.role, e.role), e.action, e.target,
-             e.source, "；".join(f"{k}：{v}" for k, v in e.detail.items())) for e in entries]
+    latest = access.audit_entries(graph, scope, action=None, skip=0, limit=AUDIT_LIMIT).items
+    actions = sorted({e.action for e in latest})
+    entries = [e for e in latest if (not action or e.action == action) and (not actor or actor in e.actor)]
+    rows = [(e.at[:19].replace("T", " "), e.actor.split(":", 1)[-1], ROLE_ZH.get(e.role, e.role),
+             label(e.action, "action"), e.target, label(e.source, "source"), label(e.detail)) for e in entries]
     return with_chrome(Page("admin_audit.html", "操作记录", {
-        "rows": rows, "actions": actions, "action": action or "", "actor": actor or "", "limit": AUDIT_LIMIT,
+        "rows": rows, "actions": actions,
+        "action_zh": {a: label(a, "action") for a in actions}, "action": action or "", "actor": actor or "", "limit": AUDIT_LIMIT,
     }), graph, scope)

@@ -71,10 +71,10 @@ def test_admin_creates_and_revokes_a_key_and_sees_it_in_the_audit(web: Web, site
     row.locator("button", has_text="撤销").click()
     web.page.locator("tr", has_text="二社区").locator("text=已撤销").wait_for()
     web.goto("/pages/admin/audit?action=key.revoke")
-    assert web.page.locator("td", has_text="key.revoke").count() >= 1
-    assert web.page.locator("td", has_text="key.create").count() == 0
+    assert web.page.locator("td", has_text="撤销密钥").count() >= 1
+    assert web.page.locator("td", has_text="创建密钥").count() == 0
     web.goto("/pages/admin/audit?actor=test-admin")
-    assert "key.create" in web.text("table")
+    assert "创建密钥" in web.text("table")
     web.assert_clean()
 
 
