@@ -184,6 +184,38 @@ def test_analysts_count_flagged_households_never_list_them(clients: dict[str, Te
     assert any("vulnerable_without_helper" in c["gaps"] for c in summary["communities"])
 
 
+def test_analysts_never_see_who_is_helped(clients: dict[str, TestClient]) -> None:
+    """A 一帮一 tie marks its household as vulnerable: analysts see neither the tie nor the helper suggestions."""
+    helped = {h["household_id"]: h["member_id"] for h in LEDGER["member_helps"] if h["household_id"] in set(_households(XF))}
+    household, member = next(iter(sorted(helped.items())))
+    for node_id in (household, member):
+        admin = clients["admin"].get(f"/nodes/{node_id}").json()
+        seen = clients["analyst"].get(f"/nodes/{node_id}").json()
+        assert any(n["type"] == "HELPS" for n in admin["neighbours"]), node_id
+        assert not any(n["type"] == "HELPS" for n in seen["neighbours"]), node_id
+        assert seen["degree"] == admin["degree"] - sum(n["type"] == "HELPS" for n in admin["neighbours"])
+    full = clients["admin"].get("/coverage/suggestions/helpers").json()
+    seen = clients["analyst"].get("/coverage/suggestions/helpers").json()
+    assert full["count"] > 0 and len(full["items"]) == full["count"]
+    assert seen["count"] == full["count"] and seen["items"] == seen["accept"] == seen["unassigned"] == []
+
+
+def test_analysts_link_plan_does_not_favour_the_vulnerable(clients: dict[str, TestClient], graph: Graph) -> None:
+    """Which households the link plan serves first would reveal their flags: an analyst's plan ignores them."""
+    from graphsvc.schemas.coverage import Area, GapParams
+    from graphsvc.scope import LOCAL_ADMIN
+    from graphsvc.services import coverage
+
+    seen = clients["analyst"].get("/coverage/suggestions/links", params={"link_cap": 1}).json()
+    no_flags = GapParams(link_cap=1).model_copy(update={"vulnerable": []})  # no household counts as vulnerable
+    blind = coverage.suggest_links(graph, LOCAL_ADMIN, Area(), no_flags)
+    assert seen["count"] > 0 and all(i["vulnerable"] is None for i in seen["items"])
+    pairs = sorted((i["member_id"], i["household_id"]) for i in seen["items"])
+    assert pairs == sorted((i.member_id, i.household_id) for i in blind.items)
+    favoured = coverage.suggest_links(graph, LOCAL_ADMIN, Area(), GapParams(link_cap=1))
+    assert pairs != sorted((i.member_id, i.household_id) for i in favoured.items)  # the priority shows at this cap
+
+
 def test_analysts_never_see_a_members_category(clients: dict[str, TestClient]) -> None:
     poor = next(m for m in LEDGER["members"] if m["category"] == "hardship")
     assert "category" not in clients["analyst"].get(f"/nodes/{poor['id']}").json()["props"]

@@ -13,6 +13,8 @@ from graphsvc.scope import Scope, mask_name, require
 HIDDEN = frozenset({"phone", "id_number"})
 # Also withheld from masked (analyst) views: they identify a person or a household's hardship.
 PERSONAL = frozenset({"birth_year", "gender", "category", "hardship", "disabled", "elderly_alone", "low_income", "separated", "unemployed"})
+# Ties that reveal a sensitive flag of the household at their other end.
+SENSITIVE_TIES = frozenset({"HELPS"})
 
 
 def _props(label: str, props: dict[str, Any], scope: Scope) -> dict[str, Any]:
@@ -36,10 +38,15 @@ def node(graph: Graph, scope: Scope, node_id: str, *, limit: int = 200) -> api.N
         ids = sorted({n["id"] for n in neighbours if n["id"] is not None})
         seen = {v["id"] for v in graph.read("scope/visible", ids=ids, communities=scope.community_list) if v["visible"]}
         neighbours = [n for n in neighbours if n["id"] in seen]
+    degree = r["degree"]
     if scope.masked:
-        neighbours = [{**n, "name": mask_name(n["name"])} if n["label"] == "Member" else n for n in neighbours]
+        # A 一帮一 tie says the household is vulnerable (sensitive under PIPL art. 28): masked views never show one.
+        sensitive = sum(1 for n in neighbours if n["type"] in SENSITIVE_TIES)
+        neighbours = [{**n, "name": mask_name(n["name"])} if n["label"] == "Member" else n
+                      for n in neighbours if n["type"] not in SENSITIVE_TIES]
+        degree -= sensitive
     return api.Node(
-        id=node_id, label=r["label"], props=_props(r["label"], r["props"], scope), degree=r["degree"], neighbours=neighbours
+        id=node_id, label=r["label"], props=_props(r["label"], r["props"], scope), degree=degree, neighbours=neighbours
     )
 
 

@@ -90,7 +90,20 @@ def _sections(graph: Graph, scope: Scope, q: PlannerQuery, settings_gaps: s.GapP
         head, rows, note = build(graph, scope, area, params, q, rg) if build else (
             ("名称", "社区", "网格", "情况"), _gap_rows(report, rule, scope.masked), "")
         out.append(Section(rule.value, rg.zh, _short(rg.zh), rg.count, head, rows[:SHOWN], note))
+    _name_grids(graph, report.communities, out)
     return out
+
+
+def _name_grids(graph: Graph, communities: list[str] | None, sections: list[Section]) -> None:
+    """The builders put grid ids in the 网格 column; people read the grid's name there."""
+    if not any("网格" in sec.head and sec.rows for sec in sections):
+        return
+    names = {g["id"]: g["name"] for g in graph.read("history/grids", communities=communities) if g["name"]}
+    for sec in sections:
+        if "网格" in sec.head:
+            at = sec.head.index("网格")
+            for row in sec.rows:
+                row.cells[at] = names.get(row.cells[at], row.cells[at])
 
 
 # --- the rules with suggestions (each gives the table head, the rows, a note) --------------------------

@@ -27,6 +27,8 @@ def suggest_helpers(graph: Graph, scope: Scope, area: s.Area, params: s.GapParam
     rows = [h | {"lat": places.get(h["building_id"], {}).get("lat"), "lon": places.get(h["building_id"], {}).get("lon")}
             for h in households]
     chosen = rank_helpers(rows, members, cap=help_cap)
+    if scope.masked:  # every row is a vulnerable household: masked callers get the count, never the rows
+        return p.HelperSuggestions(items=[], count=len(chosen), unassigned=[], help_cap=help_cap, accept=[])
     member = {m["id"]: m for m in members}
     items = []
     for h in households:

@@ -143,3 +143,19 @@ def test_community_key_sees_only_its_community(browse: Callable[..., Web], site:
     own = {b["name"] for b in site.ledger["buildings"] if b["community_id"] == COMMUNITY}
     labels = web.page.eval_on_selector_all("tr[id^='row-hu-'] td:first-child", "ts => ts.map(t => t.textContent)")
     assert labels and all(label.rsplit(" ", 1)[0] in own for label in labels)
+
+
+def test_a_refused_action_says_why(web: Web, site: Site) -> None:
+    """An in-page action the server refuses (here a form tampered into a rule that does not exist: 422)
+    shows the server's reason beside the button, and nothing is written."""
+    rule = "household_unlinked"
+    web.goto(f"/pages/gaps?community_id={COMMUNITY}&rule={rule}")
+    before = gap_ids(web, site, rule)
+    form = web.page.locator(f"#sec-{rule} tr[id^='row-hu-'] form.act").first
+    form.evaluate("f => { f.querySelector('input[name=rule]').value = 'no_such_rule'; }")
+    form.locator("button", has_text="采纳").click()
+    said = web.page.locator(".action-err")
+    said.wait_for()
+    assert "参数不对" in said.inner_text() and "rule" in said.inner_text()
+    web.shoot("planner-refused")
+    assert gap_ids(web, site, rule) == before

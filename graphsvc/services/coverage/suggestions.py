@@ -96,7 +96,9 @@ def suggest_links(graph: Graph, scope: Scope, area: s.Area, params: s.GapParams)
     households = graph.read("coverage/household_unlinked", **query_params(communities, area.grid_id, params))
     members = graph.read("coverage/link_members", communities=sorted({h["community_id"] for h in households}))
     wanted = {v.value for v in params.vulnerable}
-    vulnerable = {h["id"]: any(f in wanted for f in h["flags"]) for h in households}
+    # Masked callers get the plan without the "vulnerable first" priority: which households it favours would
+    # reveal their flags (sensitive under PIPL art. 28).
+    vulnerable = {h["id"]: not scope.masked and any(f in wanted for f in h["flags"]) for h in households}
     household = {h["id"]: h for h in households}
     waiting: dict[str, list[dict[str, Any]]] = defaultdict(list)
     living: dict[str, list[dict[str, Any]]] = defaultdict(list)
