@@ -179,3 +179,13 @@ def test_pairing_records_are_audited_and_analysts_cannot_write(clients: dict[str
     assert clients["street"].post(f"/records/pairings/{pid}/end", json={}).status_code == 200
     actions = {(e["action"], e["target"]) for e in clients["admin"].get("/audit").json()["items"]}
     assert {("pairing.create", pid), ("pairing.end", pid)} <= actions
+
+
+def test_error_pages_keep_the_signed_in_chrome(clients: dict[str, TestClient]) -> None:
+    html = {"accept": "text/html"}
+    page = clients["street"].get("/pages/no-such-page", headers=html)
+    assert page.status_code == 404 and "找不到这个页面" in page.text
+    assert "退出登录" in page.text and 'id="scope-street"' in page.text  # navigation, scope picker, log out
+    assert FAR["name"] not in page.text  # the picker lists only the key's street
+    bare = clients["anon"].get("/pages/no-such-page", headers=html)
+    assert bare.status_code == 404 and "找不到这个页面" in bare.text and "退出登录" not in bare.text

@@ -8,7 +8,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Form, Path, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from graphsvc.api.deps import GraphDep, ScopeDep, SettingsDep
+from graphsvc.api.deps import AreaId, GraphDep, ScopeDep, SettingsDep
 from graphsvc.services import admin_pages, ledger
 from graphsvc.views.templating import fragment, render
 
@@ -17,9 +17,11 @@ Short = Annotated[str, Form(max_length=200)]
 
 
 @router.get("/ledger")
-def ledger_page(request: Request, graph: GraphDep, scope: ScopeDep) -> HTMLResponse:
-    """Upload a ledger and see its errors or counts; download the key's communities by format."""
-    return render(request, admin_pages.ledger_page(graph, scope))
+def ledger_page(request: Request, graph: GraphDep, scope: ScopeDep, street_id: AreaId = None,
+                community_id: AreaId = None) -> HTMLResponse:
+    """Upload a ledger and see its errors or counts; download the chosen street or community (or all the key's
+    communities) by format."""
+    return render(request, admin_pages.ledger_page(graph, scope, street_id, community_id))
 
 
 @router.post("/ledger/upload")

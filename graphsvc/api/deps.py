@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
+from pydantic import AfterValidator
 
 from graphsvc.errors import Unauthorized
 from graphsvc.graph import Graph
+from graphsvc.schemas.ids import ID_MAX, ID_PATTERN
 from graphsvc.scope import Scope
 from graphsvc.settings import Settings
 
@@ -42,3 +44,7 @@ def _scope(request: Request) -> Scope:
 
 
 ScopeDep = Annotated[Scope, Depends(_scope)]
+
+
+# A street or community picked on a page: the scope picker sends "" for 全部, which means none.
+AreaId = Annotated[str | None, Query(max_length=ID_MAX, pattern=f"^$|{ID_PATTERN}"), AfterValidator(lambda v: v or None)]

@@ -8,11 +8,14 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from graphsvc.api.deps import token_of
 from graphsvc.errors import GraphsvcError, Unauthorized
 from graphsvc.services.pages import error as error_page
-from graphsvc.views.templating import render
+from graphsvc.services.pages import with_chrome
+from graphsvc.views.templating import Page, render
 
 PAGE_PREFIXES = ("/pages/", "/pictures/", "/login", "/logout")  # with "/": the routes that answer people, in HTML
 
@@ -29,8 +32,15 @@ def is_page(request: Request) -> bool:
     return path == "/" or path.startswith(PAGE_PREFIXES)
 
 
-def _page(request: Request, status: int, message: str) -> Response:
-    return render(request, error_page(status, message))
+def _with_chrome(request: Request, page: Page) -> Page:
+    try:  # a signed-in person keeps the navigation, the scope picker and the log-out button
+        return with_chrome(page, request.app.state.conn.graph, request.app.state.keys.resolve(token_of(request)))
+    except Exception:  # no key, a revoked key or no engine: the page without them
+        return page
+
+
+async def _page(request: Request, status: int, message: str) -> Response:
+    return render(request, await run_in_threadpool(_with_chrome, request, error_page(status, message)))
 
 
 def install(app: FastAPI) -> None:
@@ -39,7 +49,7 @@ def install(app: FastAPI) -> None:
         if isinstance(exc, Unauthorized) and "text/html" in request.headers.get("accept", ""):
             return RedirectResponse("/login", status_code=303)  # a person in a browser: the login page
         if is_page(request):
-            return _page(request, exc.status, exc.message)
+            return await _page(request, exc.status, exc.message)
         headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthorized) else None
         return JSONResponse(error_body(exc.code, exc.message, exc.details), status_code=exc.status, headers=headers)
 
@@ -53,13 +63,13 @@ def install(app: FastAPI) -> None:
             # the parameter's name as the link or form has it (a list's index is not a name)
             fields = "、".join(sorted({next((str(p) for p in reversed(e.get("loc", ())) if isinstance(p, str)), "")
                                      for e in exc.errors()}))
-            return _page(request, 422, f"链接或表单中的参数不对：{fields}")
+            return await _page(request, 422, f"链接或表单中的参数不对：{fields}")
         return JSONResponse(error_body("invalid_input", "请求参数有误", details), status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         if is_page(request) or (exc.status_code == 404 and "text/html" in request.headers.get("accept", "")):
-            return _page(request, exc.status_code, "找不到这个页面" if exc.status_code == 404 else "无法完成这个请求")
+            return await _page(request, exc.status_code, "找不到这个页面" if exc.status_code == 404 else "无法完成这个请求")
         code = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}.get(exc.status_code, "http_error")
         return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code, headers=exc.headers)
 

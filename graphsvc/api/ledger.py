@@ -10,6 +10,7 @@ from fastapi.responses import Response
 
 from graphsvc.api.deps import GraphDep, ScopeDep, SettingsDep
 from graphsvc.schemas.api import ImportResult
+from graphsvc.schemas.ids import ID_MAX, ID_PATTERN
 from graphsvc.services import ledger
 
 router = APIRouter(tags=["ledger"])
@@ -40,9 +41,12 @@ def download(
     graph: GraphDep, scope: ScopeDep,
     format: Annotated[Literal["json", "xlsx", "csv"], Query()] = "json",
     labels: Annotated[Literal["zh", "codes"], Query()] = "zh",
+    street_id: Annotated[str | None, Query(max_length=ID_MAX, pattern=ID_PATTERN, description="只导出这个街道")] = None,
+    community_id: Annotated[str | None, Query(max_length=ID_MAX, pattern=ID_PATTERN, description="只导出这个社区")] = None,
 ) -> Response:
-    """Export the caller's communities as Ledger v1 (csv comes as a .zip of CSV files; xlsx in Chinese unless labels=codes)."""
-    content, media, name = ledger.export_bytes(graph, scope, format, labels)
+    """Export the caller's communities (or one street or community of them) as Ledger v1 (csv comes as a .zip of
+    CSV files; xlsx in Chinese unless labels=codes)."""
+    content, media, name = ledger.export_bytes(graph, scope, format, labels, street_id=street_id, community_id=community_id)
     return Response(content, media_type=media, headers=_attachment(name))
 
 

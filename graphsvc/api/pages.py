@@ -6,7 +6,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
-from pydantic import AfterValidator
 
 from graphsvc.api.deps import TOKEN_COOKIE, GraphDep, ScopeDep, SettingsDep
 from graphsvc.errors import Unauthorized
@@ -17,7 +16,6 @@ from graphsvc.views.templating import render
 TOKEN_PATTERN = r"^\s*[A-Za-z0-9_\-]+\s*$"  # what keys create makes; anything else cannot be a cookie value
 router = APIRouter(tags=["pages"], default_response_class=HTMLResponse)
 # The pages' scope pickers send a blank for 全部 (everywhere): blank becomes None.
-AreaId = Annotated[str | None, Query(max_length=ID_MAX, pattern=f"^$|{ID_PATTERN}"), AfterValidator(lambda v: v or None)]
 
 
 @router.get("/", response_class=HTMLResponse)

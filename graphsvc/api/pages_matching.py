@@ -7,13 +7,12 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse
 
-from graphsvc.api.deps import GraphDep, ScopeDep
+from graphsvc.api.deps import AreaId, GraphDep, ScopeDep
 from graphsvc.schemas.ids import ID_MAX, ID_PATTERN
 from graphsvc.services import pages_matching as svc
 from graphsvc.views.templating import fragment, render
 
 router = APIRouter(prefix="/pages/matching", tags=["pages"], default_response_class=HTMLResponse)
-AreaId = Annotated[str | None, Query(max_length=ID_MAX, pattern=ID_PATTERN)]
 Tab = Literal["partners", "needs", "allocate", "records", "projects"]
 Kind = Literal["pairings", "sharings", "projects"]
 Year = Annotated[int | None, Query(ge=1949, le=2100)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any, BinaryIO
+from urllib.parse import urlencode
 
 from graphsvc.commands.labels import label  # one Chinese wording of codes, the CLI's too
 from graphsvc.errors import GraphsvcError, InvalidInput
@@ -10,7 +11,7 @@ from graphsvc.graph import Graph
 from graphsvc.schemas.api import ImportResult
 from graphsvc.scope import Scope, require
 from graphsvc.services import access, ledger
-from graphsvc.services.pages import with_chrome
+from graphsvc.services.pages import where, with_chrome
 from graphsvc.settings import Settings
 from graphsvc.views.templating import ROLE_ZH, Page
 
@@ -18,11 +19,14 @@ FORMATS = (("xlsx", "Excel 工作簿（.xlsx）"), ("csv", "CSV 文件包（.zip
 AUDIT_LIMIT = 500
 
 
-def ledger_page(graph: Graph, scope: Scope) -> Page:
-    """Upload (admins) and download (everyone but analysts) of Ledger v1, in the key's scope."""
+def ledger_page(graph: Graph, scope: Scope, street_id: str | None = None, community_id: str | None = None) -> Page:
+    """Upload (admins) and download (everyone but analysts) of Ledger v1: the street or community picked above,
+    or everything in the key's scope."""
+    chosen = {k: v for k, v in (("street_id", street_id), ("community_id", community_id)) if v}
     return with_chrome(Page("ledger.html", "台账", {
         "can_upload": scope.role == "admin", "can_download": scope.role != "analyst", "formats": FORMATS,
-    }), graph, scope)
+        "where": where(graph, scope, street_id, community_id), "chosen": urlencode(chosen),
+    }), graph, scope, street_id, community_id)
 
 
 def upload(graph: Graph, scope: Scope, filename: str, file: BinaryIO, settings: Settings) -> dict[str, Any]:

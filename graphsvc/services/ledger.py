@@ -15,9 +15,10 @@ from graphsvc.ingest import ledger_io, workbook
 from graphsvc.ingest.load import ImportReport, Progress, export_ledger, import_ledger
 from graphsvc.ingest.safety import Limits
 from graphsvc.schemas.api import ImportResult
-from graphsvc.schemas.coverage import GapParams
+from graphsvc.schemas.coverage import Area, GapParams
 from graphsvc.scope import Scope, require
 from graphsvc.services import history
+from graphsvc.services.coverage.area import communities_of
 from graphsvc.settings import Settings
 
 MEDIA = {
@@ -124,10 +125,15 @@ def ledger_bytes(tables: ledger_io.Raw, fmt: Format, labels: Labels = "zh") -> t
     return buf.getvalue(), MEDIA["csv"], "ledger-csv.zip"
 
 
-def export_bytes(graph: Graph, scope: Scope, fmt: Format, labels: Labels = "zh") -> tuple[bytes, str, str]:
-    """The graph (the caller's communities of it) as a Ledger v1 file: (content, media type, file name)."""
+def export_bytes(
+    graph: Graph, scope: Scope, fmt: Format, labels: Labels = "zh", *, street_id: str | None = None,
+    community_id: str | None = None,
+) -> tuple[bytes, str, str]:
+    """The graph (the caller's communities of it, or of one street or community in them) as a Ledger v1 file:
+    (content, media type, file name); 404 for a street or community the caller cannot see."""
     require(scope, "admin", "street", "community")  # analysts see the network, not the people
-    return ledger_bytes(export_ledger(graph, communities=scope.community_list), fmt, labels)
+    communities = communities_of(graph, scope, Area(street_id=street_id, community_id=community_id))
+    return ledger_bytes(export_ledger(graph, communities=communities), fmt, labels)
 
 
 def export_to(graph: Graph, fmt: Format, path: Path, *, labels: Labels = "zh", communities: list[str] | None = None) -> None:

@@ -38,9 +38,20 @@ def where(graph: Graph, scope: Scope, street_id: str | None, community_id: str |
     """What a page covers, in words: 社区：斜桥巷社区 (a name; 404 if unknown, 403 if out of scope)."""
     place_id = community_id or street_id
     if place_id is None:
-        return "全部范围"
+        return _whole_scope(graph, scope)
     place = explore.node(graph, scope, place_id, limit=1)
     return f"{'社区' if community_id else '街道'}：{place.props.get('name') or place.id}"
+
+
+def _whole_scope(graph: Graph, scope: Scope) -> str:
+    """A key limited to one community or one street is named by it; otherwise 全部范围."""
+    if scope.communities is not None:
+        if len(scope.communities) == 1:
+            return where(graph, scope, None, scope.communities[0])
+        streets = explore.streets(graph, scope).items
+        if len(streets) == 1:
+            return f"街道：{streets[0].name or streets[0].id}"
+    return "全部范围"
 
 
 def home(graph: Graph, scope: Scope) -> Page:
@@ -68,7 +79,7 @@ def login(error: str | None = None) -> Page:
 
 
 def error(status: int, message: str) -> Page:
-    """A Chinese error page (no chrome: the caller may have no valid key)."""
+    """A Chinese error page (the handler adds the chrome when the caller's key is valid)."""
     titles = {401: "需要登录", 403: "无权查看", 404: "找不到页面", 405: "不支持的操作", 413: "内容太大", 422: "请求有误"}
     hints = {
         403: "当前密钥的范围不包括这里。请在页面上方选择您负责的街道或社区，或联系管理员。",

@@ -51,6 +51,16 @@ def test_downloads_follow_the_key(browse: Callable[..., Web], site: Site) -> Non
     r = web.page.request.get(site.base + "/ledger?format=json", timeout=180_000)
     assert r.ok and {c["id"] for c in r.json()["communities"]} <= {c["id"] for c in site.ledger["communities"]
                                                                      if c["street_id"] == "s-xf"}
+    web.page.select_option("#scope-community", "c-xf02")  # the scope picker narrows the download
+    web.page.wait_for_url("**community_id=c-xf02**")
+    web.shoot("ledger-one-community")
+    hrefs = web.page.eval_on_selector_all("a[download]", "as => as.map(a => a.getAttribute('href'))")
+    assert all(h.endswith("street_id=s-xf&community_id=c-xf02") for h in hrefs), hrefs
+    one = web.page.request.get(site.base + hrefs[-1], timeout=180_000).json()
+    assert [c["id"] for c in one["communities"]] == ["c-xf02"]
+    assert {b["community_id"] for b in one["buildings"]} == {"c-xf02"}
+    other = web.page.request.get(site.base + "/ledger?format=json&street_id=s-other")
+    assert other.status == 404  # another street reads as absent
     analyst = browse("analyst")
     analyst.goto("/pages/ledger", shot="ledger")
     assert analyst.page.locator("a[download]").count() == 0
