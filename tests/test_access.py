@@ -189,3 +189,20 @@ def test_error_pages_keep_the_signed_in_chrome(clients: dict[str, TestClient]) -
     assert FAR["name"] not in page.text  # the picker lists only the key's street
     bare = clients["anon"].get("/pages/no-such-page", headers=html)
     assert bare.status_code == 404 and "找不到这个页面" in bare.text and "退出登录" not in bare.text
+
+
+def test_org_member_counts_include_their_groups(clients: dict[str, TestClient]) -> None:
+    children: dict[str, list[str]] = {}
+    for o in LEDGER["party_orgs"]:
+        children.setdefault(o.get("parent_id") or "", []).append(o["id"])
+
+    def subtree(org: str) -> set[str]:
+        return {org}.union(*(subtree(c) for c in children.get(org, [])))
+
+    orgs = clients["street"].get("/orgs", params={"level": "general_branch", "limit": 1000}).json()["items"]
+    assert orgs
+    for o in orgs:
+        under = subtree(o["id"])
+        assert o["members"] == sum(m.get("org_id") in under for m in LEDGER["members"]), o["id"]
+        assert o["direct_members"] == sum(m.get("org_id") == o["id"] for m in LEDGER["members"]), o["id"]
+    assert any(o["members"] > o["direct_members"] for o in orgs)  # the groups' members are counted

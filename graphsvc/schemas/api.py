@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 ENGINE_INT_MAX = 2**31 - 1  # the largest SKIP/LIMIT (a 32-bit int) the engines accept
 
@@ -72,7 +72,8 @@ class OrgSummary(BaseModel):
     parent_id: str | None = None
     community_id: str | None = None
     unit_id: str | None = None
-    members: int
+    members: int = Field(description="党员数：本组织及其下级组织（党小组等）的党员")
+    direct_members: int = Field(0, description="组织关系直接在本组织的党员数")
     children: int
     covers: int
     pairings: int

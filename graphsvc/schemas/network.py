@@ -72,7 +72,7 @@ class OrgMetric(OrgRef):
     domain: str | None = None
     community_id: str | None = None
     community_name: str | None = None
-    members: int = 0
+    members: int = 0  # its own and its sub-organisations' members
     betweenness: float
     degree: float
     eigenvector: float
