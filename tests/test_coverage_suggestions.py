@@ -276,6 +276,29 @@ def test_accepting_branches_and_unit_branches(client: TestClient) -> None:
     assert assert_error(again, 422, "invalid_input")["details"][0]["field"] == "unit_id"
 
 
+def test_a_small_unit_joins_the_joint_branch(client: TestClient, demo: Graph) -> None:
+    unit = next(u for u in client.get("/coverage/suggestions/units").json()["items"] if u["action"] == "join_joint_branch")
+    body = {"unit_id": unit["unit_id"], "joint_branch_id": unit["joint_branch_id"]}
+    assert_error(client.post("/coverage/accept/joint", json={**body, "joint_branch_id": "po-xf04"}), 422, "invalid_input")
+    assert_error(client.post("/coverage/accept/joint", json={**body, "unit_id": "u-none"}), 404, "not_found")
+    CALLER["scope"] = Scope(role="analyst", actor="analyst-1")
+    try:
+        assert client.post("/coverage/accept/joint", json=body).status_code == 403
+    finally:
+        CALLER["scope"] = Scope(actor="planner-1")
+    working = {m["id"]: m["org_id"] for m in export_ledger(demo)["members"] if m.get("unit_id") == unit["unit_id"]}
+    assert unit["unit_id"] in gap_ids(client, "unit_without_branch")  # nothing written so far
+    r = client.post("/coverage/accept/joint", json=body)
+    assert r.status_code == 200 and r.json()["written"] == unit["why"]["working_members"] - unit["why"]["in_joint_branch"]
+    assert unit["unit_id"] not in gap_ids(client, "unit_without_branch")
+    after = {m["id"]: m["org_id"] for m in export_ledger(demo)["members"] if m.get("unit_id") == unit["unit_id"]}
+    assert set(after) == set(working) and set(after.values()) == {unit["joint_branch_id"]}  # the ledger says so too
+    moved = client.get("/orgs", params={"limit": 1000}).json()["items"]
+    assert next(o for o in moved if o["id"] == unit["joint_branch_id"])["direct_members"] >= len(working)
+    assert audit.entries(demo, action="coverage.accept_joint")[0]["target"] == unit["joint_branch_id"]
+    assert_error(client.post("/coverage/accept/joint", json=body), 422, "invalid_input")  # nobody left to move
+
+
 def test_accept_refuses_bad_content(client: TestClient) -> None:
     assert_error(
         client.post("/coverage/accept/covers", json={"items": [{"org_id": "po-xf03", "building_id": "b-xf04-05"}]}),

@@ -42,7 +42,7 @@ RETURN labels(n)[0] AS label, visible, CASE WHEN visible THEN properties(n) END 
   size([(n)--() | 1]) AS degree
 UNION ALL
 MATCH (n:PartyOrg {id: $id})
-WITH n, [n.community_id] + [(n)-[:OF]->(u:Unit) | u.community_id] + [(n)<-[:UNDER]-(c:PartyOrg) | c.community_id] AS cs
+WITH n, [n.community_id] + [(n)-[:OF]->(u:Unit) | u.community_id] + [(n)<-[:UNDER]-(c:PartyOrg) | c.community_id] + [(n)-[:UNDER]->(:PartyOrg)<-[:UNDER]-(s:PartyOrg) WHERE n.domain = 'joint' | s.community_id] AS cs
 WITH n, $communities IS NULL OR any(c IN cs WHERE c IN $communities) AS visible
 RETURN labels(n)[0] AS label, visible, CASE WHEN visible THEN properties(n) END AS props,
   CASE WHEN visible THEN [(n)-[r]-(m) | {type: type(r), outgoing: startNode(r) = n, id: m.id, label: labels(m)[0], name: m.name}][..$limit] ELSE [] END AS neighbours,

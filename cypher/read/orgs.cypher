@@ -1,6 +1,6 @@
-// Party organisations filtered by $community_id and $level (null = any) within scope $communities (null = all; an organisation is in the communities it serves, its unit's or its sub-organisations'), paged by $skip/$limit: returns id, name, level, domain, parent_id, community_id, unit_id and counts of members (its own and its sub-organisations': a general branch counts its groups'), direct_members (its own), sub-organisations, covered targets, pairings.
+// Party organisations filtered by $community_id and $level (null = any) within scope $communities (null = all; an organisation is in the communities it serves, its unit's or its sub-organisations'; a joint branch is in its street's), paged by $skip/$limit: returns id, name, level, domain, parent_id, community_id, unit_id and counts of members (its own and its sub-organisations': a general branch counts its groups'), direct_members (its own), sub-organisations, covered targets, pairings.
 MATCH (o:PartyOrg)
-WITH o, [o.community_id] + [(o)-[:OF]->(u:Unit) | u.community_id] + [(o)<-[:UNDER]-(c:PartyOrg) | c.community_id] AS cs
+WITH o, [o.community_id] + [(o)-[:OF]->(u:Unit) | u.community_id] + [(o)<-[:UNDER]-(c:PartyOrg) | c.community_id] + [(o)-[:UNDER]->(:PartyOrg)<-[:UNDER]-(s:PartyOrg) WHERE o.domain = 'joint' | s.community_id] AS cs
 WHERE ($community_id IS NULL OR $community_id IN cs) AND ($level IS NULL OR o.level = $level)
   AND ($communities IS NULL OR any(c IN cs WHERE c IN $communities))
 WITH o ORDER BY o.id SKIP $skip LIMIT $limit

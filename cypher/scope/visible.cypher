@@ -24,7 +24,7 @@ WITH n, [(n)-[:LIVES_IN]->(:Household)-[:IN]->(b:Building) | b.community_id] + [
 RETURN n.id AS id, labels(n)[0] AS label, $communities IS NULL OR any(c IN cs WHERE c IN $communities) AS visible, cs AS communities
 UNION ALL
 MATCH (n:PartyOrg) WHERE n.id IN $ids
-WITH n, [n.community_id] + [(n)-[:OF]->(u:Unit) | u.community_id] + [(n)<-[:UNDER]-(c:PartyOrg) | c.community_id] AS cs
+WITH n, [n.community_id] + [(n)-[:OF]->(u:Unit) | u.community_id] + [(n)<-[:UNDER]-(c:PartyOrg) | c.community_id] + [(n)-[:UNDER]->(:PartyOrg)<-[:UNDER]-(s:PartyOrg) WHERE n.domain = 'joint' | s.community_id] AS cs
 RETURN n.id AS id, labels(n)[0] AS label, $communities IS NULL OR any(c IN cs WHERE c IN $communities) AS visible, cs AS communities
 UNION ALL
 MATCH (n:Unit) WHERE n.id IN $ids

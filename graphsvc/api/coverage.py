@@ -112,6 +112,14 @@ def accept_helps(
     return history.accepted(graph, scope, settings.gaps, suggest.accept_helps(graph, scope, body), later)
 
 
+@router.post("/coverage/accept/joint", response_model=s.Accepted)
+def accept_joint(
+    graph: GraphDep, scope: ScopeDep, settings: SettingsDep, later: BackgroundTasks, body: s.AcceptJoint,
+) -> s.Accepted:
+    """Accept a small unit joining a joint branch: its working members' memberships move there, stamped and audited."""
+    return history.accepted(graph, scope, settings.gaps, coverage.accept_joint(graph, scope, body), later)
+
+
 @router.post("/coverage/accept/org", response_model=s.Accepted)
 def accept_org(
     graph: GraphDep, scope: ScopeDep, settings: SettingsDep, later: BackgroundTasks, body: s.NewOrg,

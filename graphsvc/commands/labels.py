@@ -34,6 +34,7 @@ WORDS: dict[str, str] = {
     "sharing.end": "结束资源共享", "project.create": "登记共建项目", "project.end": "结束共建项目",
     "coverage.accept_covers": "采纳党小组联幢建议", "coverage.accept_links": "采纳党员联户建议",
     "coverage.accept_helps": "采纳一帮一建议", "coverage.accept_org": "采纳新建党组织建议",
+    "coverage.accept_joint": "采纳单位并入联合党支部建议",
     "pairing.accept": "采纳城乡结对建议", "rectify.create": "派发整改任务", "rectify.update": "更新整改任务",
     "own_branch": "单独建立党支部", "joint_branch": "纳入联合党支部",
     "office": "办公用房", "funds": "资金", "land": "场地",

@@ -284,7 +284,7 @@ class UnitSuggestion(BaseModel):
     action: Literal["own_branch", "join_joint_branch"]
     joint_branch_id: str | None = None
     why: dict[str, Any]
-    accept_org: NewOrg | None = None  # own_branch only; joining a joint branch moves memberships by hand
+    accept_org: NewOrg | None = None  # own_branch only; joining a joint branch is AcceptJoint
 
 
 class UnitSuggestions(BaseModel):
@@ -383,6 +383,15 @@ class AcceptLinks(BaseModel):
 
     items: list[LinkPair] = Field(min_length=1, max_length=10_000)
     link_cap: int = Field(default=15, ge=1, le=1_000)
+
+
+class AcceptJoint(BaseModel):
+    """A small unit joins a joint branch: its working members' memberships move there (支部四进)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    unit_id: Id
+    joint_branch_id: Id
 
 
 class Accepted(BaseModel):

@@ -200,16 +200,24 @@ def _helpers(graph: Graph, scope: Scope, area: s.Area, params: s.GapParams, q: P
 def _units(graph: Graph, scope: Scope, area: s.Area, params: s.GapParams, q: PlannerQuery,
            rg: s.RuleGaps) -> tuple[tuple[str, ...], list[Row], str]:
     rows = []
-    for u in coverage.suggest_units(graph, scope, area, params).items:
+    units = coverage.suggest_units(graph, scope, area, params).items
+    joints = sorted({u.joint_branch_id for u in units if u.joint_branch_id})
+    joint_names = {r["id"]: r["name"] for r in graph.read("coverage/orgs_by_id", ids=joints)} if joints else {}
+    for u in units:
         actions: list[v.Action] = []
         if u.action == "own_branch" and u.accept_org:
             text = v.say_org(u.accept_org, "街道党工委")
             actions = [v.Action(kind="org", body=u.accept_org.model_dump(mode="json"), say=text)]
         elif u.action == "own_branch":
             text = "单独建党支部（街道没有党工委，需手工设立）"
+        elif u.joint_branch_id:
+            moving = u.why["working_members"] - u.why["in_joint_branch"]
+            text = (f"把在「{u.unit_name or u.unit_id}」工作、尚未在联合党支部的 {moving} 名党员的组织关系"
+                    f"转入「{joint_names.get(u.joint_branch_id, u.joint_branch_id)}」")
+            actions = [v.Action(kind="joint", body={"unit_id": u.unit_id, "joint_branch_id": u.joint_branch_id},
+                                say=text)]
         else:
-            joint = u.joint_branch_id or "（街道尚无联合党支部）"
-            text = f"并入联合党支部 {joint}：需把党员组织关系转入，请在台账中调整"
+            text = "并入联合党支部（社区尚无联合党支部，需先设立）"
         rows.append(Row(f"uwb-{u.unit_id}", [u.unit_name or u.unit_id, u.why["working_members"]], text, actions))
     return ("单位", "在此工作的党员"), rows, f"党员 {params.unit_branch_members} 人及以上的单位单独建支部，不足的并入联合党支部。"
 
@@ -292,6 +300,8 @@ def _write(graph: Graph, scope: Scope, actions: list[v.Action]) -> None:
                                                        help_cap=helps[0].cap or suggest.HELP_CAP))
     for a in by_kind["org"]:
         coverage.accept_org(graph, scope, a.model())  # type: ignore[arg-type]
+    for a in by_kind["joint"]:
+        coverage.accept_joint(graph, scope, a.model())  # type: ignore[arg-type]
 
 
 def confirm(scope: Scope, encoded: str) -> list[str]:

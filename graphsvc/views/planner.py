@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import BaseModel, Field, ValidationError
 
 from graphsvc.errors import InvalidInput
-from graphsvc.schemas.coverage import CoversPair, LinkPair, NewOrg
+from graphsvc.schemas.coverage import AcceptJoint, CoversPair, LinkPair, NewOrg
 
 FLAG_ZH = {"hardship": "困难家庭", "disabled": "残疾人", "elderly_alone": "独居老人", "low_income": "低保",
            "separated": "人户分离", "unemployed": "失业"}
@@ -29,13 +29,14 @@ def flags_zh(flags: list[str] | None) -> str:
 class Action(BaseModel):
     """One write an accept makes, with the sentence that tells a person what it is."""
 
-    kind: str = Field(pattern="^(covers|links|helps|org)$")
+    kind: str = Field(pattern="^(covers|links|helps|org|joint)$")
     body: dict[str, Any]
     say: str = Field(max_length=500)
     cap: int | None = Field(default=None, ge=1, le=1000)
 
-    def model(self) -> CoversPair | LinkPair | NewOrg:
-        return (NewOrg if self.kind == "org" else CoversPair if self.kind == "covers" else LinkPair).model_validate(self.body)
+    def model(self) -> CoversPair | LinkPair | NewOrg | AcceptJoint:
+        kinds: dict[str, type[BaseModel]] = {"org": NewOrg, "covers": CoversPair, "joint": AcceptJoint}
+        return kinds.get(self.kind, LinkPair).model_validate(self.body)  # type: ignore[return-value]
 
 
 def encode(actions: list[Action]) -> str:

@@ -159,3 +159,25 @@ def test_a_refused_action_says_why(web: Web, site: Site) -> None:
     assert "参数不对" in said.inner_text() and "rule" in said.inner_text()
     web.shoot("planner-refused")
     assert gap_ids(web, site, rule) == before
+
+
+def test_a_small_unit_joins_the_joint_branch_from_the_page(browse: Callable[..., Web], site: Site) -> None:
+    web = browse("street")
+    rule = "unit_without_branch"
+    web.goto(f"/pages/gaps?rule={rule}")
+    row = web.page.locator(f"#sec-{rule} tr[id^='row-uwb-']", has_text="转入").first
+    row_id = row.get_attribute("id")
+    unit = row_id.removeprefix("row-uwb-")
+    assert unit in gap_ids(web, site, rule, "street_id=s-xf")
+    row = web.page.locator(f"[id='{row_id}']")
+    row.locator("button", has_text="采纳").click()
+    confirm = row.locator(".confirm")
+    confirm.wait_for()
+    assert "组织关系" in confirm.inner_text() and "联合党支部" in confirm.inner_text()
+    web.shoot("planner-joint-confirm")
+    confirm.locator("button", has_text="确认写入").click()
+    web.page.locator(f"[id='{row_id}']").wait_for(state="detached")
+    web.assert_clean()
+    assert unit not in gap_ids(web, site, rule, "street_id=s-xf")  # the graph changed
+    members = api(web, site, "admin", "/audit?action=coverage.accept_joint")
+    assert members["count"] >= 1

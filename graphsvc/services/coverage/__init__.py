@@ -2,7 +2,7 @@
 (`suggestions`), where to add service points and what-if (`planning`), and accepting a suggestion
 (`accepting`: the only writes, stamped and audited)."""
 
-from graphsvc.services.coverage.accepting import accept_covers, accept_links, accept_org
+from graphsvc.services.coverage.accepting import accept_covers, accept_joint, accept_links, accept_org
 from graphsvc.services.coverage.area import communities_of
 from graphsvc.services.coverage.gaps import gaps, picture, summary
 from graphsvc.services.coverage.paging import gap_page
@@ -11,6 +11,7 @@ from graphsvc.services.coverage.suggestions import suggest_branches, suggest_gro
 
 __all__ = [
     "accept_covers",
+    "accept_joint",
     "accept_links",
     "accept_org",
     "communities_of",

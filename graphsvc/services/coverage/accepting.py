@@ -199,3 +199,28 @@ def accept_org(graph: Graph, scope: Scope, body: s.NewOrg) -> s.Accepted:
         return [org_id]
 
     return _accepted("org", graph.transaction(work), stamp)
+
+
+def accept_joint(graph: Graph, scope: Scope, body: s.AcceptJoint) -> s.Accepted:
+    """Move the memberships of a unit's working members who are not in a joint branch into the joint branch
+    (支部四进 for a unit too small for its own branch), stamped and audited; the former organisation is kept."""
+    stamp = _stamp(scope)
+
+    def work(tx: Tx) -> list[str]:
+        named = [("unit_id", body.unit_id), ("joint_branch_id", body.joint_branch_id)]
+        guard.in_scope(tx, scope, named, "找不到该单位或联合党支部", topic="coverage")
+        org = next(iter(tx.run("coverage/orgs_by_id", ids=[body.joint_branch_id])), None)
+        unit = next(iter(tx.run("coverage/units_by_id", ids=[body.unit_id])), None)
+        if org is None or unit is None:
+            raise NotFound("找不到该单位或联合党支部", details=[{"field": f, "id": i} for f, i in named])
+        if org["domain"] != "joint":
+            raise InvalidInput("所选党组织不是联合党支部", details=[{"field": "joint_branch_id", "id": body.joint_branch_id}])
+        if unit["org_ids"]:
+            raise InvalidInput("该单位已有党组织", details=[{"field": "unit_id", "id": body.unit_id}])
+        rows = tx.run("coverage/accept_joint", unit_id=body.unit_id, joint_id=body.joint_branch_id, stamp=stamp)
+        if not rows:
+            raise InvalidInput("该单位没有需要转入联合党支部的党员", details=[{"field": "unit_id", "id": body.unit_id}])
+        audit.record(tx, scope, "coverage.accept_joint", body.joint_branch_id, {"members": len(rows)}, source="suggestion")
+        return [f"{r['member_id']}->{body.joint_branch_id}" for r in rows]
+
+    return _accepted("joint", graph.transaction(work), stamp)
