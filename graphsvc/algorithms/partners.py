@@ -100,14 +100,7 @@ def partner_score(
     >>> round(score, 3)  # 0.35·½ + 0.20·½ + 0.20·1 + 0.15·1 + 0.10·0.9
     0.715
     """
-    details = _check_kinds("communities", community.id, "need_kinds", community.need_kinds, KIND_THEMES)
-    details += _check_kinds("units", unit.id, "resource_kinds", unit.resource_kinds, KIND_THEMES)
-    details += _check_kinds("units", unit.id, "kind", [unit.kind], UNIT_KIND_THEMES)
-    check_point("communities", community.id, community.lat, community.lon, details)
-    check_point("units", unit.id, unit.lat, unit.lon, details)
-    if unit.rating is not None and not (_is_number(unit.rating) and 0 <= unit.rating <= 100):
-        details.append(problem("units", unit.id, "rating", "not a number in 0..100"))
-    _raise("invalid community or unit", details)
+    _check_profiles(community, unit)
     check_option("max_km", max_km, strict=True)
     w = merge_weights(DEFAULT_PARTNER_WEIGHTS, weights)
 
@@ -115,11 +108,7 @@ def partner_score(
     brought = set(UNIT_KIND_THEMES[unit.kind]).union(*(KIND_THEMES[k] for k in unit.resource_kinds))
     shared_kinds = sorted(set(community.need_kinds) & set(unit.resource_kinds))
     distance_m = _haversine_m(community.lat, community.lon, unit.lat, unit.lon)
-    ties = []
-    if unit.community_id == community.community_id:
-        ties.append("located_in")  # 驻区单位: the natural partner of 共驻共建
-    if community.community_id in unit.shared_with:
-        ties.append("shares_resource")
+    ties = _ties(community, unit)
     components = {
         "themes": len(needed & brought) / len(needed) if needed else 0.0,
         "kinds": len(shared_kinds) / len(community.need_kinds) if community.need_kinds else 0.0,
@@ -138,6 +127,27 @@ def partner_score(
         "contributions": contributions,
     }
     return math.fsum(contributions.values()), parts
+
+
+def _check_profiles(community: CommunityProfile, unit: UnitProfile) -> None:
+    details = _check_kinds("communities", community.id, "need_kinds", community.need_kinds, KIND_THEMES)
+    details += _check_kinds("units", unit.id, "resource_kinds", unit.resource_kinds, KIND_THEMES)
+    details += _check_kinds("units", unit.id, "kind", [unit.kind], UNIT_KIND_THEMES)
+    check_point("communities", community.id, community.lat, community.lon, details)
+    check_point("units", unit.id, unit.lat, unit.lon, details)
+    if unit.rating is not None and not (_is_number(unit.rating) and 0 <= unit.rating <= 100):
+        details.append(problem("units", unit.id, "rating", "not a number in 0..100"))
+    _raise("invalid community or unit", details)
+
+
+def _ties(community: CommunityProfile, unit: UnitProfile) -> list[str]:
+    """What already ties the unit to the community."""
+    ties = []
+    if unit.community_id == community.community_id:
+        ties.append("located_in")  # 驻区单位: the natural partner of 共驻共建
+    if community.community_id in unit.shared_with:
+        ties.append("shares_resource")
+    return ties
 
 
 def suggest_partners(
