@@ -4,7 +4,8 @@ Every function takes the projected organisation graph -- an undirected simple
 ``nx.Graph`` whose nodes are Party organisations (attribute ``name``, plus ``level``,
 ``domain``, ``community_id`` ...) and whose edges carry ``kinds`` (the relationship kinds
 that tie the two organisations) and ``weight`` (how many ties) -- and returns a frozen
-dataclass (or a mapping of them keyed by organisation id), sorted by organisation id.
+dataclass of ``network_results`` (or a mapping of them keyed by organisation id), sorted by
+organisation id.
 
 Edge weights: ``weight`` counts ties, so it is a *strength*. Louvain and modularity read it
 that way (more ties, more together). The centralities and paths are structural and ignore
@@ -15,13 +16,27 @@ best-connected pairs look furthest apart.
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Iterable, Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict
 from typing import Any
 
 import networkx as nx
 
 from graphsvc.algorithms.common import sorted_ids
+from graphsvc.algorithms.network_results import (
+    MEASURES,
+    BridgeTie,
+    Centrality,
+    Community,
+    Components,
+    Cores,
+    Fragility,
+    Neighbourhood,
+    Node,
+    OrgName,
+    Partition,
+    Route,
+)
 from graphsvc.errors import InvalidInput, NotFound
 
 __all__ = [
@@ -52,116 +67,10 @@ __all__ = [
     "without_isolates",
 ]
 
-MEASURES = ("betweenness", "degree", "eigenvector")
-
 # Exact betweenness is O(n·m) in pure Python: ~40 s at 5,000 nodes / 15,000 edges,
 # ~4 s with 500 sampled pivots. Up to this many nodes it is exact.
 BETWEENNESS_EXACT_MAX_NODES = 1000
 BETWEENNESS_SAMPLE_K = 500
-
-Node = Hashable
-
-
-@dataclass(frozen=True)
-class OrgName:
-    """An organisation by id, with its name (None when the graph has none)."""
-
-    id: Node
-    name: str | None
-
-
-@dataclass(frozen=True)
-class Centrality:
-    """One organisation's centralities; a measure that was not asked for is None."""
-
-    name: str | None
-    betweenness: float | None = None
-    degree: float | None = None
-    eigenvector: float | None = None
-
-    def score(self, measure: str) -> float:
-        """The value of one measure of ``MEASURES`` (which must have been computed)."""
-        value = getattr(self, measure) if measure in MEASURES else None
-        if value is None:
-            raise KeyError(measure)
-        return float(value)
-
-
-@dataclass(frozen=True)
-class Community:
-    """One Louvain community: ``members`` sorted by id."""
-
-    id: int
-    size: int
-    members: list[Node]
-
-
-@dataclass(frozen=True)
-class Partition:
-    """The result of :func:`clusters`: communities largest first, numbered from 0 in that order."""
-
-    communities: list[Community]
-    count: int
-    modularity: float | None
-
-
-@dataclass(frozen=True)
-class BridgeTie:
-    """A tie whose loss splits the network; ``source`` sorts before ``target``."""
-
-    source: Node
-    source_name: str | None
-    target: Node
-    target_name: str | None
-
-
-@dataclass(frozen=True)
-class Fragility:
-    """The result of :func:`fragile_links`: bridges and articulation points, sorted."""
-
-    bridges: list[BridgeTie]
-    articulation_points: list[OrgName]
-
-
-@dataclass(frozen=True)
-class Cores:
-    """The result of :func:`k_core`: every core number, the k used and the k-core's members."""
-
-    core_number: dict[Node, int]
-    k: int
-    core: list[Node]
-
-
-@dataclass(frozen=True)
-class Route:
-    """The result of :func:`shortest_path`; not ``found``: ``length`` None, ``path`` empty."""
-
-    found: bool
-    length: int | None
-    path: list[OrgName]
-
-
-@dataclass(frozen=True)
-class Neighbourhood:
-    """The result of :func:`ego`: attribute bags, sets turned into sorted lists (JSON-able).
-
-    ``nodes``: ``{"id", **attributes}`` sorted by id; ``edges``: ``{"source", "target",
-    **attributes}`` sorted by their two ends.
-    """
-
-    center: Node
-    radius: int
-    nodes: list[dict[str, Any]]
-    edges: list[dict[str, Any]]
-
-
-@dataclass(frozen=True)
-class Components:
-    """The result of :func:`component_counts`."""
-
-    components: int
-    isolated: int
-
 
 def centrality(
     G: nx.Graph,
