@@ -49,7 +49,7 @@ def test_ties_merge_into_one_edge_with_kinds_weight_and_facts() -> None:
 def test_self_ties_are_dropped_so_the_algorithms_accept_the_graph() -> None:
     G = build()
     assert not any(u == v for u, v in G.edges())
-    assert centrality(G)["a"]["degree"] == 1.0  # would raise InvalidInput on a self-loop
+    assert centrality(G)["a"].degree == 1.0  # would raise InvalidInput on a self-loop
 
 
 @pytest.mark.parametrize(

@@ -116,6 +116,41 @@ def build_instance(
     max_km: float | None,
     k_nearest: int | None,
 ) -> Instance:
+    _check_instance_input(needs, resources, distance_cost_per_km, max_km, k_nearest)
+    ns = sorted(needs, key=lambda n: n.id)
+    rs = sorted(resources, key=lambda r: r.id)
+    need_pos = {n.id: i for i, n in enumerate(ns)}
+    res_pos = {r.id: j for j, r in enumerate(rs)}
+    locks = _pair_index(locked, "locked", need_pos, res_pos)
+    forbids = _pair_index(forbidden, "forbidden", need_pos, res_pos)
+    _check_locks(ns, rs, locks, forbids)
+
+    sites = _Sites.of(ns, rs, distance_cost_per_km)
+    pruned, no_kind, all_forbidden = _pruned_pairs(ns, rs, forbids, sites, max_km=max_km, k_nearest=k_nearest)
+    ei, ej, locked_edge = _edges(locks, pruned, len(rs))
+    dist = sites.metres(ei, ej)
+    return Instance(
+        needs=ns,
+        resources=rs,
+        quantity=np.array([n.quantity for n in ns], dtype=np.int64),
+        capacity=np.array([r.capacity for r in rs], dtype=np.int64),
+        edge_need=ei,
+        edge_res=ej,
+        distance_m=dist,
+        value=sites.value(ei, dist),
+        locked=locked_edge,
+        no_kind=no_kind,
+        all_forbidden=all_forbidden,
+    )
+
+
+def _check_instance_input(
+    needs: Sequence[Need],
+    resources: Sequence[Resource],
+    distance_cost_per_km: float,
+    max_km: float | None,
+    k_nearest: int | None,
+) -> None:
     details: list[dict[str, Any]] = []
     check_needs(needs, details)
     check_resources(resources, details)
@@ -126,24 +161,47 @@ def build_instance(
     if k_nearest is not None:
         check_option("k_nearest", k_nearest, minimum=1, integer=True)
 
-    ns = sorted(needs, key=lambda n: n.id)
-    rs = sorted(resources, key=lambda r: r.id)
-    need_pos = {n.id: i for i, n in enumerate(ns)}
-    res_pos = {r.id: j for j, r in enumerate(rs)}
-    locks = _pair_index(locked, "locked", need_pos, res_pos)
-    forbids = _pair_index(forbidden, "forbidden", need_pos, res_pos)
-    _check_locks(ns, rs, locks, forbids)
 
-    n_count, r_count = len(ns), len(rs)
-    quantity = np.array([n.quantity for n in ns], dtype=np.int64)
-    capacity = np.array([r.capacity for r in rs], dtype=np.int64)
-    urgency = np.array([n.urgency for n in ns], dtype=float)
-    nlat = np.array([n.lat for n in ns], dtype=float)
-    nlon = np.array([n.lon for n in ns], dtype=float)
-    rlat = np.array([r.lat for r in rs], dtype=float)
-    rlon = np.array([r.lon for r in rs], dtype=float)
-    max_m = math.inf if max_km is None else max_km * 1000.0
+@dataclass(frozen=True)
+class _Sites:
+    """Where the needs (sorted by id) and resources are, and what a unit is worth once travel is paid."""
 
+    need_lat: np.ndarray
+    need_lon: np.ndarray
+    res_lat: np.ndarray
+    res_lon: np.ndarray
+    urgency: np.ndarray
+    cost_per_km: float
+
+    @classmethod
+    def of(cls, ns: list[Need], rs: list[Resource], cost_per_km: float) -> _Sites:
+        def floats(values: Iterable[float]) -> np.ndarray:
+            return np.array(list(values), dtype=float)
+
+        return cls(
+            floats(n.lat for n in ns), floats(n.lon for n in ns), floats(r.lat for r in rs), floats(r.lon for r in rs),
+            floats(n.urgency for n in ns), cost_per_km,
+        )
+
+    def metres(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """Distances between needs `i` and resources `j` (index arrays, broadcast together)."""
+        return _haversine_m_array(self.need_lat[i], self.need_lon[i], self.res_lat[j], self.res_lon[j])
+
+    def value(self, i: np.ndarray, metres: np.ndarray) -> np.ndarray:
+        return self.urgency[i] - self.cost_per_km * metres / 1000.0
+
+
+def _pruned_pairs(
+    ns: list[Need],
+    rs: list[Resource],
+    forbids: set[tuple[int, int]],
+    sites: _Sites,
+    *,
+    max_km: float | None,
+    k_nearest: int | None,
+) -> tuple[list[tuple[np.ndarray, np.ndarray]], np.ndarray, np.ndarray]:
+    """The (need, resource) index pairs worth an edge, kind by kind, in blocks of bounded size; and per need
+    whether no resource of its kind has capacity, and whether every one that has is forbidden."""
     forbid_by_need: dict[int, list[int]] = defaultdict(list)
     for i, j in forbids:
         forbid_by_need[i].append(j)
@@ -156,10 +214,10 @@ def build_instance(
         if r.capacity > 0:
             res_of_kind[r.kind].append(j)
 
-    no_kind = np.zeros(n_count, dtype=bool)
-    all_forbidden = np.zeros(n_count, dtype=bool)
-    parts_i: list[np.ndarray] = []
-    parts_j: list[np.ndarray] = []
+    max_m = math.inf if max_km is None else max_km * 1000.0
+    no_kind = np.zeros(len(ns), dtype=bool)
+    all_forbidden = np.zeros(len(ns), dtype=bool)
+    pruned: list[tuple[np.ndarray, np.ndarray]] = []
     for kind in sorted(needs_of_kind):
         ni = np.array(needs_of_kind[kind], dtype=np.int64)
         rj = np.array(res_of_kind.get(kind, []), dtype=np.int64)
@@ -170,35 +228,42 @@ def build_instance(
         block = max(1, _BLOCK_CELLS // rj.size)
         for start in range(0, ni.size, block):
             rows = ni[start : start + block]
-            d = _haversine_m_array(nlat[rows, None], nlon[rows, None], rlat[None, rj], rlon[None, rj])
+            d = sites.metres(rows[:, None], rj[None, :])
             # An edge worth nothing never improves the objective: drop it (locked pairs come back below).
-            ok = (urgency[rows, None] - distance_cost_per_km * d / 1000.0 > 0) & (d <= max_m)
+            ok = (sites.value(rows[:, None], d) > 0) & (d <= max_m)
             for r_, i in enumerate(rows):
                 cols = [col[j] for j in forbid_by_need.get(int(i), ()) if j in col]
                 ok[r_, cols] = False
                 all_forbidden[i] = len(cols) == rj.size
             if k_nearest is not None and k_nearest < rj.size:
-                # Stable sort: among equally distant resources the smaller id (lower column) is kept.
-                order = np.argsort(np.where(ok, d, np.inf), axis=1, kind="stable")[:, :k_nearest]
-                keep = np.zeros_like(ok)
-                np.put_along_axis(keep, order, True, axis=1)
-                ok &= keep
+                ok &= _nearest(ok, d, k_nearest)
             a, b = np.nonzero(ok)
-            parts_i.append(rows[a])
-            parts_j.append(rj[b])
+            pruned.append((rows[a], rj[b]))
+    return pruned, no_kind, all_forbidden
 
+
+def _nearest(ok: np.ndarray, d: np.ndarray, k: int) -> np.ndarray:
+    """Per row, the `k` nearest cells among those `ok`."""
+    # Stable sort: among equally distant resources the smaller id (lower column) is kept.
+    order = np.argsort(np.where(ok, d, np.inf), axis=1, kind="stable")[:, :k]
+    keep = np.zeros_like(ok)
+    np.put_along_axis(keep, order, True, axis=1)
+    return keep
+
+
+def _edges(
+    locks: set[tuple[int, int]], pruned: list[tuple[np.ndarray, np.ndarray]], r_count: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The edges' need and resource indexes, in (need id, resource id) order, and which are locked."""
     # Edges are keyed need-major (i * R + j) so they come out in (need id, resource id) order.
     stride = max(r_count, 1)
     # Locked pairs are kept whatever the pruning said: the planner has decided them.
     lock_key = np.array(sorted(i * stride + j for i, j in locks), dtype=np.int64)
-    key = np.sort(np.concatenate([lock_key, *(i * stride + j for i, j in zip(parts_i, parts_j))]))
+    key = np.sort(np.concatenate([lock_key, *(i * stride + j for i, j in pruned)]))
     key = key[np.diff(key, prepend=-1) != 0]  # a lock may also have survived pruning
-    ei, ej = key // stride, key % stride
-    dist = _haversine_m_array(nlat[ei], nlon[ei], rlat[ej], rlon[ej])
-    value = urgency[ei] - distance_cost_per_km * dist / 1000.0
     is_locked = np.zeros(key.size, dtype=bool)
     is_locked[np.searchsorted(key, lock_key)] = True
-    return Instance(ns, rs, quantity, capacity, ei, ej, dist, value, is_locked, no_kind, all_forbidden)
+    return key // stride, key % stride, is_locked
 
 
 def _check_locks(

@@ -144,48 +144,57 @@ def suggest_group_for_buildings(
 
     result: list[GroupOptions] = []
     for i, b in sorted(enumerate(uncovered), key=lambda ib: id_key(ib[1]["id"])):
-        ranked: list[tuple[tuple[Any, ...], GroupCandidate]] = []
-        in_community = full_in_community = 0
-        for j, g in enumerate(groups):
-            same = g["community_id"] == b["community_id"]
-            in_community += same
-            if room[j] == 0:
-                full_in_community += same
-                continue
-            if not same and dist[i, j] > cross_community_m:
-                continue
-            left = room[j]
-            why = {
-                "distance_m": round(float(dist[i, j])),
-                "same_community": same,
-                "buildings_now": g["buildings_now"],
-                "capacity_left": left,
-            }
-            key = (not same, float(dist[i, j]), -(math.inf if left is None else left), id_key(g["id"]))
-            ranked.append((key, GroupCandidate(group_id=g["id"], why=why)))
-        ranked.sort(key=lambda kc: kc[0])
-        residents = b.get("resident_members", 0)
-        action: Literal["join_group", "form_group", "no_option"]
-        if ranked:
-            action = "join_group"
-        elif residents >= min_new_group_members:
-            action = "form_group"
-        else:
-            action = "no_option"
-        result.append(
-            GroupOptions(
-                building_id=b["id"],
-                action=action,
-                candidates=[c for _, c in ranked[:top]],
-                why={
-                    "resident_members": residents,
-                    "groups_in_community": in_community,
-                    "groups_full_in_community": full_in_community,
-                    "min_new_group_members": min_new_group_members,
-                },
-            )
-        )
+        ranked, in_community, full_in_community = _rank_groups(b, groups, dist[i], room, cross_community_m)
+        why = {"groups_in_community": in_community, "groups_full_in_community": full_in_community}
+        result.append(_group_options(b, ranked, top, why, min_new_group_members))
     return result
+
+
+def _group_options(
+    b: Mapping[str, Any], ranked: list[GroupCandidate], top: int, counts: dict[str, int], min_new_group_members: int
+) -> GroupOptions:
+    residents = b.get("resident_members", 0)
+    action: Literal["join_group", "form_group", "no_option"]
+    if ranked:
+        action = "join_group"
+    elif residents >= min_new_group_members:
+        action = "form_group"
+    else:
+        action = "no_option"
+    why = {"resident_members": residents, **counts, "min_new_group_members": min_new_group_members}
+    return GroupOptions(building_id=b["id"], action=action, candidates=ranked[:top], why=why)
+
+
+def _rank_groups(
+    b: Mapping[str, Any],
+    groups: Sequence[Mapping[str, Any]],
+    dist: np.ndarray,
+    room: list[int | None],
+    cross_community_m: float,
+) -> tuple[list[GroupCandidate], int, int]:
+    """The groups that qualify for building `b`, best first (`dist`, `room`: per group); and how many groups its
+    community has, and how many of those are full."""
+    ranked: list[tuple[tuple[Any, ...], GroupCandidate]] = []
+    in_community = full_in_community = 0
+    for j, g in enumerate(groups):
+        same = g["community_id"] == b["community_id"]
+        in_community += same
+        if room[j] == 0:
+            full_in_community += same
+            continue
+        if not same and dist[j] > cross_community_m:
+            continue
+        left = room[j]
+        why = {
+            "distance_m": round(float(dist[j])),
+            "same_community": same,
+            "buildings_now": g["buildings_now"],
+            "capacity_left": left,
+        }
+        key = (not same, float(dist[j]), -(math.inf if left is None else left), id_key(g["id"]))
+        ranked.append((key, GroupCandidate(group_id=g["id"], why=why)))
+    ranked.sort(key=lambda kc: kc[0])
+    return [c for _, c in ranked], in_community, full_in_community
 
 
 # --------------------------------------------------------------------------- rule 3 支部进楼宇
@@ -287,34 +296,45 @@ def propose_building_branches(
         singles = [r for r in rows if r["resident_members"] > threshold]
         proposals += [proposal(community, [r], "single", 0.0) for r in singles]
         rest = [r for r in rows if 0 < r["resident_members"] <= threshold]
-        if not rest:
-            continue
-        cluster_of = {
-            r["id"]: k
-            for k, c in enumerate(neighbour_clusters(rest, max_distance_m=max_distance_m, threshold=threshold))
-            for r in c
-        }
-        dist = _haversine_grid(*_coords(rest), *_coords(rest))
-        available = {i for i, r in enumerate(rest) if r["id"] in cluster_of}
-        for a in range(len(rest)):  # rest is already in anchor order
-            if a not in available:
-                continue
-            mine = cluster_of[rest[a]["id"]]
-            near = sorted(
-                (j for j in available if j != a and cluster_of[rest[j]["id"]] == mine and dist[a, j] <= max_distance_m),
-                key=lambda j: (float(dist[a, j]), id_key(rest[j]["id"])),
-            )
-            cluster, total = [a], rest[a]["resident_members"]
-            for j in near:
-                if total > threshold:
-                    break
-                cluster.append(j)
-                total += rest[j]["resident_members"]
-            if total > threshold:
-                available.difference_update(cluster)
-                radius = max(float(dist[a, j]) for j in cluster)
-                proposals.append(proposal(community, [rest[j] for j in cluster], "cluster", radius))
+        if rest:
+            proposals += [
+                proposal(community, [rest[j] for j in cluster], "cluster", radius)
+                for cluster, radius in _grow_clusters(rest, threshold, max_distance_m)
+            ]
     return proposals
+
+
+def _grow_clusters(
+    rest: list[Mapping[str, Any]], threshold: int, max_distance_m: float
+) -> list[tuple[list[int], float]]:
+    """Clusters grown from each anchor of `rest` (one community's buildings at or under the threshold, in anchor
+    order) that pass the threshold: their positions in `rest`, anchor first, and their radius."""
+    cluster_of = {
+        r["id"]: k
+        for k, c in enumerate(neighbour_clusters(rest, max_distance_m=max_distance_m, threshold=threshold))
+        for r in c
+    }
+    dist = _haversine_grid(*_coords(rest), *_coords(rest))
+    available = {i for i, r in enumerate(rest) if r["id"] in cluster_of}
+    grown: list[tuple[list[int], float]] = []
+    for a in range(len(rest)):
+        if a not in available:
+            continue
+        mine = cluster_of[rest[a]["id"]]
+        near = sorted(
+            (j for j in available if j != a and cluster_of[rest[j]["id"]] == mine and dist[a, j] <= max_distance_m),
+            key=lambda j: (float(dist[a, j]), id_key(rest[j]["id"])),
+        )
+        cluster, total = [a], rest[a]["resident_members"]
+        for j in near:
+            if total > threshold:
+                break
+            cluster.append(j)
+            total += rest[j]["resident_members"]
+        if total > threshold:
+            available.difference_update(cluster)
+            grown.append((cluster, max(float(dist[a, j]) for j in cluster)))
+    return grown
 
 
 # --------------------------------------------------------------------------- resilience

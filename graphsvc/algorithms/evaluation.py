@@ -108,35 +108,40 @@ def evaluate_pairings(
         groups[(p.year, tuple(sorted(p.org_ids)))].append(p)
     by_year: dict[int, list[PairingEvaluation]] = defaultdict(list)
     for (year, orgs), group in groups.items():
-        outcome = _mean([p.outcome for p in group if p.outcome is not None])
-        satisfaction = _mean([p.satisfaction for p in group if p.satisfaction is not None])
-        status: Literal["ok", "warn", "fail", "unrated"]
-        if satisfaction is None:
-            status = "unrated"
-        elif satisfaction < fail_below:
-            status = "fail"
-        elif satisfaction < warn_below:
-            status = "warn"
-        else:
-            status = "ok"
-        score = _mean([m for m in (outcome, satisfaction) if m is not None])
-        by_year[year].append(
-            PairingEvaluation(year, orgs, len(group), outcome, satisfaction, score, status, rank=None, top=False)
-        )
+        by_year[year].append(_evaluate(year, orgs, group, warn_below=warn_below, fail_below=fail_below))
+    return [e for year in sorted(by_year) for e in _ranked(by_year[year], top)]
 
-    result: list[PairingEvaluation] = []
-    for year in sorted(by_year):
-        evals = by_year[year]
-        rated = sorted(
-            (e for e in evals if e.score is not None), key=lambda e: (-(e.score or 0.0), -e.projects, e.org_ids)
-        )
-        picked = 0
-        for rank, e in enumerate(rated, start=1):
-            e.rank = rank
-            if e.status == "ok" and picked < top:
-                e.top, picked = True, picked + 1
-        result += rated + sorted((e for e in evals if e.rank is None), key=lambda e: e.org_ids)
-    return result
+
+def _evaluate(
+    year: int, orgs: tuple[str, ...], group: list[Project], *, warn_below: float, fail_below: float
+) -> PairingEvaluation:
+    """One pairing's year, unranked."""
+    outcome = _mean([p.outcome for p in group if p.outcome is not None])
+    satisfaction = _mean([p.satisfaction for p in group if p.satisfaction is not None])
+    status: Literal["ok", "warn", "fail", "unrated"]
+    if satisfaction is None:
+        status = "unrated"
+    elif satisfaction < fail_below:
+        status = "fail"
+    elif satisfaction < warn_below:
+        status = "warn"
+    else:
+        status = "ok"
+    score = _mean([m for m in (outcome, satisfaction) if m is not None])
+    return PairingEvaluation(year, orgs, len(group), outcome, satisfaction, score, status, rank=None, top=False)
+
+
+def _ranked(evals: list[PairingEvaluation], top: int) -> list[PairingEvaluation]:
+    """One year's evaluations ranked (in place) and sorted: the rated by rank, then the unrated by org ids."""
+    rated = sorted(
+        (e for e in evals if e.score is not None), key=lambda e: (-(e.score or 0.0), -e.projects, e.org_ids)
+    )
+    picked = 0
+    for rank, e in enumerate(rated, start=1):
+        e.rank = rank
+        if e.status == "ok" and picked < top:
+            e.top, picked = True, picked + 1
+    return rated + sorted((e for e in evals if e.rank is None), key=lambda e: e.org_ids)
 
 
 def org_ratings(projects: Sequence[Project]) -> dict[str, float]:

@@ -3,8 +3,9 @@
 Every function takes the projected organisation graph -- an undirected simple
 ``nx.Graph`` whose nodes are Party organisations (attribute ``name``, plus ``level``,
 ``domain``, ``community_id`` ...) and whose edges carry ``kinds`` (the relationship kinds
-that tie the two organisations) and ``weight`` (how many ties) -- and returns plain,
-JSON-able data keyed by organisation id.
+that tie the two organisations) and ``weight`` (how many ties) -- and returns a frozen
+dataclass of ``network_results`` (or a mapping of them keyed by organisation id), sorted by
+organisation id.
 
 Edge weights: ``weight`` counts ties, so it is a *strength*. Louvain and modularity read it
 that way (more ties, more together). The centralities and paths are structural and ignore
@@ -15,18 +16,43 @@ best-connected pairs look furthest apart.
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict
 from typing import Any
 
 import networkx as nx
 
 from graphsvc.algorithms.common import sorted_ids
+from graphsvc.algorithms.network_results import (
+    MEASURES,
+    BridgeTie,
+    Centrality,
+    Community,
+    Components,
+    Cores,
+    Fragility,
+    Neighbourhood,
+    Node,
+    OrgName,
+    Partition,
+    Route,
+)
 from graphsvc.errors import InvalidInput, NotFound
 
 __all__ = [
     "BETWEENNESS_EXACT_MAX_NODES",
     "BETWEENNESS_SAMPLE_K",
     "MEASURES",
+    "BridgeTie",
+    "Centrality",
+    "Community",
+    "Components",
+    "Cores",
+    "Fragility",
+    "Neighbourhood",
+    "OrgName",
+    "Partition",
+    "Route",
     "centrality",
     "clusters",
     "component_counts",
@@ -41,15 +67,10 @@ __all__ = [
     "without_isolates",
 ]
 
-MEASURES = ("betweenness", "degree", "eigenvector")
-
 # Exact betweenness is O(n·m) in pure Python: ~40 s at 5,000 nodes / 15,000 edges,
 # ~4 s with 500 sampled pivots. Up to this many nodes it is exact.
 BETWEENNESS_EXACT_MAX_NODES = 1000
 BETWEENNESS_SAMPLE_K = 500
-
-Node = Hashable
-
 
 def centrality(
     G: nx.Graph,
@@ -58,7 +79,7 @@ def centrality(
     normalized: bool = True,
     k: int | None = None,
     seed: int = 0,
-) -> dict[Node, dict[str, Any]]:
+) -> dict[Node, Centrality]:
     """Centrality of every organisation: who brokers, who has many ties, who is central.
 
     - ``betweenness``: ``nx.betweenness_centrality`` (hops, weight ignored), normalised as
@@ -79,10 +100,12 @@ def centrality(
     >>> G = nx.Graph([("a", "b"), ("b", "c")])
     >>> G.nodes["b"]["name"] = "乙支部"
     >>> c = centrality(G)
-    >>> c["b"]["betweenness"], c["b"]["degree"], c["b"]["name"]
+    >>> c["b"].betweenness, c["b"].degree, c["b"].name
     (1.0, 1.0, '乙支部')
-    >>> round(c["b"]["eigenvector"], 4), round(c["a"]["eigenvector"], 4)
+    >>> round(c["b"].eigenvector, 4), round(c["a"].eigenvector, 4)
     (0.7071, 0.5)
+    >>> centrality(G, measures=["degree"])["a"]
+    Centrality(name=None, betweenness=None, degree=0.5, eigenvector=None)
     """
     _check_graph(G)
     if isinstance(measures, str) or not set(measures) <= set(MEASURES):
@@ -105,25 +128,23 @@ def centrality(
         values["degree"] = nx.degree_centrality(G) if normalized else dict(G.degree())
     if "eigenvector" in measures:
         values["eigenvector"] = _eigenvector(G)
-    return {
-        n: {"name": G.nodes[n].get("name"), **{m: values[m][n] for m in MEASURES if m in values}}
-        for n in sorted_ids(G)
-    }
+    return {n: Centrality(_name(G, n), **{m: v[n] for m, v in values.items()}) for n in sorted_ids(G)}
 
 
-def clusters(G: nx.Graph, *, seed: int = 0, resolution: float = 1.0) -> dict[str, Any]:
+def clusters(G: nx.Graph, *, seed: int = 0, resolution: float = 1.0) -> Partition:
     """Louvain communities of organisations, weighted by tie count.
 
-    Returns ``{"communities": [{"id", "size", "members"}], "count", "modularity"}``;
-    communities are ordered largest first and numbered from 0 in that order, members are
+    Communities are ordered largest first and numbered from 0 in that order, members are
     sorted. ``modularity`` is None for a graph with no edges (networkx divides by the
     edge count). Same ``seed``, same answer.
 
     >>> G = nx.Graph([("a", "b"), ("b", "c"), ("a", "c"), ("c", "d"),
     ...               ("d", "e"), ("e", "f"), ("d", "f")])
     >>> r = clusters(G)
-    >>> [c["members"] for c in r["communities"]], round(r["modularity"], 4)
-    ([['a', 'b', 'c'], ['d', 'e', 'f']], 0.3571)
+    >>> [c.members for c in r.communities], r.count, round(r.modularity, 4)
+    ([['a', 'b', 'c'], ['d', 'e', 'f']], 2, 0.3571)
+    >>> r.communities[1]
+    Community(id=1, size=3, members=['d', 'e', 'f'])
     """
     _check_graph(G)
     if not resolution > 0:
@@ -140,26 +161,25 @@ def clusters(G: nx.Graph, *, seed: int = 0, resolution: float = 1.0) -> dict[str
         if G.number_of_edges()
         else None
     )
-    return {
-        "communities": [{"id": i, "size": len(c), "members": c} for i, c in enumerate(members)],
-        "count": len(members),
-        "modularity": modularity,
-    }
+    return Partition(
+        communities=[Community(id=i, size=len(c), members=c) for i, c in enumerate(members)],
+        count=len(members),
+        modularity=modularity,
+    )
 
 
-def fragile_links(G: nx.Graph) -> dict[str, list[dict[str, Any]]]:
+def fragile_links(G: nx.Graph) -> Fragility:
     """Single points of failure: ties (bridges) and organisations (articulation points)
     whose loss splits the network.
 
-    Returns ``{"bridges": [{"source", "source_name", "target", "target_name"}],
-    "articulation_points": [{"id", "name"}]}``, sorted. A tie to a pendant organisation is
-    a bridge too: losing it cuts that organisation off.
+    Both lists are sorted. A tie to a pendant organisation is a bridge too: losing it cuts
+    that organisation off.
 
     >>> G = nx.Graph([("a", "b"), ("b", "c"), ("a", "c"), ("c", "d")])
-    >>> fragile_links(G)["bridges"]
-    [{'source': 'c', 'source_name': None, 'target': 'd', 'target_name': None}]
-    >>> fragile_links(G)["articulation_points"]
-    [{'id': 'c', 'name': None}]
+    >>> fragile_links(G).bridges
+    [BridgeTie(source='c', source_name=None, target='d', target_name=None)]
+    >>> fragile_links(G).articulation_points
+    [OrgName(id='c', name=None)]
     """
     _check_graph(G)
     order = _order(G)
@@ -167,37 +187,34 @@ def fragile_links(G: nx.Graph) -> dict[str, list[dict[str, Any]]]:
         (tuple(sorted(e, key=order.__getitem__)) for e in nx.bridges(G)),
         key=lambda e: (order[e[0]], order[e[1]]),
     )
-    return {
-        "bridges": [
-            {"source": u, "source_name": _name(G, u), "target": v, "target_name": _name(G, v)}
-            for u, v in bridges
-        ],
-        "articulation_points": _labelled(G, nx.articulation_points(G)),
-    }
+    return Fragility(
+        bridges=[BridgeTie(u, _name(G, u), v, _name(G, v)) for u, v in bridges],
+        articulation_points=_labelled(G, nx.articulation_points(G)),
+    )
 
 
-def isolated(G: nx.Graph) -> list[dict[str, Any]]:
-    """Organisations tied to nothing (degree 0), as ``[{"id", "name"}]`` sorted by id.
+def isolated(G: nx.Graph) -> list[OrgName]:
+    """Organisations tied to nothing (degree 0), sorted by id.
 
     >>> G = nx.Graph([("a", "b")])
     >>> G.add_node("z", name="孤立支部")
     >>> isolated(G)
-    [{'id': 'z', 'name': '孤立支部'}]
+    [OrgName(id='z', name='孤立支部')]
     """
     _check_graph(G)
     return _labelled(G, nx.isolates(G))
 
 
-def k_core(G: nx.Graph, k: int | None = None) -> dict[str, Any]:
+def k_core(G: nx.Graph, k: int | None = None) -> Cores:
     """Core numbers and the k-core: the organisations that stay when every one with fewer
     than k ties inside the group is peeled away.
 
-    Returns ``{"core_number": {id: int}, "k": int, "core": [ids]}``. With ``k=None``, k is
-    the largest core number and ``core`` is the main core; an empty graph gives k 0.
+    With ``k=None``, k is the largest core number and ``core`` is the main core; an empty
+    graph gives k 0.
 
     >>> G = nx.Graph([("a", "b"), ("b", "c"), ("a", "c"), ("c", "d")])
     >>> k_core(G)
-    {'core_number': {'a': 2, 'b': 2, 'c': 2, 'd': 1}, 'k': 2, 'core': ['a', 'b', 'c']}
+    Cores(core_number={'a': 2, 'b': 2, 'c': 2, 'd': 1}, k=2, core=['a', 'b', 'c'])
     """
     _check_graph(G)
     if k is not None and (isinstance(k, bool) or not isinstance(k, int) or k < 0):
@@ -206,19 +223,21 @@ def k_core(G: nx.Graph, k: int | None = None) -> dict[str, Any]:
     numbers = {n: core[n] for n in sorted_ids(G)}
     if k is None:
         k = max(numbers.values(), default=0)
-    return {"core_number": numbers, "k": k, "core": [n for n, c in numbers.items() if c >= k]}
+    return Cores(core_number=numbers, k=k, core=[n for n, c in numbers.items() if c >= k])
 
 
-def shortest_path(G: nx.Graph, source: Node, target: Node) -> dict[str, Any]:
+def shortest_path(G: nx.Graph, source: Node, target: Node) -> Route:
     """A shortest chain of ties (fewest hops) from one organisation to another.
 
-    Returns ``{"found": bool, "length": int | None, "path": [{"id", "name"}]}``; when the
-    two are in different parts of the network, ``found`` is False, ``length`` None and
-    ``path`` empty. Raises ``NotFound`` if either organisation is not in the graph.
+    When the two are in different parts of the network, ``found`` is False, ``length``
+    None and ``path`` empty. Raises ``NotFound`` if either organisation is not in the graph.
 
-    >>> G = nx.Graph([("a", "b"), ("b", "c")])
-    >>> shortest_path(G, "a", "c")["length"], [s["id"] for s in shortest_path(G, "a", "c")["path"]]
+    >>> G = nx.Graph([("a", "b"), ("b", "c")]); G.add_node("z")
+    >>> r = shortest_path(G, "a", "c")
+    >>> r.length, [s.id for s in r.path]
     (2, ['a', 'b', 'c'])
+    >>> shortest_path(G, "a", "z")
+    Route(found=False, length=None, path=[])
     """
     _check_graph(G)
     for node in (source, target):
@@ -226,22 +245,21 @@ def shortest_path(G: nx.Graph, source: Node, target: Node) -> dict[str, Any]:
     try:
         path = nx.shortest_path(G, source, target)
     except nx.NetworkXNoPath:
-        return {"found": False, "length": None, "path": []}
-    return {"found": True, "length": len(path) - 1, "path": [_label(G, n) for n in path]}
+        return Route(found=False, length=None, path=[])
+    return Route(found=True, length=len(path) - 1, path=[_label(G, n) for n in path])
 
 
-def ego(G: nx.Graph, center: Node, radius: int = 1) -> dict[str, Any]:
+def ego(G: nx.Graph, center: Node, radius: int = 1) -> Neighbourhood:
     """The neighbourhood of one organisation: everything within ``radius`` hops.
 
-    Returns ``{"center", "radius", "nodes": [{"id", **attrs}], "edges": [{"source",
-    "target", **attrs}]}`` with sets (e.g. ``kinds``) turned into sorted lists, so the
-    result serialises as JSON. Raises ``NotFound`` if ``center`` is not in the graph.
+    Node and edge attributes are kept, sets (e.g. ``kinds``) turned into sorted lists, so
+    they serialise as JSON. Raises ``NotFound`` if ``center`` is not in the graph.
 
     >>> G = nx.Graph()
     >>> G.add_edge("a", "b", kinds={"PAIRED_WITH", "UNDER"}, weight=2.0)
     >>> G.add_edge("b", "c", kinds={"UNDER"}, weight=1.0)
     >>> e = ego(G, "a")
-    >>> [n["id"] for n in e["nodes"]], e["edges"]
+    >>> [n["id"] for n in e.nodes], e.edges
     (['a', 'b'], [{'source': 'a', 'target': 'b', 'kinds': ['PAIRED_WITH', 'UNDER'], 'weight': 2.0}])
     """
     _check_graph(G)
@@ -256,12 +274,12 @@ def ego(G: nx.Graph, center: Node, radius: int = 1) -> dict[str, Any]:
         (tuple(sorted((u, v), key=order.__getitem__)) for u, v in sub.edges()),
         key=lambda e: (order[e[0]], order[e[1]]),
     )
-    return {
-        "center": center,
-        "radius": radius,
-        "nodes": [{**_plain(sub.nodes[n]), "id": n} for n in sorted_ids(sub)],
-        "edges": [{"source": u, "target": v, **_plain(sub.edges[u, v])} for u, v in edges],
-    }
+    return Neighbourhood(
+        center=center,
+        radius=radius,
+        nodes=[{**_plain(sub.nodes[n]), "id": n} for n in sorted_ids(sub)],
+        edges=[{"source": u, "target": v, **_plain(sub.edges[u, v])} for u, v in edges],
+    )
 
 
 def hops(G: nx.Graph, center: Node, radius: int) -> dict[Node, int]:
@@ -286,18 +304,18 @@ def ego_graph(G: nx.Graph, center: Node, radius: int) -> nx.Graph:
     return nx.ego_graph(G, center, radius=radius)
 
 
-def component_counts(G: nx.Graph) -> dict[str, int]:
+def component_counts(G: nx.Graph) -> Components:
     """How many connected pieces the network falls into, and how many organisations have no tie at all.
 
     >>> G = nx.Graph([("a", "b")]); G.add_node("c")
     >>> component_counts(G)
-    {'components': 2, 'isolated': 1}
+    Components(components=2, isolated=1)
     """
     _check_graph(G)
-    return {
-        "components": nx.number_connected_components(G) if len(G) else 0,
-        "isolated": nx.number_of_isolates(G),
-    }
+    return Components(
+        components=nx.number_connected_components(G) if len(G) else 0,
+        isolated=nx.number_of_isolates(G),
+    )
 
 
 def without_isolates(G: nx.Graph) -> nx.Graph:
@@ -318,7 +336,8 @@ def summary_metrics(
     """Every metric for every organisation, flat -- the body of ``graphsvc analyze --format json``.
 
     ``{id: {"name", "betweenness", "degree", "eigenvector", "core_number", "cluster",
-    "is_articulation_point"}}``, sorted by id. The centralities are those of
+    "is_articulation_point"}}``, sorted by id. The rows stay plain dicts: they are the
+    flat JSON rows, and the organisation page's side panel reads them by key. The centralities are those of
     :func:`centrality` (normalised; ``k`` and ``seed`` as there), ``cluster`` is the
     community id from :func:`clusters` (same ``seed``), ``core_number`` from :func:`k_core`.
 
@@ -328,13 +347,13 @@ def summary_metrics(
     (1.0, 1, True)
     """
     scores = centrality(G, k=k, seed=seed)
-    communities = clusters(G, seed=seed, resolution=resolution)["communities"]
-    cluster_of = {n: c["id"] for c in communities for n in c["members"]}
-    core = k_core(G)["core_number"]
-    cut = {p["id"] for p in fragile_links(G)["articulation_points"]}
+    communities = clusters(G, seed=seed, resolution=resolution).communities
+    cluster_of = {n: c.id for c in communities for n in c.members}
+    core = k_core(G).core_number
+    cut = {p.id for p in fragile_links(G).articulation_points}
     return {
         n: {
-            **row,
+            **asdict(row),
             "core_number": core[n],
             "cluster": cluster_of[n],
             "is_articulation_point": n in cut,
@@ -406,11 +425,11 @@ def _name(G: nx.Graph, node: Node) -> Any:
     return G.nodes[node].get("name")
 
 
-def _label(G: nx.Graph, node: Node) -> dict[str, Any]:
-    return {"id": node, "name": _name(G, node)}
+def _label(G: nx.Graph, node: Node) -> OrgName:
+    return OrgName(node, _name(G, node))
 
 
-def _labelled(G: nx.Graph, nodes: Iterable[Node]) -> list[dict[str, Any]]:
+def _labelled(G: nx.Graph, nodes: Iterable[Node]) -> list[OrgName]:
     return [_label(G, n) for n in sorted_ids(nodes)]
 
 

@@ -372,40 +372,11 @@ def pair_scores(
     >>> {k: round(v, 2) for k, v in pair_scores(u, r).items()}  # 1 + distance 0.3 + load 0.2
     {('u1', 'r1'): 1.5, ('u2', 'r1'): 0.5}
     """
-    details: list[dict[str, Any]] = []
-    for where, sides in (("urban", urban), ("rural", rural)):
-        for side in sides:
-            _check_side(side, where, details)
-    _raise("invalid sides", details)
     ties = ties or {}
-    for t in ties.values():
-        _check_ties(t, details)
-    lo_hi, w = _range_and_weights(preferred_km, weights, details)
-    items = {  # per side and direction: a (sides x links) matrix of item counts
-        (where, what): np.array([list(_link_items(s, what, details).values()) for s in sides]).reshape(-1, len(LINKS))
-        for where, sides in (("urban", urban), ("rural", rural))
-        for what in ("offers", "needs")
-    }
+    lo_hi, w, items = _pair_scores_input(urban, rural, ties, preferred_km, weights)
     u_ids, r_ids = [s.id for s in urban], [s.id for s in rural]
     ui, ri = {u: i for i, u in enumerate(u_ids)}, {r: j for j, r in enumerate(r_ids)}
-    if len(ui) < len(u_ids) or len(ri) < len(r_ids) or ui.keys() & ri.keys():
-        details.append({"field": "sides", "problem": "ids must be unique across both sides"})
-    for pair in ties:
-        if not (isinstance(pair, tuple) and len(pair) == 2 and pair[0] in ui and pair[1] in ri):
-            details.append({"field": "ties", "value": repr(pair), "problem": "not a pair of the sides' ids"})
-    _raise("invalid pair_scores input", details)
-
-    def share(giver: np.ndarray, taker: np.ndarray) -> np.ndarray:
-        # _coverage for a block of givers (rows) against every taker (columns), summed over links.
-        total = taker.sum(axis=1)
-        met = np.minimum(giver[:, None, :], taker[None, :, :]).sum(axis=2)
-        return np.divide(met, total[None, :], out=np.zeros_like(met), where=total[None, :] > 0)
-
-    def coords(sides: Sequence[Side]) -> tuple[np.ndarray, np.ndarray]:
-        return (np.array([np.nan if s.lat is None else s.lat for s in sides], dtype=np.float64),
-                np.array([np.nan if s.lon is None else s.lon for s in sides], dtype=np.float64))
-
-    (ulat, ulon), (rlat, rlon) = coords(urban), coords(rural)
+    (ulat, ulon), (rlat, rlon) = _coords(urban), _coords(rural)
     lo, hi = lo_hi
     u_load = 1.0 / (1 + np.array([s.load for s in urban], dtype=np.float64))
     r_load = 1.0 / (1 + np.array([s.load for s in rural], dtype=np.float64))
@@ -418,11 +389,55 @@ def pair_scores(
             fit = np.where(km > hi, np.maximum(0.0, 1.0 - (km - hi) / hi) if hi > 0 else 0.0, fit)
         fit[np.isnan(km)] = 1.0  # a side without coordinates: distance neutral, as in pair_score
         S[b] = (
-            w["rural_needs"] * share(items["urban", "offers"][b], items["rural", "needs"])
-            + w["urban_needs"] * share(items["rural", "offers"], items["urban", "needs"][b]).T
+            w["rural_needs"] * _share(items["urban", "offers"][b], items["rural", "needs"])
+            + w["urban_needs"] * _share(items["rural", "offers"], items["urban", "needs"][b]).T
             + w["distance"] * fit
             + w["load"] * 0.5 * (u_load[b, None] + r_load[None, :])
         )
     for (u, r), t in ties.items():
         S[ui[u], ri[r]] += w["ties"] * _ties_value(t)
     return dict(zip(itertools.product(u_ids, r_ids), S.ravel().tolist()))
+
+
+def _pair_scores_input(
+    urban: Sequence[Side],
+    rural: Sequence[Side],
+    ties: Mapping[Pair, Ties],
+    preferred_km: tuple[float, float],
+    weights: Mapping[str, float] | None,
+) -> tuple[tuple[float, float], dict[str, float], dict[tuple[str, str], np.ndarray]]:
+    """Check every input of `pair_scores` (any problem refuses all); the preferred range, the weights, and per
+    side and direction a (sides x links) matrix of item counts."""
+    details: list[dict[str, Any]] = []
+    for where, sides in (("urban", urban), ("rural", rural)):
+        for side in sides:
+            _check_side(side, where, details)
+    _raise("invalid sides", details)
+    for t in ties.values():
+        _check_ties(t, details)
+    lo_hi, w = _range_and_weights(preferred_km, weights, details)
+    items = {
+        (where, what): np.array([list(_link_items(s, what, details).values()) for s in sides]).reshape(-1, len(LINKS))
+        for where, sides in (("urban", urban), ("rural", rural))
+        for what in ("offers", "needs")
+    }
+    u_ids, r_ids = {s.id for s in urban}, {s.id for s in rural}
+    if len(u_ids) < len(urban) or len(r_ids) < len(rural) or u_ids & r_ids:
+        details.append({"field": "sides", "problem": "ids must be unique across both sides"})
+    for pair in ties:
+        if not (isinstance(pair, tuple) and len(pair) == 2 and pair[0] in u_ids and pair[1] in r_ids):
+            details.append({"field": "ties", "value": repr(pair), "problem": "not a pair of the sides' ids"})
+    _raise("invalid pair_scores input", details)
+    return lo_hi, w, items
+
+
+def _share(giver: np.ndarray, taker: np.ndarray) -> np.ndarray:
+    """_coverage for a block of givers (rows) against every taker (columns), summed over links."""
+    total = taker.sum(axis=1)
+    met = np.minimum(giver[:, None, :], taker[None, :, :]).sum(axis=2)
+    return np.divide(met, total[None, :], out=np.zeros_like(met), where=total[None, :] > 0)
+
+
+def _coords(sides: Sequence[Side]) -> tuple[np.ndarray, np.ndarray]:
+    return (np.array([np.nan if s.lat is None else s.lat for s in sides], dtype=np.float64),
+            np.array([np.nan if s.lon is None else s.lon for s in sides], dtype=np.float64))

@@ -90,29 +90,12 @@ def build_problem(
     released: Iterable[Pair],
 ) -> Problem:
     """Check the preconditions shared by every solver and index the instance."""
-    if not isinstance(scores, Mapping):
-        raise InvalidInput("scores must be a mapping (urban_id, rural_id) -> float")
-    # Whole-collection checks in C: a million candidate pairs must not cost a Python loop each.
-    if scores and (set(map(type, scores)) != {tuple} or set(map(len, scores)) != {2}):
-        bad = [repr(k) for k in scores if not (isinstance(k, tuple) and len(k) == 2)]
-        _raise("scores keys must be (urban_id, rural_id) tuples", [{"field": "scores", "value": k} for k in bad])
-    ua, ra = list(map(itemgetter(0), scores)), list(map(itemgetter(1), scores))
-    urban, rural = sorted(set(ua)), sorted(set(ra))
-    details: list[dict[str, Any]] = []
-    for ident in [*urban, *rural]:
-        if not isinstance(ident, str):
-            details.append({"field": "scores", "value": repr(ident), "problem": "ids must be strings"})
-    _raise("invalid scores", details)
-    for ident in sorted(set(urban) & set(rural)):
-        details.append({"id": ident, "field": "scores", "problem": "id is on both the urban and the rural side"})
-    try:
-        w = np.fromiter(scores.values(), dtype=np.float64, count=len(scores))
-    except (TypeError, ValueError):
-        w = np.array([float(v) if _is_number(v) else np.nan for v in scores.values()])
-    if not np.isfinite(w).all():
-        for k, v in scores.items():
-            if not _is_number(v):
-                details.append({"pair": list(k), "field": "scores", "value": repr(v), "problem": "not a finite number"})
+    ua, ra, urban, rural = _score_ids(scores)
+    details: list[dict[str, Any]] = [
+        {"id": ident, "field": "scores", "problem": "id is on both the urban and the rural side"}
+        for ident in sorted(set(urban) & set(rural))
+    ]
+    w = _score_values(scores, details)
     overrides = cap_overrides or {}
     if not isinstance(overrides, Mapping):
         details.append({"field": "cap_overrides", "problem": "not a mapping id -> int"})
@@ -130,6 +113,59 @@ def build_problem(
         details.append({"pair": list(p), "field": "released", "problem": "not an existing pair"})
     _raise("invalid pairing input", details)
 
+    fixed_pairs = _fixed_pairs(lock, ban, have, free)
+    ui = {u: i for i, u in enumerate(urban)}
+    ri = {r: i for i, r in enumerate(rural)}
+    fixed = [(ui[u], ri[r], float(scores[(u, r)])) for u, r in fixed_pairs]
+    used_u = np.bincount(np.array([f[0] for f in fixed], dtype=np.intp), minlength=len(urban))
+    used_r = np.bincount(np.array([f[1] for f in fixed], dtype=np.intp), minlength=len(rural))
+    _check_fixed_fit(fixed_pairs, ((urban, used_u, ucap), (rural, used_r, rcap)))
+
+    ei = np.fromiter(map(ui.__getitem__, ua), dtype=np.intp, count=len(ua))
+    ej = np.fromiter(map(ri.__getitem__, ra), dtype=np.intp, count=len(ra))
+    # Solvers see pairs in id order, whatever order the mapping was built in: same input, same answer.
+    code = ei.astype(np.int64) * len(rural) + ej
+    order = np.argsort(code, kind="stable")
+    closed = [ui[u] * len(rural) + ri[r] for u, r in (ban | set(fixed_pairs)) if u in ui and r in ri]
+    order = order[~np.isin(code[order], np.array(closed, dtype=np.int64))]
+    ei, ej, w = ei[order], ej[order], w[order]
+    return Problem(urban, rural, ei, ej, w, fixed, ucap - used_u, rcap - used_r, ucap, rcap, scores)
+
+
+def _score_ids(scores: Mapping[Pair, float]) -> tuple[list[str], list[str], list[str], list[str]]:
+    """Each pair's urban and rural id, in the mapping's order, and each side's ids sorted."""
+    if not isinstance(scores, Mapping):
+        raise InvalidInput("scores must be a mapping (urban_id, rural_id) -> float")
+    # Whole-collection checks in C: a million candidate pairs must not cost a Python loop each.
+    if scores and (set(map(type, scores)) != {tuple} or set(map(len, scores)) != {2}):
+        bad = [repr(k) for k in scores if not (isinstance(k, tuple) and len(k) == 2)]
+        _raise("scores keys must be (urban_id, rural_id) tuples", [{"field": "scores", "value": k} for k in bad])
+    ua, ra = list(map(itemgetter(0), scores)), list(map(itemgetter(1), scores))
+    urban, rural = sorted(set(ua)), sorted(set(ra))
+    details = [
+        {"field": "scores", "value": repr(ident), "problem": "ids must be strings"}
+        for ident in [*urban, *rural]
+        if not isinstance(ident, str)
+    ]
+    _raise("invalid scores", details)
+    return ua, ra, urban, rural
+
+
+def _score_values(scores: Mapping[Pair, float], details: list[dict[str, Any]]) -> np.ndarray:
+    """The scores in the mapping's order; a value that is not a finite number is NaN, and named in `details`."""
+    try:
+        w = np.fromiter(scores.values(), dtype=np.float64, count=len(scores))
+    except (TypeError, ValueError):
+        w = np.array([float(v) if _is_number(v) else np.nan for v in scores.values()])
+    if not np.isfinite(w).all():
+        for k, v in scores.items():
+            if not _is_number(v):
+                details.append({"pair": list(k), "field": "scores", "value": repr(v), "problem": "not a finite number"})
+    return w
+
+
+def _fixed_pairs(lock: set[Pair], ban: set[Pair], have: set[Pair], free: set[Pair]) -> list[Pair]:
+    """The pairs made whatever happens, sorted: the locked ones and the existing ones kept."""
     clash = sorted(lock & ban)
     if clash:
         raise Infeasible(
@@ -137,14 +173,15 @@ def build_problem(
             details=[{"pair": list(p), "problem": "locked and forbidden"} for p in clash[:_MAX_DETAILS]],
         )
     # Forbidding an existing pair is read as releasing it: a planner who bans a pair wants it gone.
-    fixed_pairs = sorted(lock | (have - free - ban))
-    ui = {u: i for i, u in enumerate(urban)}
-    ri = {r: i for i, r in enumerate(rural)}
-    fixed = [(ui[u], ri[r], float(scores[(u, r)])) for u, r in fixed_pairs]
-    used_u = np.bincount(np.array([f[0] for f in fixed], dtype=np.intp), minlength=len(urban))
-    used_r = np.bincount(np.array([f[1] for f in fixed], dtype=np.intp), minlength=len(rural))
+    return sorted(lock | (have - free - ban))
+
+
+def _check_fixed_fit(
+    fixed_pairs: list[Pair], sides: Iterable[tuple[list[str], np.ndarray, np.ndarray]]
+) -> None:
+    """Refuse when an organisation has more fixed pairs than its cap; `sides`: (ids, fixed pairs of each, caps)."""
     over: list[dict[str, Any]] = []
-    for ids, used, caps in ((urban, used_u, ucap), (rural, used_r, rcap)):
+    for ids, used, caps in sides:
         for i in np.flatnonzero(used > caps):
             ident = ids[i]
             pairs = [f"{u}–{r}" for u, r in fixed_pairs if ident in (u, r)]
@@ -157,16 +194,6 @@ def build_problem(
             + (f" (and {len(over) - 1} more orgs over cap)" if len(over) > 1 else ""),
             details=over[:_MAX_DETAILS],
         )
-
-    ei = np.fromiter(map(ui.__getitem__, ua), dtype=np.intp, count=len(ua))
-    ej = np.fromiter(map(ri.__getitem__, ra), dtype=np.intp, count=len(ra))
-    # Solvers see pairs in id order, whatever order the mapping was built in: same input, same answer.
-    code = ei.astype(np.int64) * len(rural) + ej
-    order = np.argsort(code, kind="stable")
-    closed = [ui[u] * len(rural) + ri[r] for u, r in (ban | set(fixed_pairs)) if u in ui and r in ri]
-    order = order[~np.isin(code[order], np.array(closed, dtype=np.int64))]
-    ei, ej, w = ei[order], ej[order], w[order]
-    return Problem(urban, rural, ei, ej, w, fixed, ucap - used_u, rcap - used_r, ucap, rcap, scores)
 
 
 def pairing_result(prob: Problem, chosen: Iterable[tuple[int, int]], method: str) -> PairingResult:

@@ -180,6 +180,29 @@ def optimal_pairing(
         scores, urban_cap=urban_cap, rural_cap=rural_cap, cap_overrides=cap_overrides,
         locked=locked, forbidden=forbidden, existing=existing, released=released,
     )
+    must = _must_pair(prob, must_pair)
+    is_must = np.zeros(len(prob.rural), dtype=bool)
+    is_must[must] = True
+    open_ = (prob.ucap[prob.ei] > 0) & (prob.rcap[prob.ej] > 0)
+    edges = np.flatnonzero(open_ & ((prob.w > 0) | is_must[prob.ej]))
+    n, m = len(prob.urban), len(prob.rural)
+    if len(must) == 0 and n * m <= _DENSE_LIMIT and np.all(prob.ucap_full == 1) and np.all(prob.rcap_full == 1):
+        # Max-weight matching = best full assignment on scores clipped at 0, minus its zero cells.
+        M = np.zeros((n, m))
+        M[prob.ei[edges], prob.ej[edges]] = prob.w[edges]
+        rows, cols = linear_sum_assignment(M, maximize=True)
+        chosen = [(i, j) for i, j in zip(rows.tolist(), cols.tolist()) if M[i, j] > 0]
+        return pairing_result(prob, chosen, "assignment")
+    seed = _must_assignment(prob, must, edges) if len(must) else np.zeros(0, dtype=np.intp)
+    if len(edges) == 0:
+        return pairing_result(prob, [], "lp")
+    picked = _solve_lp(prob, edges, must, seed)
+    return pairing_result(prob, zip(prob.ei[picked].tolist(), prob.ej[picked].tolist()), "lp")
+
+
+def _must_pair(prob: Problem, must_pair: Iterable[str]) -> np.ndarray:
+    """The rural indexes of the must-pair villages not already served by a fixed pair; refused when one is
+    an urban id, has no candidate pair or has cap 0."""
     if isinstance(must_pair, str):
         raise InvalidInput("must_pair must be a list of rural ids, not a string")
     wanted = sorted(set(must_pair))
@@ -198,24 +221,7 @@ def optimal_pairing(
     capped = [prob.rural[j] for j in must if prob.rcap[j] == 0]
     if capped:
         raise Infeasible(f"must-pair villages with cap 0: {id_list(capped)}")
-
-    is_must = np.zeros(len(prob.rural), dtype=bool)
-    is_must[must] = True
-    open_ = (prob.ucap[prob.ei] > 0) & (prob.rcap[prob.ej] > 0)
-    edges = np.flatnonzero(open_ & ((prob.w > 0) | is_must[prob.ej]))
-    n, m = len(prob.urban), len(prob.rural)
-    if len(must) == 0 and n * m <= _DENSE_LIMIT and np.all(prob.ucap_full == 1) and np.all(prob.rcap_full == 1):
-        # Max-weight matching = best full assignment on scores clipped at 0, minus its zero cells.
-        M = np.zeros((n, m))
-        M[prob.ei[edges], prob.ej[edges]] = prob.w[edges]
-        rows, cols = linear_sum_assignment(M, maximize=True)
-        chosen = [(i, j) for i, j in zip(rows.tolist(), cols.tolist()) if M[i, j] > 0]
-        return pairing_result(prob, chosen, "assignment")
-    seed = _must_assignment(prob, must, edges) if len(must) else np.zeros(0, dtype=np.intp)
-    if len(edges) == 0:
-        return pairing_result(prob, [], "lp")
-    picked = _solve_lp(prob, edges, must, seed)
-    return pairing_result(prob, zip(prob.ei[picked].tolist(), prob.ej[picked].tolist()), "lp")
+    return must
 
 
 # --------------------------------------------------------------------------- stable
@@ -277,11 +283,21 @@ def stable_pairing(
         prop, recv, own, their, pcap, rcap = prob.ej[ok], prob.ei[ok], wr[ok], wu[ok], prob.rcap, prob.ucap
     else:
         prop, recv, own, their, pcap, rcap = prob.ei[ok], prob.ej[ok], wu[ok], wr[ok], prob.ucap, prob.rcap
+    held = _deferred_acceptance(prop, recv, own, their, pcap, rcap)
+    chosen = sorted(ok[e] for heap in held for _, e in heap)
+    return pairing_result(prob, [(int(prob.ei[e]), int(prob.ej[e])) for e in chosen], "deferred_acceptance")
+
+
+def _deferred_acceptance(
+    prop: np.ndarray, recv: np.ndarray, own: np.ndarray, their: np.ndarray, pcap: np.ndarray, rcap: np.ndarray
+) -> list[list[tuple[int, int]]]:
+    """Many-to-many deferred acceptance over acceptable edges (proposer `prop`, receiver `recv`, scored `own` by
+    the proposer and `their` by the receiver). Per receiver, the (-rank, edge) it holds at the end."""
     # Sorted ids make index order id order, so the last lexsort key breaks ties by id.
     order = np.lexsort((recv, -own, prop))  # each proposer's list, best first, contiguous
     by_recv = np.lexsort((prop, -their, recv))
-    rank = np.empty(len(ok), dtype=np.intp)  # each receiver's rank of the proposer on edge e
-    rank[by_recv] = np.arange(len(ok)) - np.searchsorted(recv[by_recv], recv[by_recv], side="left")
+    rank = np.empty(len(prop), dtype=np.intp)  # each receiver's rank of the proposer on edge e
+    rank[by_recv] = np.arange(len(prop)) - np.searchsorted(recv[by_recv], recv[by_recv], side="left")
     starts = np.searchsorted(prop[order], np.arange(len(pcap) + 1), side="left").tolist()
     order_l, prop_l, recv_l, rank_l = order.tolist(), prop.tolist(), recv.tolist(), rank.tolist()
     free, rcap_l = pcap.tolist(), rcap.tolist()
@@ -302,8 +318,7 @@ def stable_pairing(
                 free[p] -= 1
                 free[prop_l[out]] += 1
                 queue.append(prop_l[out])  # the dropped proposer goes on down its list
-    chosen = sorted(ok[e] for heap in held for _, e in heap)
-    return pairing_result(prob, [(int(prob.ei[e]), int(prob.ej[e])) for e in chosen], "deferred_acceptance")
+    return held
 
 
 def blocking_pairs(

@@ -100,14 +100,7 @@ def partner_score(
     >>> round(score, 3)  # 0.35·½ + 0.20·½ + 0.20·1 + 0.15·1 + 0.10·0.9
     0.715
     """
-    details = _check_kinds("communities", community.id, "need_kinds", community.need_kinds, KIND_THEMES)
-    details += _check_kinds("units", unit.id, "resource_kinds", unit.resource_kinds, KIND_THEMES)
-    details += _check_kinds("units", unit.id, "kind", [unit.kind], UNIT_KIND_THEMES)
-    check_point("communities", community.id, community.lat, community.lon, details)
-    check_point("units", unit.id, unit.lat, unit.lon, details)
-    if unit.rating is not None and not (_is_number(unit.rating) and 0 <= unit.rating <= 100):
-        details.append(problem("units", unit.id, "rating", "not a number in 0..100"))
-    _raise("invalid community or unit", details)
+    _check_profiles(community, unit)
     check_option("max_km", max_km, strict=True)
     w = merge_weights(DEFAULT_PARTNER_WEIGHTS, weights)
 
@@ -115,11 +108,7 @@ def partner_score(
     brought = set(UNIT_KIND_THEMES[unit.kind]).union(*(KIND_THEMES[k] for k in unit.resource_kinds))
     shared_kinds = sorted(set(community.need_kinds) & set(unit.resource_kinds))
     distance_m = _haversine_m(community.lat, community.lon, unit.lat, unit.lon)
-    ties = []
-    if unit.community_id == community.community_id:
-        ties.append("located_in")  # 驻区单位: the natural partner of 共驻共建
-    if community.community_id in unit.shared_with:
-        ties.append("shares_resource")
+    ties = _ties(community, unit)
     components = {
         "themes": len(needed & brought) / len(needed) if needed else 0.0,
         "kinds": len(shared_kinds) / len(community.need_kinds) if community.need_kinds else 0.0,
@@ -138,6 +127,27 @@ def partner_score(
         "contributions": contributions,
     }
     return math.fsum(contributions.values()), parts
+
+
+def _check_profiles(community: CommunityProfile, unit: UnitProfile) -> None:
+    details = _check_kinds("communities", community.id, "need_kinds", community.need_kinds, KIND_THEMES)
+    details += _check_kinds("units", unit.id, "resource_kinds", unit.resource_kinds, KIND_THEMES)
+    details += _check_kinds("units", unit.id, "kind", [unit.kind], UNIT_KIND_THEMES)
+    check_point("communities", community.id, community.lat, community.lon, details)
+    check_point("units", unit.id, unit.lat, unit.lon, details)
+    if unit.rating is not None and not (_is_number(unit.rating) and 0 <= unit.rating <= 100):
+        details.append(problem("units", unit.id, "rating", "not a number in 0..100"))
+    _raise("invalid community or unit", details)
+
+
+def _ties(community: CommunityProfile, unit: UnitProfile) -> list[str]:
+    """What already ties the unit to the community."""
+    ties = []
+    if unit.community_id == community.community_id:
+        ties.append("located_in")  # 驻区单位: the natural partner of 共驻共建
+    if community.community_id in unit.shared_with:
+        ties.append("shares_resource")
+    return ties
 
 
 def suggest_partners(
@@ -169,6 +179,37 @@ def suggest_partners(
     >>> [(p.community_id, p.unit_id) for p in s.pairs], s.shortfall
     ([('c1', 'u1'), ('c2', 'u2')], {})
     """
+    _check_partner_options(unit_cap, community_min, community_max)
+    existing_pairs, score_of = _partner_input(communities, units, scores, existing)
+    cs, us = sorted(set(communities)), sorted(set(units))
+    have_c = Counter(c for c, _ in existing_pairs)
+    have_u = Counter(u for _, u in existing_pairs)
+    candidates = sorted(p for p in score_of if p not in existing_pairs)
+    short_rows = [c for c in cs if community_min > have_c[c]]  # communities that may fall short
+    chosen: list[tuple[str, str]] = []
+    shortfall = {c: community_min - have_c[c] for c in short_rows}
+    if candidates:
+        weights = np.array([score_of[p][0] for p in candidates])
+        room_u = [max(0, unit_cap - have_u[u]) for u in us]
+        need_c = [max(0, community_min - have_c[c]) for c in cs]
+        room_c = None if community_max is None else [max(0, community_max - have_c[c]) for c in cs]
+        chosen, shortfall = _solve_partners(cs, us, candidates, weights, short_rows, shortfall, room_u, need_c, room_c)
+
+    pairs = []
+    for c, u in sorted(existing_pairs | set(chosen)):
+        known = score_of.get((c, u))
+        pairs.append(
+            PartnerChoice(c, u, existing=(c, u) in existing_pairs, score=known[0] if known else None,
+                        parts=known[1] if known else {})
+        )
+    return PartnerPlan(
+        pairs=pairs,
+        shortfall={c: v for c, v in shortfall.items() if v > 0},
+        objective=math.fsum(score_of[p][0] for p in chosen),
+    )
+
+
+def _check_partner_options(unit_cap: int, community_min: int, community_max: int | None) -> None:
     check_option("unit_cap", unit_cap, integer=True)
     check_option("community_min", community_min, integer=True)
     if community_max is not None:
@@ -178,6 +219,15 @@ def suggest_partners(
                 "community_max must be >= community_min",
                 details=[{"field": "community_max", "value": repr(community_max)}],
             )
+
+
+def _partner_input(
+    communities: Sequence[str],
+    units: Sequence[str],
+    scores: Mapping[tuple[str, str], float | tuple[float, Mapping[str, Any]]],
+    existing: Iterable[tuple[str, str]],
+) -> tuple[set[tuple[str, str]], dict[tuple[str, str], tuple[float, dict[str, Any]]]]:
+    """The existing pairs and each scored pair's (score, parts), checked against the ids; any problem refuses all."""
     details: list[dict[str, Any]] = []
     for table, ids in (("communities", communities), ("units", units)):
         for ident, count in sorted(Counter(ids).items()):
@@ -199,56 +249,45 @@ def suggest_partners(
         else:
             score_of[(pair[0], pair[1])] = (float(score), dict(parts))
     _raise("invalid partner input", details)
+    return existing_pairs, score_of
 
-    cs, us = sorted(c_set), sorted(u_set)
+
+def _solve_partners(
+    cs: list[str],
+    us: list[str],
+    candidates: list[tuple[str, str]],
+    weights: np.ndarray,
+    short_rows: list[str],
+    shortfall: dict[str, int],
+    room_u: list[int],
+    need_c: list[int],
+    room_c: list[int] | None,
+) -> tuple[list[tuple[str, str]], dict[str, int]]:
+    """The MILP: one 0/1 column per candidate pair, one slack column per community that may fall short.
+
+    `room_u`, `need_c`, `room_c`: what each unit may still take, each community still needs and may still take
+    (None: no limit); `shortfall` bounds each slack. Returns the chosen pairs and each community's shortfall.
+    """
+    n_x, n_s = len(candidates), len(short_rows)
     c_row = {c: k for k, c in enumerate(cs)}
     u_row = {u: k for k, u in enumerate(us)}
-    have_c = Counter(c for c, _ in existing_pairs)
-    have_u = Counter(u for _, u in existing_pairs)
-    candidates = sorted(p for p in score_of if p not in existing_pairs)
-    short_rows = [c for c in cs if community_min > have_c[c]]  # communities that may fall short
-
-    n_x, n_s = len(candidates), len(short_rows)
-    chosen: list[tuple[str, str]] = []
-    shortfall = {c: community_min - have_c[c] for c in short_rows}
-    if n_x:
-        weights = np.array([score_of[p][0] for p in candidates])
-        penalty = 1.0 + float(np.abs(weights).sum())
-        c_obj = np.concatenate([-weights, np.full(n_s, penalty)])
-        x_cols = np.arange(n_x)
-        rows_c = np.array([c_row[c] for c, _ in candidates])
-        rows_u = np.array([u_row[u] for _, u in candidates])
-        unit_a = scipy.sparse.csr_array((np.ones(n_x), (rows_u, x_cols)), shape=(len(us), n_x + n_s))
-        unit_ub = np.array([max(0, unit_cap - have_u[u]) for u in us], dtype=float)
-        constraints = [LinearConstraint(unit_a, -np.inf, unit_ub)]
-        comm_x = scipy.sparse.csr_array((np.ones(n_x), (rows_c, x_cols)), shape=(len(cs), n_x + n_s))
-        if n_s:
-            s_rows = np.array([c_row[c] for c in short_rows])
-            slack = scipy.sparse.csr_array(
-                (np.ones(n_s), (s_rows, n_x + np.arange(n_s))), shape=(len(cs), n_x + n_s)
-            )
-            need_lb = np.array([max(0, community_min - have_c[c]) for c in cs], dtype=float)
-            constraints.append(LinearConstraint(comm_x + slack, need_lb, np.inf))
-        if community_max is not None:
-            comm_ub = np.array([max(0, community_max - have_c[c]) for c in cs], dtype=float)
-            constraints.append(LinearConstraint(comm_x, -np.inf, comm_ub))
-        upper = np.concatenate([np.ones(n_x), [shortfall[c] for c in short_rows]])
-        res = milp(c_obj, constraints=constraints, integrality=np.ones(n_x + n_s), bounds=Bounds(0, upper))
-        if res.x is None:  # slack keeps every instance feasible, so this is a solver failure
-            raise RuntimeError(f"HiGHS failed on the partner MILP: {res.message}")
-        x = np.rint(res.x)
-        chosen = [p for p, v in zip(candidates, x[:n_x]) if v > 0]
-        shortfall = {c: int(v) for c, v in zip(short_rows, x[n_x:])}
-
-    pairs = []
-    for c, u in sorted(existing_pairs | set(chosen)):
-        known = score_of.get((c, u))
-        pairs.append(
-            PartnerChoice(c, u, existing=(c, u) in existing_pairs, score=known[0] if known else None,
-                        parts=known[1] if known else {})
-        )
-    return PartnerPlan(
-        pairs=pairs,
-        shortfall={c: v for c, v in shortfall.items() if v > 0},
-        objective=math.fsum(score_of[p][0] for p in chosen),
-    )
+    penalty = 1.0 + float(np.abs(weights).sum())
+    c_obj = np.concatenate([-weights, np.full(n_s, penalty)])
+    x_cols = np.arange(n_x)
+    rows_c = np.array([c_row[c] for c, _ in candidates])
+    rows_u = np.array([u_row[u] for _, u in candidates])
+    unit_a = scipy.sparse.csr_array((np.ones(n_x), (rows_u, x_cols)), shape=(len(us), n_x + n_s))
+    constraints = [LinearConstraint(unit_a, -np.inf, np.array(room_u, dtype=float))]
+    comm_x = scipy.sparse.csr_array((np.ones(n_x), (rows_c, x_cols)), shape=(len(cs), n_x + n_s))
+    if n_s:
+        s_rows = np.array([c_row[c] for c in short_rows])
+        slack = scipy.sparse.csr_array((np.ones(n_s), (s_rows, n_x + np.arange(n_s))), shape=(len(cs), n_x + n_s))
+        constraints.append(LinearConstraint(comm_x + slack, np.array(need_c, dtype=float), np.inf))
+    if room_c is not None:
+        constraints.append(LinearConstraint(comm_x, -np.inf, np.array(room_c, dtype=float)))
+    upper = np.concatenate([np.ones(n_x), [shortfall[c] for c in short_rows]])
+    res = milp(c_obj, constraints=constraints, integrality=np.ones(n_x + n_s), bounds=Bounds(0, upper))
+    if res.x is None:  # slack keeps every instance feasible, so this is a solver failure
+        raise RuntimeError(f"HiGHS failed on the partner MILP: {res.message}")
+    x = np.rint(res.x)
+    return [p for p, v in zip(candidates, x[:n_x]) if v > 0], {c: int(v) for c, v in zip(short_rows, x[n_x:])}

@@ -86,21 +86,7 @@ def distance_matrix(
     >>> round(d["b1"]["s1"]), d["b1"]["s2"]
     (145, 50.0)
     """
-    details: list[dict[str, Any]] = []
-    for where, points in (("origins", origins), ("sites", sites)):
-        for point in points:
-            if len(point) != 3:
-                details.append({"table": where, "id": repr(point), "problem": "expected (id, lat, lon)"})
-                continue
-            check_point(where, point[0], point[1], point[2], details)
-        check_unique(where, (p[0] for p in points if len(p) == 3), details)
-    for pair, metres in (table or {}).items():
-        if not (isinstance(pair, tuple) and len(pair) == 2 and _is_number(metres) and metres >= 0):
-            details.append({"table": "table", "id": repr(pair), "problem": "expected (from_id, to_id): metres >= 0"})
-    _raise("invalid distance input", details)
-    check_positive("detour", detour)
-    if max_m is not None:
-        check_positive("max_m", max_m, allow_zero=True)
+    _check_distance_input(origins, sites, table, detour, max_m)
 
     o_ids = [p[0] for p in origins]
     s_ids = [p[0] for p in sites]
@@ -130,6 +116,30 @@ def distance_matrix(
     for i, j in zip(rows.tolist(), cols.tolist(), strict=True):
         result[o_ids[i]][s_ids[j]] = float(grid[i, j])
     return result
+
+
+def _check_distance_input(
+    origins: Sequence[Point],
+    sites: Sequence[Point],
+    table: Mapping[tuple[Any, Any], float] | None,
+    detour: float,
+    max_m: float | None,
+) -> None:
+    details: list[dict[str, Any]] = []
+    for where, points in (("origins", origins), ("sites", sites)):
+        for point in points:
+            if len(point) != 3:
+                details.append({"table": where, "id": repr(point), "problem": "expected (id, lat, lon)"})
+                continue
+            check_point(where, point[0], point[1], point[2], details)
+        check_unique(where, (p[0] for p in points if len(p) == 3), details)
+    for pair, metres in (table or {}).items():
+        if not (isinstance(pair, tuple) and len(pair) == 2 and _is_number(metres) and metres >= 0):
+            details.append({"table": "table", "id": repr(pair), "problem": "expected (from_id, to_id): metres >= 0"})
+    _raise("invalid distance input", details)
+    check_positive("detour", detour)
+    if max_m is not None:
+        check_positive("max_m", max_m, allow_zero=True)
 
 
 def walk_cover(

@@ -198,28 +198,49 @@ def _drop(rows: list[Row], victims: list[Row]) -> list[Row]:
 
 
 def _plant(b: Builder, xf: Street, hl: Street) -> dict[str, set[str]]:
-    """The removal-based gaps of the module docstring (the structural ones are in the specs): rule id → ids."""
-    rng, rows = b.rng, b.rows
-    xf_comms = xf.comms
-    xf_buildings = {bd["id"]: c for c in xf_comms for bd in c.buildings}
-    # 党小组联幢: four buildings fall out of their group's coverage
+    """The removal-based gaps of the module docstring (the structural ones are in the specs): rule id → ids.
+
+    The steps draw from the one seeded generator in this order: the same order, the same street."""
+    hh_grid = {h["id"]: c.grid_of[bid] for c in xf.comms for bid, hs in c.households.items() for h in hs}
+    uncovered = _plant_uncovered_buildings(b, xf)
+    heavy, unlinked = _plant_unlinked_households(b, xf, hh_grid)
+    unhelped = _plant_unhelped(b, hh_grid, taken={h["id"] for h in unlinked})
+    dropped = _plant_unregistered(b, xf, hl, hh_grid)
+    _plant_low_satisfaction(b, xf)
+    return {
+        "building_without_group": {c["target_id"] for c in uncovered},
+        "member_overloaded": heavy,
+        "household_unlinked": {h["id"] for h in unlinked},
+        "vulnerable_without_helper": {r["household_id"] for r in unhelped},
+        "mobile_unregistered": {r["member_id"] for r in dropped if r["kind"] == "mobile"},
+        "employed_unregistered": {r["member_id"] for r in dropped if r["kind"] == "dual"},
+    }
+
+
+def _plant_uncovered_buildings(b: Builder, xf: Street) -> list[Row]:
+    """党小组联幢: four buildings fall out of their group's coverage (the coverage rows dropped)."""
+    rows = b.rows
+    xf_buildings = {bd["id"]: c for c in xf.comms for bd in c.buildings}
     groups = {o["id"] for o in rows["party_orgs"] if o["level"] == "group"}
     per_group: dict[str, list[Row]] = defaultdict(list)
     for cov in rows["coverage"]:
         if cov["org_id"] in groups and cov["target_id"] in xf_buildings:
             per_group[cov["org_id"]].append(cov)
     multi = [covs for covs in per_group.values() if len(covs) >= 2]
-    uncovered = [covs[-1] for covs in rng.sample(multi, 4)]
+    uncovered = [covs[-1] for covs in b.rng.sample(multi, 4)]
     rows["coverage"] = _drop(rows["coverage"], uncovered)
+    return uncovered
 
-    # 党员联户: two members overloaded (18 and 22 households), then 30 households unlinked
+
+def _plant_unlinked_households(b: Builder, xf: Street, hh_grid: dict[str, str]) -> tuple[set[str], list[Row]]:
+    """党员联户: two members overloaded (18 and 22 households), then 30 households unlinked."""
+    rng, rows = b.rng, b.rows
     links = rows["member_links"]
     linker = {link["household_id"]: link for link in links}
-    hh_grid = {h["id"]: c.grid_of[bid] for c in xf_comms for bid, hs in c.households.items() for h in hs}
     load = Counter(link["member_id"] for link in links)
     heavy: set[str] = set()
     grid_size = Counter(hh_grid.values())
-    for comm, target in zip(rng.sample(xf_comms, 2), (18, 22)):
+    for comm, target in zip(rng.sample(xf.comms, 2), (18, 22)):
         m = next(m for m in comm.members() if m["volunteer"] and m["category"] == "retired"
                  and load[m["id"]] >= 5 and grid_size[hh_grid[m["household_id"]]] >= 80)
         grid = hh_grid[m["household_id"]]
@@ -231,40 +252,41 @@ def _plant(b: Builder, xf: Street, hl: Street) -> dict[str, set[str]]:
                 link["member_id"] = m["id"]
                 load[m["id"]] += 1
         heavy.add(m["id"])
-    households = [h for c in xf_comms for hs in c.households.values() for h in hs
+    households = [h for c in xf.comms for hs in c.households.values() for h in hs
                   if linker[h["id"]]["member_id"] not in heavy]
     vulnerable = [h for h in households if any(h[k] for k in VULNERABLE)]
     unlinked = rng.sample(vulnerable, 4) + rng.sample([h for h in households if not any(h[k] for k in VULNERABLE)], 26)
     rows["member_links"] = _drop(links, [linker[h["id"]] for h in unlinked])
+    return heavy, unlinked
 
-    # 一帮一: ten vulnerable households lose their helper
-    helps = rows["member_helps"]
-    taken = {h["id"] for h in unlinked}
+
+def _plant_unhelped(b: Builder, hh_grid: dict[str, str], taken: set[str]) -> list[Row]:
+    """一帮一: ten vulnerable households (not among the unlinked, `taken`) lose their helper."""
+    helps = b.rows["member_helps"]
     helped = [r for r in helps if r["household_id"] in hh_grid and r["household_id"] not in taken]
-    unhelped = rng.sample(helped, 10)
-    rows["member_helps"] = _drop(helps, unhelped)
+    unhelped = b.rng.sample(helped, 10)
+    b.rows["member_helps"] = _drop(helps, unhelped)
+    return unhelped
 
-    # 流动不流失: four inflow members in 新丰街 and one villager in Shanghai never registered
+
+def _plant_unregistered(b: Builder, xf: Street, hl: Street, hh_grid: dict[str, str]) -> list[Row]:
+    """The registrations dropped: 流动不流失, four inflow members in 新丰街 and one villager in Shanghai never
+    registered; 双重管理, eight unit members living in the street never reported where they live."""
+    rng, rows = b.rng, b.rows
     members = {m["id"]: m for m in rows["members"]}
     mob = [r for r in rows["registrations"] if r["kind"] == "mobile"]
     xf_mob = [r for r in mob if r["org_id"] == xf.mobile["id"]]
     hl_mob = [r for r in mob if r["org_id"] == hl.mobile["id"]]
-    # 双重管理: eight unit members living in the street never reported where they live
     dual = [r for r in rows["registrations"]
             if r["kind"] == "dual" and members[r["member_id"]]["household_id"] in hh_grid]
     dropped = rng.sample(xf_mob, 4) + rng.sample(hl_mob, 1) + rng.sample(dual, 8)
     rows["registrations"] = _drop(rows["registrations"], dropped)
+    return dropped
 
-    # Evaluation (满意度): three projects under 70 (warning), two under 60 (a cadre removed)
-    done = [p for p in rows["projects"] if p["status"] == "done" and p["id"].startswith(f"pj-{xf.code}-")]
-    for p, score in zip(rng.sample(done, 5), (66, 63, 68, 57, 52)):
-        p["satisfaction"], p["outcome"] = score, max(40, score - rng.randint(0, 8))
-    return {
-        "building_without_group": {c["target_id"] for c in uncovered},
-        "member_overloaded": heavy,
-        "household_unlinked": {h["id"] for h in unlinked},
-        "vulnerable_without_helper": {r["household_id"] for r in unhelped},
-        "mobile_unregistered": {r["member_id"] for r in dropped if r["kind"] == "mobile"},
-        "employed_unregistered": {r["member_id"] for r in dropped if r["kind"] == "dual"},
-    }
+
+def _plant_low_satisfaction(b: Builder, xf: Street) -> None:
+    """Evaluation (满意度): three projects under 70 (warning), two under 60 (a cadre removed)."""
+    done = [p for p in b.rows["projects"] if p["status"] == "done" and p["id"].startswith(f"pj-{xf.code}-")]
+    for p, score in zip(b.rng.sample(done, 5), (66, 63, 68, 57, 52)):
+        p["satisfaction"], p["outcome"] = score, max(40, score - b.rng.randint(0, 8))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from typing import TYPE_CHECKING, Any
 
 from graphsvc.algorithms import network as algo
@@ -41,8 +42,8 @@ def org_network(graph: Graph, scope: Scope, sel: s.Selection) -> nx.Graph:
     )
 
 
-def _ref(G: nx.Graph, n: str) -> s.OrgRef:
-    return s.OrgRef(id=n, name=G.nodes[n].get("name"))
+def _ref(G: nx.Graph, n: Hashable) -> s.OrgRef:
+    return s.OrgRef(id=str(n), name=G.nodes[n].get("name"))
 
 
 def _require(G: nx.Graph, org_id: str, field: str) -> None:
@@ -63,9 +64,9 @@ def metrics(graph: Graph, scope: Scope, sel: s.Selection, *, seed: int = 0) -> s
 
 def _brokers(G: nx.Graph, measure: s.Measure, limit: int) -> s.Brokers:
     scores = algo.centrality(G, measures=[measure.value])
-    ranked = sorted(scores, key=lambda n: (-scores[n][measure.value], n))[:limit]
+    ranked = sorted(scores, key=lambda n: (-scores[n].score(measure.value), n))[:limit]
     items = [
-        s.Broker(id=str(n), name=G.nodes[n].get("name"), rank=i + 1, score=scores[n][measure.value],
+        s.Broker(id=str(n), name=G.nodes[n].get("name"), rank=i + 1, score=scores[n].score(measure.value),
                  level=G.nodes[n].get("level"), community_name=G.nodes[n].get("community_name"))
         for i, n in enumerate(ranked)
     ]
@@ -79,8 +80,8 @@ def brokers(graph: Graph, scope: Scope, sel: s.Selection, *, measure: s.Measure,
 
 def _clusters(G: nx.Graph, seed: int) -> s.Clusters:
     r = algo.clusters(G, seed=seed)
-    items = [s.Cluster(id=c["id"], size=c["size"], members=[_ref(G, n) for n in c["members"]]) for c in r["communities"]]
-    return s.Clusters(items=items, count=r["count"], modularity=r["modularity"])
+    items = [s.Cluster(id=c.id, size=c.size, members=[_ref(G, n) for n in c.members]) for c in r.communities]
+    return s.Clusters(items=items, count=r.count, modularity=r.modularity)
 
 
 def clusters(graph: Graph, scope: Scope, sel: s.Selection, *, seed: int = 0) -> s.Clusters:
@@ -91,11 +92,10 @@ def clusters(graph: Graph, scope: Scope, sel: s.Selection, *, seed: int = 0) -> 
 def _fragile(G: nx.Graph) -> s.FragileLinks:
     r = algo.fragile_links(G)
     bridges = [
-        s.Bridge(source=s.OrgRef(id=b["source"], name=b["source_name"]), target=s.OrgRef(id=b["target"], name=b["target_name"]),
-                 kinds=sorted(G.edges[b["source"], b["target"]]["kinds"]))
-        for b in r["bridges"]
+        s.Bridge(source=_ref(G, b.source), target=_ref(G, b.target), kinds=sorted(G.edges[b.source, b.target]["kinds"]))
+        for b in r.bridges
     ]
-    return s.FragileLinks(bridges=bridges, articulation_points=[s.OrgRef(**p) for p in r["articulation_points"]])
+    return s.FragileLinks(bridges=bridges, articulation_points=[_ref(G, p.id) for p in r.articulation_points])
 
 
 def fragile(graph: Graph, scope: Scope, sel: s.Selection) -> s.FragileLinks:
@@ -104,7 +104,7 @@ def fragile(graph: Graph, scope: Scope, sel: s.Selection) -> s.FragileLinks:
 
 
 def _isolated(G: nx.Graph) -> s.OrgRefs:
-    items = [s.OrgRef(**o) for o in algo.isolated(G)]
+    items = [_ref(G, o.id) for o in algo.isolated(G)]
     return s.OrgRefs(items=items, count=len(items))
 
 
@@ -117,8 +117,8 @@ def k_core(graph: Graph, scope: Scope, sel: s.Selection, *, k: int | None) -> s.
     """The k-core (default: the main core) with every member's core number."""
     G = org_network(graph, scope, sel)
     r = algo.k_core(G, k)
-    items = [s.CoreOrg(id=n, name=G.nodes[n].get("name"), core_number=r["core_number"][n]) for n in r["core"]]
-    return s.KCore(k=r["k"], items=items, count=len(items))
+    items = [s.CoreOrg(id=str(n), name=G.nodes[n].get("name"), core_number=r.core_number[n]) for n in r.core]
+    return s.KCore(k=r.k, items=items, count=len(items))
 
 
 def path(graph: Graph, scope: Scope, sel: s.Selection, *, source: str, target: str) -> s.NetworkPath:
@@ -127,7 +127,7 @@ def path(graph: Graph, scope: Scope, sel: s.Selection, *, source: str, target: s
     _require(G, source, "source")
     _require(G, target, "target")
     r = algo.shortest_path(G, source, target)
-    return s.NetworkPath(found=r["found"], length=r["length"], path=[s.OrgRef(**p) for p in r["path"]])
+    return s.NetworkPath(found=r.found, length=r.length, path=[_ref(G, p.id) for p in r.path])
 
 
 def ego(graph: Graph, scope: Scope, sel: s.Selection, *, center: str, radius: int) -> s.Ego:
@@ -139,9 +139,9 @@ def ego(graph: Graph, scope: Scope, sel: s.Selection, *, center: str, radius: in
     nodes = [
         s.EgoOrg(id=n["id"], name=n.get("name"), level=n.get("level"), domain=n.get("domain"),
                  community_name=n.get("community_name"), distance=distance[n["id"]])
-        for n in r["nodes"]
+        for n in r.nodes
     ]
-    return s.Ego(center=_ref(G, center), radius=radius, nodes=nodes, edges=[s.Tie(**e) for e in r["edges"]])
+    return s.Ego(center=_ref(G, center), radius=radius, nodes=nodes, edges=[s.Tie(**e) for e in r.edges])
 
 
 def overview(graph: Graph, scope: Scope, sel: s.Selection, *, top: int = 10, seed: int = 0) -> s.NetworkOverview:
@@ -152,9 +152,10 @@ def overview(graph: Graph, scope: Scope, sel: s.Selection, *, top: int = 10, see
 def overview_of(G: nx.Graph, sel: s.Selection, *, top: int = 10, seed: int = 0) -> s.NetworkOverview:
     """The overview of a network already projected (org_network)."""
     by_kind = {k.value: sum(1 for *_, kinds in G.edges(data="kinds") if k.value in kinds) for k in sel.kinds}
+    parts = algo.component_counts(G)
     counts = s.NetworkCounts(
         orgs=len(G), ties=G.number_of_edges(), ties_by_kind=by_kind,
-        **algo.component_counts(G),
+        components=parts.components, isolated=parts.isolated,
     )
     return s.NetworkOverview(
         counts=counts, brokers=_brokers(G, s.Measure.betweenness, top), clusters=_clusters(G, seed),
@@ -173,14 +174,14 @@ def _sizes(G: nx.Graph, size_by: s.SizeBy) -> dict[str, float]:
     if size_by is s.SizeBy.degree:
         return {n: float(d) for n, d in G.degree()}
     if size_by is s.SizeBy.core_number:
-        return {n: float(c) for n, c in algo.k_core(G)["core_number"].items()}
-    return {str(n): row[size_by.value] for n, row in algo.centrality(G, measures=[size_by.value]).items()}
+        return {str(n): float(c) for n, c in algo.k_core(G).core_number.items()}
+    return {str(n): row.score(size_by.value) for n, row in algo.centrality(G, measures=[size_by.value]).items()}
 
 
 def _style(G: nx.Graph, size_by: s.SizeBy, color_by: s.ColorBy, seed: int) -> views.Style:
     cluster_of = None
     if color_by is s.ColorBy.cluster:
-        cluster_of = {n: c["id"] for c in algo.clusters(G, seed=seed)["communities"] for n in c["members"]}
+        cluster_of = {str(n): c.id for c in algo.clusters(G, seed=seed).communities for n in c.members}
     return views.Style(size_by=size_by, sizes=_sizes(G, size_by), color_by=color_by, cluster_of=cluster_of)
 
 

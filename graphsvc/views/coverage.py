@@ -65,6 +65,28 @@ def coverage_picture(community_name: str, buildings: Sequence[dict[str, Any]], *
                 member_names[m["id"]] = mask_name(m["name"]) if masked else m["name"]
         for m_id, n in linked.items():
             member_links[m_id][b["id"]] = n
+    org_nodes, org_edges = _org_nodes(orgs, org_buildings, pos)
+    member_nodes, member_edges = _member_nodes(member_links, member_names, pos)
+    nodes += org_nodes + member_nodes
+    edges += org_edges + member_edges
+    note = f"{len(buildings)} 栋楼，其中 {uncovered} 栋住宅楼没有党小组覆盖"
+    return render(
+        nodes,
+        edges,
+        title=f"{community_name} 党组织覆盖图",
+        legend=LEGEND,
+        edge_legend=EDGE_LEGEND,
+        layout="fixed",
+        note=note,
+    )
+
+
+def _org_nodes(
+    orgs: dict[str, dict[str, Any]], org_buildings: dict[str, list[str]], pos: dict[str, tuple[float, float]]
+) -> tuple[list[PNode], list[PEdge]]:
+    """Each covering organisation above the buildings it covers, tied to them."""
+    nodes: list[PNode] = []
+    edges: list[PEdge] = []
     for o_id, b_ids in sorted(org_buildings.items()):
         o = orgs[o_id]
         x, y = _centre([pos[b] for b in b_ids])
@@ -72,6 +94,15 @@ def coverage_picture(community_name: str, buildings: Sequence[dict[str, Any]], *
             PNode(o_id, o["name"], "group" if _covers_rule2(o) else "org", title=o["name"], x=x, y=y - ORG_LIFT)
         )
         edges += [PEdge(o_id, b, "covers", title="覆盖") for b in b_ids]
+    return nodes, edges
+
+
+def _member_nodes(
+    member_links: dict[str, Counter[str]], member_names: dict[str, str | None], pos: dict[str, tuple[float, float]]
+) -> tuple[list[PNode], list[PEdge]]:
+    """Each linking member around the buildings of the households it links, tied to them."""
+    nodes: list[PNode] = []
+    edges: list[PEdge] = []
     for i, (m_id, per_building) in enumerate(sorted(member_links.items())):
         x, y = _centre([pos[b] for b in per_building])
         angle = i * 2.399963  # the golden angle keeps members around one building apart
@@ -90,13 +121,4 @@ def coverage_picture(community_name: str, buildings: Sequence[dict[str, Any]], *
         edges += [
             PEdge(m_id, b, "links", title=f"联系 {n} 户", width=min(1 + n / 3, 4)) for b, n in per_building.items()
         ]
-    note = f"{len(buildings)} 栋楼，其中 {uncovered} 栋住宅楼没有党小组覆盖"
-    return render(
-        nodes,
-        edges,
-        title=f"{community_name} 党组织覆盖图",
-        legend=LEGEND,
-        edge_legend=EDGE_LEGEND,
-        layout="fixed",
-        note=note,
-    )
+    return nodes, edges

@@ -15,26 +15,21 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter, defaultdict
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 from typing import Any, Literal
 
-import networkx as nx
-import numpy as np
 import pyvis
+
+from graphsvc.views.force_layout import SPACING, Point, force_positions
 
 STATIC_ROUTE = "/static/vis"
 STATIC_DIR = Path(pyvis.__file__).parent / "lib" / "vis-9.1.2"
 PHYSICS_MAX_NODES = 300  # beyond this the browser would spend seconds settling: lay out on the server
 HIERARCHY_MAX_NODES = 1000  # vis-network's hierarchical layout: ~1 s at 1,000 nodes, ~8 s at 5,000
-SPACING = 45.0  # picture units between neighbouring nodes in server layouts
-_LEAF = 300  # communities up to this size get a plain spring layout; bigger ones are split again
-_SMALL_PART = 60  # parts up to this size are set on a spiral rather than by a spring layout
-_GOLDEN = math.pi * (3 - math.sqrt(5))
 COLLAPSE_MIN_NODES = 150  # bigger pictures open with each cluster (a community) collapsed into one node
-OPEN_ROOM = 2.2  # an opened community spreads its organisations wider: their names are long
 LABELLED = 40  # pictures up to this size show every name; bigger ones the names of this many biggest nodes
 COLLAPSED_COLOR = "#5d4037"  # a collapsed community: a colour no legend of nodes uses
 COLLAPSED_EDGE = "#a1887f"
@@ -42,7 +37,6 @@ UNKNOWN_NODE = "#9e9e9e"  # never drawn when the legend is complete (tests check
 UNKNOWN_EDGE = "#b0bec5"
 
 Layout = Literal["physics", "fixed", "hierarchical", "tree"]
-Point = tuple[float, float]
 
 
 @dataclass(frozen=True)
@@ -128,36 +122,50 @@ def picture_data(
     """What picture.js draws: vis-network nodes, edges and options, the legend with counts, the
     names to keep readable at any zoom, and the clusters to open collapsed."""
     styles = {lg.key: lg for lg in legend}
-    edge_styles = {lg.key: lg for lg in edge_legend}
     ids = {n.id for n in nodes}
     edge_list = [e for e in edges if e.source in ids and e.target in ids]
     groups = _collapsible(nodes) if layout == "physics" else {}
-
     tree = layout == "tree" or (layout == "hierarchical" and len(nodes) > HIERARCHY_MAX_NODES)
-    server = (layout == "physics" and (len(nodes) > PHYSICS_MAX_NODES or bool(groups)))
-    positions: dict[str, Point] = {}
-    if server:
-        positions = force_positions([n.id for n in nodes], [(e.source, e.target) for e in edge_list], seed=seed,
-                                    parts=list(groups.values()) if groups else None)
-    elif tree:
-        positions = tree_positions(nodes, edge_list)
-    elif layout == "fixed":
-        positions = {n.id: (n.x, n.y) for n in nodes if n.x is not None and n.y is not None}
+    positions = _positions(nodes, edge_list, layout, tree=tree, groups=groups, seed=seed)
 
     vis_nodes = [_vis_node(n, styles.get(n.group), positions.get(n.id), layout == "hierarchical" and not tree)
                  for n in nodes]
-    vis_edges = []
-    for i, e in enumerate(edge_list):
-        st = edge_styles.get(e.group)
-        vis_edges.append({
-            "id": e.id or f"e{i}", "from": e.source, "to": e.target, "kind": e.group, "title": e.title or e.label,
-            "label": e.label, "dashes": e.dashes, "width": e.width, "baseWidth": e.width,
-            "color": st.color if st else UNKNOWN_EDGE, **({"smooth": e.smooth} if e.smooth else {}),
-        })
-    large = len(nodes) > PHYSICS_MAX_NODES
+    items = _legend_items(nodes, edge_list, legend, edge_legend)
+    collapse = _collapse(nodes, edge_list, groups, positions, items) if groups else None
+    return {"nodes": vis_nodes, "edges": _vis_edges(edge_list, edge_legend),
+            "options": _vis_options(len(nodes), layout, tree=tree, positioned=bool(positions)), "legend": items,
+            "important": important_nodes(nodes, edge_list, tree=tree or layout == "hierarchical"),
+            "collapse": collapse}
+
+
+def _positions(
+    nodes: Sequence[PNode], edge_list: list[PEdge], layout: Layout, *, tree: bool, groups: dict[str, list[str]],
+    seed: int,
+) -> dict[str, Point]:
+    """The positions computed here (none: the browser lays the picture out)."""
+    if layout == "physics" and (len(nodes) > PHYSICS_MAX_NODES or bool(groups)):
+        return force_positions([n.id for n in nodes], [(e.source, e.target) for e in edge_list], seed=seed,
+                               parts=list(groups.values()) if groups else None)
+    if tree:
+        return tree_positions(nodes, edge_list)
+    if layout == "fixed":
+        return {n.id: (n.x, n.y) for n in nodes if n.x is not None and n.y is not None}
+    return {}
+
+
+def _vis_edges(edge_list: list[PEdge], edge_legend: Sequence[Legend]) -> list[dict[str, Any]]:
+    color = {lg.key: lg.color for lg in edge_legend}
+    return [{"id": e.id or f"e{i}", "from": e.source, "to": e.target, "kind": e.group, "title": e.title or e.label,
+             "label": e.label, "dashes": e.dashes, "width": e.width, "baseWidth": e.width,
+             "color": color.get(e.group, UNKNOWN_EDGE), **({"smooth": e.smooth} if e.smooth else {})}
+            for i, e in enumerate(edge_list)]
+
+
+def _vis_options(node_count: int, layout: Layout, *, tree: bool, positioned: bool) -> dict[str, Any]:
+    large = node_count > PHYSICS_MAX_NODES
     options: dict[str, Any] = {
         "physics": {
-            "enabled": layout == "physics" and not positions, "stabilization": {"iterations": 150},
+            "enabled": layout == "physics" and not positioned, "stabilization": {"iterations": 150},
             "barnesHut": {"springLength": 140, "avoidOverlap": 0.2},
         },
         "interaction": {"hover": not large, "tooltipDelay": 120, "hideEdgesOnDrag": large, "hideEdgesOnZoom": large},
@@ -167,37 +175,48 @@ def picture_data(
         },
         "edges": {"arrows": {"to": {"enabled": False}}, "smooth": False},
         # with positions given, vis's own initial layout (Kamada-Kawai per cluster) is wasted work
-        "layout": {"improvedLayout": not positions and len(nodes) <= PHYSICS_MAX_NODES},
+        "layout": {"improvedLayout": not positioned and node_count <= PHYSICS_MAX_NODES},
     }
     if layout == "hierarchical" and not tree:
         options["layout"] = {"hierarchical": {"enabled": True, "direction": "UD", "sortMethod": "directed"}}
+    return options
+
+
+def _legend_items(
+    nodes: Sequence[PNode], edge_list: list[PEdge], legend: Sequence[Legend], edge_legend: Sequence[Legend]
+) -> list[dict[str, Any]]:
+    """The legend names what is drawn, all of it and nothing else."""
     counts = Counter(n.group for n in nodes)
     edge_counts = Counter(e.group for e in edge_list)
-    # the legend names what is drawn, all of it and nothing else
     items = [{"kind": "node", "key": lg.key, "zh": lg.zh, "color": lg.color, "count": counts[lg.key]}
              for lg in legend if counts[lg.key]]
     items += [{"kind": "edge", "key": lg.key, "zh": lg.zh, "color": lg.color, "count": edge_counts[lg.key],
                "dashes": lg.dashed} for lg in edge_legend if edge_counts[lg.key]]
-    collapse = None
-    if groups:
-        collapse = {"color": COLLAPSED_COLOR, "edgeColor": COLLAPSED_EDGE, "groups": {
-            key: {"label": f"{key}\n{len(members)} 个", "title": f"{key}：{len(members)} 个党组织（点击展开）",
-                  "size": round(16 + 4 * math.sqrt(len(members)), 1),
-                  # where its organisations stand: it opens in place
-                  "x": round(sum(positions[m][0] for m in members) / len(members), 1),
-                  "y": round(sum(positions[m][1] for m in members) / len(members), 1)}
-            for key, members in groups.items()}}
-        items.insert(0, {"kind": "collapsed", "key": "__collapsed", "zh": "收起的社区（点击展开）",
-                         "color": COLLAPSED_COLOR, "count": len(groups)})
-        cluster_of = {n.id: n.cluster for n in nodes}
-        crossing = {frozenset((cluster_of[e.source], cluster_of[e.target])) for e in edge_list
-                    if cluster_of[e.source] != cluster_of[e.target]}
-        if crossing:
-            items.append({"kind": "collapsed-edge", "key": "__collapsed", "zh": "社区之间的联系（收起时）",
-                          "color": COLLAPSED_EDGE, "count": len(crossing), "dashes": False})
-    return {"nodes": vis_nodes, "edges": vis_edges, "options": options, "legend": items,
-            "important": important_nodes(nodes, edge_list, tree=tree or layout == "hierarchical"),
-            "collapse": collapse}
+    return items
+
+
+def _collapse(
+    nodes: Sequence[PNode], edge_list: list[PEdge], groups: dict[str, list[str]], positions: dict[str, Point],
+    items: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """The clusters that open collapsed, each where its organisations stand; their entries go into the legend
+    `items`."""
+    collapse = {"color": COLLAPSED_COLOR, "edgeColor": COLLAPSED_EDGE, "groups": {
+        key: {"label": f"{key}\n{len(members)} 个", "title": f"{key}：{len(members)} 个党组织（点击展开）",
+              "size": round(16 + 4 * math.sqrt(len(members)), 1),
+              # where its organisations stand: it opens in place
+              "x": round(sum(positions[m][0] for m in members) / len(members), 1),
+              "y": round(sum(positions[m][1] for m in members) / len(members), 1)}
+        for key, members in groups.items()}}
+    items.insert(0, {"kind": "collapsed", "key": "__collapsed", "zh": "收起的社区（点击展开）",
+                     "color": COLLAPSED_COLOR, "count": len(groups)})
+    cluster_of = {n.id: n.cluster for n in nodes}
+    crossing = {frozenset((cluster_of[e.source], cluster_of[e.target])) for e in edge_list
+                if cluster_of[e.source] != cluster_of[e.target]}
+    if crossing:
+        items.append({"kind": "collapsed-edge", "key": "__collapsed", "zh": "社区之间的联系（收起时）",
+                      "color": COLLAPSED_EDGE, "count": len(crossing), "dashes": False})
+    return collapse
 
 
 def _vis_node(n: PNode, st: Legend | None, at: Point | None, hierarchical: bool) -> dict[str, Any]:
@@ -252,118 +271,6 @@ def important_nodes(nodes: Sequence[PNode], edges: Sequence[PEdge], *, tree: boo
 
 
 # --- server-side layouts --------------------------------------------------------------------------
-
-
-def force_positions(
-    node_ids: Sequence[Hashable], edges: Iterable[tuple[Hashable, Hashable]], *, seed: int = 0,
-    parts: Sequence[Sequence[Hashable]] | None = None,
-) -> dict[Any, Point]:
-    """Force-directed positions in O(n) memory for pictures too big for the browser's physics.
-
-    networkx's spring layout is quadratic (dense) or slow (sparse) at thousands of nodes, so:
-    Louvain communities are laid out as discs (sized by their node count) by a spring layout of the
-    community graph, each community is laid out inside its disc (recursively when big), and
-    organisations tied to nothing are set in a grid below the picture. `parts` (e.g. the
-    organisations of each 社区) replaces the top level of Louvain communities, so that a collapsed
-    community opens where its organisations stand.
-    """
-    G = nx.Graph()
-    G.add_nodes_from(node_ids)
-    G.add_edges_from((u, v) for u, v in edges if u != v)
-    if parts:
-        grouped = {n for p in parts for n in p}
-        parts = [list(p) for p in parts] + [[n] for n in G if n not in grouped and G.degree(n)]
-        lonely = sorted((n for n in G if G.degree(n) == 0 and n not in grouped), key=str)
-        pos = _parts_layout(G, parts, seed, room=OPEN_ROOM)
-    else:
-        lonely = sorted((n for n in G if G.degree(n) == 0), key=str)
-        G.remove_nodes_from(lonely)
-        pos = _communities_layout(G, seed) if len(G) else {}
-    if lonely:
-        bottom = max((p[1] for p in pos.values()), default=0.0) + 3 * SPACING
-        left = min((p[0] for p in pos.values()), default=0.0)
-        width = max((p[0] for p in pos.values()), default=0.0) - left
-        cols = max(int(width / SPACING), math.ceil(math.sqrt(len(lonely))))
-        for i, n in enumerate(lonely):
-            pos[n] = (left + (i % cols) * SPACING, bottom + (i // cols) * SPACING)
-    return pos
-
-
-def _communities_layout(G: nx.Graph, seed: int) -> dict[Any, Point]:
-    if len(G) <= _LEAF:
-        return _disc(nx.spring_layout(G, seed=seed, iterations=35) if len(G) > 1 else dict.fromkeys(G, (0.0, 0.0)), _radius(len(G)))
-    # one level of Louvain: many small communities, each quick to lay out (full Louvain merges them
-    # into a few big ones that would need laying out again)
-    parts = [sorted(p, key=str) for p in nx.community.louvain_communities(G, seed=seed, max_level=1)]
-    if len(parts) == 1:  # no community structure to use: one spectral picture
-        return _disc(nx.spectral_layout(G), _radius(len(G)))
-    return _parts_layout(G, parts, seed)
-
-
-def _parts_layout(G: nx.Graph, parts: Sequence[Sequence[Any]], seed: int, room: float = 1.0) -> dict[Any, Point]:
-    """Each part laid out inside its own disc (`room` times the usual size); the discs placed by a
-    spring layout of the parts' ties."""
-    part_of = {n: i for i, p in enumerate(parts) for n in p}
-    Q = nx.Graph()
-    Q.add_nodes_from(range(len(parts)))
-    for u, v in G.edges():
-        a, b = part_of[u], part_of[v]
-        if a != b:
-            Q.add_edge(a, b, weight=Q.get_edge_data(a, b, {"weight": 0})["weight"] + 1)
-    radii = np.array([room * _radius(len(p)) for p in parts])
-    centres = _spread(nx.spring_layout(Q, seed=seed, weight="weight"), radii)
-    pos: dict[Any, Point] = {}
-    for i, p in enumerate(parts):
-        inner = (_disc(_sunflower(G, p), room * _radius(len(p))) if len(p) <= _SMALL_PART
-                 else _communities_layout(G.subgraph(p), seed))
-        cx, cy = centres[i]
-        pos.update({n: (cx + x, cy + y) for n, (x, y) in inner.items()})
-    return pos
-
-
-def _sunflower(G: nx.Graph, part: Sequence[Any]) -> dict[Any, Point]:
-    """A small part on a sunflower spiral, best connected in the middle: no spring layout for each of
-    hundreds of communities (25 ms each), and evenly spaced inside the part's disc."""
-    ranked = sorted(part, key=lambda n: (-G.degree(n), str(n)))
-    step = SPACING * 0.9
-    return {n: (step * math.sqrt(i + 0.5) * math.cos(i * _GOLDEN), step * math.sqrt(i + 0.5) * math.sin(i * _GOLDEN))
-            for i, n in enumerate(ranked)}
-
-
-def _radius(n: int) -> float:
-    return SPACING * math.sqrt(n / math.pi) + SPACING / 2
-
-
-def _disc(layout: dict[Any, Any], radius: float) -> dict[Any, Point]:
-    """Centre a layout and scale it to fit a disc of `radius`."""
-    if not layout:
-        return {}
-    xy = np.array(list(layout.values()), dtype=float)
-    xy -= xy.mean(axis=0)
-    far = float(np.hypot(xy[:, 0], xy[:, 1]).max()) or 1.0
-    xy *= radius / far
-    return {n: (float(x), float(y)) for n, (x, y) in zip(layout, xy)}
-
-
-def _spread(layout: dict[int, Any], radii: np.ndarray, rounds: int = 60) -> np.ndarray:
-    """Scale community centres to the discs' total size, then push overlapping discs apart."""
-    xy = np.array([layout[i] for i in range(len(radii))], dtype=float)
-    xy -= xy.mean(axis=0)
-    far = float(np.hypot(xy[:, 0], xy[:, 1]).max()) or 1.0
-    xy *= 1.2 * math.sqrt(float((radii**2).sum())) / far
-    need = radii[:, None] + radii[None, :]
-    for _ in range(rounds):
-        d = xy[:, None, :] - xy[None, :, :]
-        dist = np.hypot(d[..., 0], d[..., 1])
-        np.fill_diagonal(dist, np.inf)
-        overlap = np.clip(need - dist, 0, None)
-        if not overlap.any():
-            break
-        dist[~np.isfinite(dist)] = 1.0
-        dist[dist == 0] = 1e-3
-        push = (d / dist[..., None]) * (overlap / 2)[..., None]
-        xy += push.sum(axis=1)
-    return xy
 
 
 def tree_positions(nodes: Sequence[PNode], edges: Iterable[PEdge]) -> dict[str, Point]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable
+from dataclasses import asdict
 
 import networkx as nx
 import pytest
@@ -12,6 +13,10 @@ from scipy.sparse.linalg import ArpackNoConvergence
 
 from graphsvc.algorithms import network
 from graphsvc.algorithms.network import (
+    BridgeTie,
+    Cores,
+    OrgName,
+    Route,
     centrality,
     clusters,
     ego,
@@ -82,28 +87,28 @@ FLORENTINE_BETWEENNESS = {
 def test_path_centrality_by_hand() -> None:
     c = centrality(path4())
     # b and c each lie on 2 of the 3 pairs they are not part of: 2 / ((4-1)(4-2)/2) = 2/3
-    assert [c[n]["betweenness"] for n in "abcd"] == pytest.approx([0, 2 / 3, 2 / 3, 0])
-    assert [c[n]["degree"] for n in "abcd"] == pytest.approx([1 / 3, 2 / 3, 2 / 3, 1 / 3])
-    assert c["b"]["name"] == "乙支部"
+    assert [c[n].betweenness for n in "abcd"] == pytest.approx([0, 2 / 3, 2 / 3, 0])
+    assert [c[n].degree for n in "abcd"] == pytest.approx([1 / 3, 2 / 3, 2 / 3, 1 / 3])
+    assert c["b"].name == "乙支部"
     assert list(c) == ["a", "b", "c", "d"]
 
 
 def test_path_centrality_unnormalised() -> None:
     c = centrality(path4(), normalized=False)
-    assert [c[n]["betweenness"] for n in "abcd"] == pytest.approx([0, 2, 2, 0])
-    assert [c[n]["degree"] for n in "abcd"] == [1, 2, 2, 1]
+    assert [c[n].betweenness for n in "abcd"] == pytest.approx([0, 2, 2, 0])
+    assert [c[n].degree for n in "abcd"] == [1, 2, 2, 1]
 
 
 def test_star_centrality_by_hand() -> None:
     c = centrality(star())
-    assert c["hub"]["betweenness"] == pytest.approx(1.0)
-    assert c["hub"]["degree"] == pytest.approx(1.0)
+    assert c["hub"].betweenness == pytest.approx(1.0)
+    assert c["hub"].degree == pytest.approx(1.0)
     # Perron vector of K(1,4): eigenvalue 2, hub x, leaves x/2, unit norm -> x = 1/sqrt(2)
-    assert c["hub"]["eigenvector"] == pytest.approx(1 / math.sqrt(2), abs=1e-4)
+    assert c["hub"].eigenvector == pytest.approx(1 / math.sqrt(2), abs=1e-4)
     for leaf in ("s1", "s2", "s3", "s4"):
-        assert c[leaf]["betweenness"] == 0
-        assert c[leaf]["degree"] == pytest.approx(0.25)
-        assert c[leaf]["eigenvector"] == pytest.approx(1 / (2 * math.sqrt(2)), abs=1e-4)
+        assert c[leaf].betweenness == 0
+        assert c[leaf].degree == pytest.approx(0.25)
+        assert c[leaf].eigenvector == pytest.approx(1 / (2 * math.sqrt(2)), abs=1e-4)
 
 
 def test_two_triangles_betweenness_by_hand() -> None:
@@ -111,10 +116,13 @@ def test_two_triangles_betweenness_by_hand() -> None:
     G.remove_node("g")
     c = centrality(G, measures=["betweenness"])
     # c carries the 2 x 3 pairs between {a, b} and {d, e, f}: 6 / ((6-1)(6-2)/2) = 0.6
-    assert c["c"]["betweenness"] == pytest.approx(0.6)
-    assert c["d"]["betweenness"] == pytest.approx(0.6)
-    assert all(c[n]["betweenness"] == 0 for n in "abef")
-    assert set(c["c"]) == {"name", "betweenness"}
+    assert c["c"].betweenness == pytest.approx(0.6)
+    assert c["d"].betweenness == pytest.approx(0.6)
+    assert all(c[n].betweenness == 0 for n in "abef")
+    assert c["c"].degree is None and c["c"].eigenvector is None
+    assert c["c"].score("betweenness") == pytest.approx(0.6)
+    with pytest.raises(KeyError):
+        c["c"].score("degree")  # not computed
 
 
 def test_florentine_betweenness_matches_networkx_reference() -> None:
@@ -122,21 +130,21 @@ def test_florentine_betweenness_matches_networkx_reference() -> None:
     c = centrality(G)
     assert set(c) == set(FLORENTINE_BETWEENNESS)
     for family, expected in FLORENTINE_BETWEENNESS.items():
-        assert c[family]["betweenness"] == pytest.approx(expected, abs=1e-3)
-    assert c["Medici"]["degree"] == pytest.approx(6 / 14)
+        assert c[family].betweenness == pytest.approx(expected, abs=1e-3)
+    assert c["Medici"].degree == pytest.approx(6 / 14)
     # connected graph: exactly networkx's own eigenvector centrality
     reference = nx.eigenvector_centrality(G)
     for family in G:
-        assert c[family]["eigenvector"] == pytest.approx(reference[family])
-    assert max(c, key=lambda f: c[f]["eigenvector"]) == "Medici"
+        assert c[family].eigenvector == pytest.approx(reference[family])
+    assert max(c, key=lambda f: c[f].score("eigenvector")) == "Medici"
 
 
 def test_eigenvector_reference_values() -> None:
     # networkx test_eigenvector_centrality.py: K5 -> sqrt(1/5) each; P3 -> 0.5, 0.7071, 0.5
     k5 = centrality(nx.complete_graph(5), measures=["eigenvector"])
-    assert all(v["eigenvector"] == pytest.approx(math.sqrt(1 / 5), abs=1e-6) for v in k5.values())
+    assert all(v.eigenvector == pytest.approx(math.sqrt(1 / 5), abs=1e-6) for v in k5.values())
     p3 = centrality(nx.path_graph(3), measures=["eigenvector"])
-    assert [p3[n]["eigenvector"] for n in range(3)] == pytest.approx([0.5, 0.7071, 0.5], abs=1e-4)
+    assert [p3[n].eigenvector for n in range(3)] == pytest.approx([0.5, 0.7071, 0.5], abs=1e-4)
 
 
 def test_eigenvector_on_disconnected_graph_is_per_component() -> None:
@@ -147,8 +155,8 @@ def test_eigenvector_on_disconnected_graph_is_per_component() -> None:
     G.add_node(6)
     c = centrality(G, measures=["eigenvector"])
     for n in range(1, 6):
-        assert c[n]["eigenvector"] == pytest.approx(1 / math.sqrt(5), abs=1e-6)
-    assert c[6]["eigenvector"] == 0.0
+        assert c[n].eigenvector == pytest.approx(1 / math.sqrt(5), abs=1e-6)
+    assert c[6].eigenvector == 0.0
     with pytest.raises(nx.AmbiguousSolution):
         nx.eigenvector_centrality_numpy(G)
 
@@ -158,8 +166,8 @@ def test_eigenvector_isolated_node_changes_nothing() -> None:
     c = centrality(G, measures=["eigenvector"])
     reference = nx.eigenvector_centrality(G.subgraph("abcdef"))
     for n in "abcdef":
-        assert c[n]["eigenvector"] == pytest.approx(reference[n])
-    assert c["g"]["eigenvector"] == 0.0
+        assert c[n].eigenvector == pytest.approx(reference[n])
+    assert c["g"].eigenvector == 0.0
 
 
 def test_eigenvector_scaling_keeps_ratios_and_unit_norm() -> None:
@@ -168,9 +176,9 @@ def test_eigenvector_scaling_keeps_ratios_and_unit_norm() -> None:
     c = centrality(G, measures=["eigenvector"])
     hub = nx.eigenvector_centrality(star())["hub"]
     medici = nx.eigenvector_centrality(florentine)["Medici"]
-    assert c["hub"]["eigenvector"] == pytest.approx(hub * math.sqrt(5 / 20))
-    assert c["Medici"]["eigenvector"] == pytest.approx(medici * math.sqrt(15 / 20))
-    assert sum(v["eigenvector"] ** 2 for v in c.values()) == pytest.approx(1.0)
+    assert c["hub"].eigenvector == pytest.approx(hub * math.sqrt(5 / 20))
+    assert c["Medici"].eigenvector == pytest.approx(medici * math.sqrt(15 / 20))
+    assert sum(v.score("eigenvector") ** 2 for v in c.values()) == pytest.approx(1.0)
 
 
 def test_eigenvector_falls_back_when_power_iteration_does_not_converge() -> None:
@@ -184,7 +192,7 @@ def test_eigenvector_falls_back_when_power_iteration_does_not_converge() -> None
     shape = [math.sin((i + 1) * math.pi / 301) for i in range(300)]
     norm = math.sqrt(sum(x * x for x in shape))
     expected = [x / norm for x in shape]
-    assert [c[n]["eigenvector"] for n in range(300)] == pytest.approx(expected, abs=1e-9)
+    assert [c[n].eigenvector for n in range(300)] == pytest.approx(expected, abs=1e-9)
 
 
 def test_betweenness_sampled_above_threshold_and_seeded(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -196,18 +204,18 @@ def test_betweenness_sampled_above_threshold_and_seeded(monkeypatch: pytest.Monk
     again = centrality(G, measures=["betweenness"], seed=7)
     assert first == again
     sampled = nx.betweenness_centrality(G, k=10, seed=7)
-    assert all(first[n]["betweenness"] == pytest.approx(sampled[n]) for n in G)
-    assert any(first[n]["betweenness"] != pytest.approx(exact[n]) for n in G)
+    assert all(first[n].betweenness == pytest.approx(sampled[n]) for n in G)
+    assert any(first[n].betweenness != pytest.approx(exact[n]) for n in G)
     # k as large as the graph means every pivot: the exact value
     full = centrality(G, measures=["betweenness"], k=len(G))
-    assert all(full[n]["betweenness"] == pytest.approx(exact[n]) for n in G)
+    assert all(full[n].betweenness == pytest.approx(exact[n]) for n in G)
 
 
 def test_explicit_k_samples_even_on_small_graph() -> None:
     G = nx.florentine_families_graph()
     c = centrality(G, measures=["betweenness"], k=5, seed=1)
     sampled = nx.betweenness_centrality(G, k=5, seed=1)
-    assert all(c[n]["betweenness"] == pytest.approx(sampled[n]) for n in G)
+    assert all(c[n].betweenness == pytest.approx(sampled[n]) for n in G)
 
 
 def test_centrality_empty_graph() -> None:
@@ -267,20 +275,20 @@ def test_two_triangles_split_into_two_clusters() -> None:
     G = two_triangles()
     G.remove_node("g")
     r = clusters(G)
-    assert r["count"] == 2
-    assert [c["members"] for c in r["communities"]] == [["a", "b", "c"], ["d", "e", "f"]]
-    assert [c["id"] for c in r["communities"]] == [0, 1]
-    assert [c["size"] for c in r["communities"]] == [3, 3]
+    assert r.count == 2
+    assert [c.members for c in r.communities] == [["a", "b", "c"], ["d", "e", "f"]]
+    assert [c.id for c in r.communities] == [0, 1]
+    assert [c.size for c in r.communities] == [3, 3]
     # weighted by tie count: m = 6*2 + 1 = 13, each side holds 6 and degree 2+2+2 + 2+2+2 + 1 = 13
     # Q = 2 * (6/13 - (13/26)^2) = 12/13 - 1/2
-    assert r["modularity"] == pytest.approx(12 / 13 - 1 / 2)
+    assert r.modularity == pytest.approx(12 / 13 - 1 / 2)
 
 
 def test_clusters_unweighted_modularity_by_hand() -> None:
     G = nx.Graph([("a", "b"), ("b", "c"), ("a", "c"), ("c", "d")])
     G.add_edges_from([("d", "e"), ("e", "f"), ("d", "f")])
     # Q = 2 * (3/7 - (7/14)^2) = 5/14
-    assert clusters(G)["modularity"] == pytest.approx(5 / 14)
+    assert clusters(G).modularity == pytest.approx(5 / 14)
 
 
 def test_clusters_largest_first_and_isolated_alone() -> None:
@@ -288,22 +296,23 @@ def test_clusters_largest_first_and_isolated_alone() -> None:
     G.add_edges_from(nx.complete_graph(["p", "q", "r", "s"]).edges())
     G.add_node("lone")
     r = clusters(G)
-    assert [c["members"] for c in r["communities"]] == [["p", "q", "r", "s"], ["x", "y"], ["lone"]]
+    assert [c.members for c in r.communities] == [["p", "q", "r", "s"], ["x", "y"], ["lone"]]
 
 
 def test_clusters_are_deterministic_for_a_seed() -> None:
     G = nx.gnm_random_graph(200, 600, seed=5)
     first = clusters(G, seed=11)
     assert clusters(G, seed=11) == first
-    assert sorted(n for c in first["communities"] for n in c["members"]) == sorted(G)
-    parts = [c["members"] for c in first["communities"]]
-    assert first["modularity"] == pytest.approx(nx.community.modularity(G, parts))
+    members = [n for c in first.communities for n in c.members]
+    assert len(members) == len(G) and set(members) == set(G)
+    parts = [c.members for c in first.communities]
+    assert first.modularity == pytest.approx(nx.community.modularity(G, parts))
 
 
 def test_clusters_without_edges() -> None:
-    assert clusters(nx.Graph())["count"] == 0
+    assert clusters(nx.Graph()).count == 0
     r = clusters(nx.empty_graph(3))
-    assert r["count"] == 3 and r["modularity"] is None
+    assert r.count == 3 and r.modularity is None
 
 
 @pytest.mark.parametrize("resolution", [0, -1.0])
@@ -317,71 +326,66 @@ def test_bad_resolution_is_rejected(resolution: float) -> None:
 
 def test_path_every_tie_is_a_bridge() -> None:
     r = fragile_links(path4())
-    pairs = [(b["source"], b["target"]) for b in r["bridges"]]
+    pairs = [(b.source, b.target) for b in r.bridges]
     assert pairs == [("a", "b"), ("b", "c"), ("c", "d")]
-    assert (r["bridges"][0]["source_name"], r["bridges"][0]["target_name"]) == ("甲支部", "乙支部")
-    assert r["articulation_points"] == [
-        {"id": "b", "name": "乙支部"},
-        {"id": "c", "name": "丙支部"},
-    ]
+    assert (r.bridges[0].source_name, r.bridges[0].target_name) == ("甲支部", "乙支部")
+    assert r.articulation_points == [OrgName("b", "乙支部"), OrgName("c", "丙支部")]
 
 
 def test_star_hub_is_the_single_point_of_failure() -> None:
     r = fragile_links(star())
-    assert r["articulation_points"] == [{"id": "hub", "name": "新丰街街道党工委"}]
-    assert len(r["bridges"]) == 4
-    assert {b["source"] for b in r["bridges"]} == {"hub"}
+    assert r.articulation_points == [OrgName("hub", "新丰街街道党工委")]
+    assert len(r.bridges) == 4
+    assert {b.source for b in r.bridges} == {"hub"}
 
 
 def test_two_triangles_one_bridge() -> None:
     r = fragile_links(two_triangles())
-    assert r["bridges"] == [
-        {"source": "c", "source_name": "c党支部", "target": "d", "target_name": "d党支部"}
-    ]
-    assert [p["id"] for p in r["articulation_points"]] == ["c", "d"]
+    assert r.bridges == [BridgeTie("c", "c党支部", "d", "d党支部")]
+    assert [p.id for p in r.articulation_points] == ["c", "d"]
 
 
 def test_florentine_fragile_links_by_hand() -> None:
     r = fragile_links(nx.florentine_families_graph())
-    bridges = {frozenset((b["source"], b["target"])) for b in r["bridges"]}
+    bridges = {frozenset((b.source, b.target)) for b in r.bridges}
     assert bridges == {
         frozenset(p)
         for p in [("Acciaiuoli", "Medici"), ("Medici", "Salviati"), ("Pazzi", "Salviati"),
                   ("Albizzi", "Ginori"), ("Guadagni", "Lamberteschi")]
     }
-    cut = [p["id"] for p in r["articulation_points"]]
+    cut = [p.id for p in r.articulation_points]
     assert cut == ["Albizzi", "Guadagni", "Medici", "Salviati"]
 
 
 def test_isolated_branches() -> None:
-    assert isolated(two_triangles()) == [{"id": "g", "name": "g党支部"}]
+    assert isolated(two_triangles()) == [OrgName("g", "g党支部")]
     assert isolated(path4()) == []
-    assert [n["id"] for n in isolated(batagelj_zaversnik())] == [21]
+    assert [n.id for n in isolated(batagelj_zaversnik())] == [21]
 
 
 def test_k_core_reference_figure() -> None:
     r = k_core(batagelj_zaversnik())
-    assert r["k"] == 3
-    assert r["core"] == [1, 2, 3, 4, 5, 6, 7, 8]
-    core = r["core_number"]
+    assert r.k == 3
+    assert r.core == [1, 2, 3, 4, 5, 6, 7, 8]
+    core = r.core_number
     assert [n for n in core if core[n] == 2] == list(range(9, 17))
     assert [n for n in core if core[n] == 1] == [17, 18, 19, 20]
     assert core[21] == 0
-    assert k_core(batagelj_zaversnik(), k=2)["core"] == list(range(1, 17))
+    assert k_core(batagelj_zaversnik(), k=2).core == list(range(1, 17))
 
 
 def test_florentine_main_core_by_hand() -> None:
     # peel the leaves (Acciaiuoli, Pazzi, Ginori, Lamberteschi), then Salviati; the 3-core is empty
     r = k_core(nx.florentine_families_graph())
-    assert r["k"] == 2
-    assert r["core"] == sorted(
+    assert r.k == 2
+    assert r.core == sorted(
         ["Albizzi", "Barbadori", "Bischeri", "Castellani", "Guadagni", "Medici", "Peruzzi",
          "Ridolfi", "Strozzi", "Tornabuoni"]
     )
 
 
 def test_k_core_empty_and_bad_k() -> None:
-    assert k_core(nx.Graph()) == {"core_number": {}, "k": 0, "core": []}
+    assert k_core(nx.Graph()) == Cores(core_number={}, k=0, core=[])
     with pytest.raises(InvalidInput):
         k_core(path4(), k=-1)
 
@@ -391,15 +395,15 @@ def test_k_core_empty_and_bad_k() -> None:
 
 def test_shortest_path_across_the_bridge() -> None:
     r = shortest_path(two_triangles(), "a", "f")
-    assert r["found"] is True and r["length"] == 3
-    assert [s["id"] for s in r["path"]] == ["a", "c", "d", "f"]
-    assert r["path"][1] == {"id": "c", "name": "c党支部"}
+    assert r.found is True and r.length == 3
+    assert [s.id for s in r.path] == ["a", "c", "d", "f"]
+    assert r.path[1] == OrgName("c", "c党支部")
 
 
 def test_shortest_path_to_self_and_no_path() -> None:
-    itself = {"found": True, "length": 0, "path": [{"id": "b", "name": "乙支部"}]}
+    itself = Route(found=True, length=0, path=[OrgName("b", "乙支部")])
     assert shortest_path(path4(), "b", "b") == itself
-    assert shortest_path(two_triangles(), "a", "g") == {"found": False, "length": None, "path": []}
+    assert shortest_path(two_triangles(), "a", "g") == Route(found=False, length=None, path=[])
 
 
 @pytest.mark.parametrize("source, target", [("a", "nowhere"), ("nowhere", "a")])
@@ -410,21 +414,23 @@ def test_shortest_path_missing_node(source: str, target: str) -> None:
 
 def test_ego_of_a_leaf_and_the_hub() -> None:
     leaf = ego(star(), "s1")
-    assert [n["id"] for n in leaf["nodes"]] == ["hub", "s1"]
-    assert leaf["edges"] == [{"source": "hub", "target": "s1", "kinds": ["UNDER"], "weight": 1.0}]
-    assert leaf["nodes"][0]["name"] == "新丰街街道党工委"
-    assert leaf["nodes"][0]["level"] == "working_committee"
-    assert len(ego(star(), "s1", radius=2)["nodes"]) == 5
-    assert len(ego(star(), "hub")["edges"]) == 4
-    assert ego(star(), "s1", radius=0)["edges"] == []
+    assert (leaf.center, leaf.radius) == ("s1", 1)
+    assert [n["id"] for n in leaf.nodes] == ["hub", "s1"]
+    assert leaf.edges == [{"source": "hub", "target": "s1", "kinds": ["UNDER"], "weight": 1.0}]
+    assert leaf.nodes[0]["name"] == "新丰街街道党工委"
+    assert leaf.nodes[0]["level"] == "working_committee"
+    assert len(ego(star(), "s1", radius=2).nodes) == 5
+    assert len(ego(star(), "hub").edges) == 4
+    assert ego(star(), "s1", radius=0).edges == []
 
 
 def test_ego_is_plain_json() -> None:
     r = ego(two_triangles(), "c")
-    assert [n["id"] for n in r["nodes"]] == ["a", "b", "c", "d"]
-    bridge = next(e for e in r["edges"] if (e["source"], e["target"]) == ("c", "d"))
+    assert [n["id"] for n in r.nodes] == ["a", "b", "c", "d"]
+    bridge = next(e for e in r.edges if (e["source"], e["target"]) == ("c", "d"))
     assert bridge["kinds"] == ["REGISTERED_AT", "SITS_ON"]
-    assert json.loads(json.dumps(r, ensure_ascii=False)) == r
+    plain = asdict(r)
+    assert json.loads(json.dumps(plain, ensure_ascii=False)) == plain
 
 
 def test_ego_missing_center_and_bad_radius() -> None:
@@ -467,11 +473,11 @@ def test_summary_metrics_agrees_with_the_parts() -> None:
     G = nx.florentine_families_graph()
     s = summary_metrics(G, seed=3)
     c = centrality(G, seed=3)
-    groups = clusters(G, seed=3)["communities"]
+    groups = clusters(G, seed=3).communities
     for family in G:
-        assert s[family]["betweenness"] == c[family]["betweenness"]
-        assert s[family]["eigenvector"] == c[family]["eigenvector"]
-        assert family in groups[s[family]["cluster"]]["members"]
+        assert s[family]["betweenness"] == c[family].betweenness
+        assert s[family]["eigenvector"] == c[family].eigenvector
+        assert family in groups[s[family]["cluster"]].members
     assert s["Medici"]["is_articulation_point"] and not s["Strozzi"]["is_articulation_point"]
 
 
