@@ -11,7 +11,7 @@ from graphsvc.api.deps import GraphDep, ScopeDep, SettingsDep
 from graphsvc.schemas.coverage import GapRule
 from graphsvc.schemas.geomap import MapData, MapQuery
 from graphsvc.schemas.history import HistoryQuery
-from graphsvc.schemas.rectify import RectificationQuery
+from graphsvc.schemas.rectify import RectificationPageQuery
 from graphsvc.services import geomap, map_pages, pages
 from graphsvc.views.templating import render
 
@@ -41,6 +41,6 @@ def trends_page(request: Request, graph: GraphDep, scope: ScopeDep, q: Annotated
 
 @router.get("/pages/rectifications", response_class=HTMLResponse)
 def rectifications_page(request: Request, graph: GraphDep, scope: ScopeDep,
-                        q: Annotated[RectificationQuery, Query()]) -> HTMLResponse:
+                        q: Annotated[RectificationPageQuery, Query()]) -> HTMLResponse:
     """The rectification ledger (整改台账): progress, every item, forms to assign and update."""
     return render(request, map_pages.rectifications_page(graph, scope, q))

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from graphsvc.schemas.coverage import GapRule
+from graphsvc.schemas.ids import Id as PageId
 from graphsvc.schemas.ledger import ZhEnum
 
 Id = Annotated[str, Field(min_length=1, max_length=200)]
@@ -96,3 +97,11 @@ class RectificationQuery(BaseModel):
     community_id: str | None = Field(default=None, max_length=200)
     status: RectStatus | None = None
     overdue: bool | None = Field(default=None, description="只看逾期（true）或未逾期（false）")
+
+
+class RectificationPageQuery(RectificationQuery):
+    """The rectification page: the ledger's filters, and a gap to fill the new-task form with (from 覆盖缺口)."""
+
+    rule: GapRule | None = None
+    target_id: PageId | None = None
+    org_id: PageId | None = None

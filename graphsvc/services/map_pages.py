@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from graphsvc.graph import Graph
-from graphsvc.schemas.coverage import GapParams, GapRule
+from graphsvc.schemas.coverage import Area, GapParams, GapRule
 from graphsvc.schemas.geomap import MapQuery
 from graphsvc.schemas.history import HistoryQuery
-from graphsvc.schemas.rectify import RectificationQuery, RectStatus
+from graphsvc.schemas.rectify import RectificationPageQuery, RectStatus
 from graphsvc.scope import Scope
-from graphsvc.services import geomap, history, pages, rectify
+from graphsvc.services import coverage, geomap, history, pages, rectify
 from graphsvc.views import map_pages as view
 from graphsvc.views.templating import Page
+
+ORG_CHOICES = 3000  # organisations offered by name in the new-task form
 
 
 def map_page(graph: Graph, scope: Scope, params: GapParams, query: MapQuery, *, tile_url: str | None) -> Page:
@@ -28,9 +30,19 @@ def trends_page(graph: Graph, scope: Scope, query: HistoryQuery, rule: GapRule) 
     return pages.with_chrome(page, graph, scope, query.street_id, query.community_id)
 
 
-def rectifications_page(graph: Graph, scope: Scope, query: RectificationQuery) -> Page:
-    """The rectification ledger of a street or community, with progress and the forms to change it."""
+def rectifications_page(graph: Graph, scope: Scope, query: RectificationPageQuery) -> Page:
+    """The rectification ledger of a street or community, with progress and the forms to change it.
+
+    The new-task form picks the responsible organisation by name among those of the street or community.
+    """
     where = pages.where(graph, scope, query.street_id, query.community_id)
-    page = view.rectifications_page(rectify.ledger(graph, scope, query), where=where, writer=scope.role != "analyst",
-                                    params=query.model_dump(mode="json"), statuses=list(RectStatus))
+    writer = scope.role != "analyst"
+    orgs: list[tuple[str, str]] = []
+    if writer:
+        communities = coverage.communities_of(graph, scope, Area(street_id=query.street_id,
+                                                                   community_id=query.community_id))
+        orgs = [(r["id"], r["name"] or r["id"]) for r in graph.read(
+            "read/orgs", community_id=None, level=None, skip=0, limit=ORG_CHOICES, communities=communities)]
+    page = view.rectifications_page(rectify.ledger(graph, scope, query), where=where, writer=writer,
+                                    params=query.model_dump(mode="json"), statuses=list(RectStatus), orgs=orgs)
     return pages.with_chrome(page, graph, scope, query.street_id, query.community_id)

@@ -22,6 +22,7 @@ from graphsvc.services.coverage.gaps import MEMBER_RULES
 from graphsvc.views import planner as v
 from graphsvc.views.pages import _detail, _short
 from graphsvc.views.templating import Page, Why
+from graphsvc.views.templating import q as url
 
 SHOWN = 200  # rows per rule on the page
 THRESHOLDS = (  # the form's fields: (name, words)
@@ -29,6 +30,15 @@ THRESHOLDS = (  # the form's fields: (name, words)
     ("link_cap", "每名党员联系住户上限"), ("help_cap", "每名党员帮扶户数上限"),
     ("unit_branch_members", "单位党员达到几人单独建支部"), ("walk_minutes", "服务圈步行分钟数"),
 )
+
+
+ADVICE = {  # what a planner does about a rule that has no one-click suggestion
+    GapRule.member_overloaded: "把超出上限的住户转给同楼或同网格还有余力的党员（在“党员联户”一节采纳建议）。",
+    GapRule.mobile_unregistered: "请流入地社区党组织与其联系，登记为流动党员并纳入组织生活。",
+    GapRule.employed_unregistered: "请居住社区党组织通知其到社区报到，参加社区活动。",
+    GapRule.service_circle_gap: "在步行范围内新设缺少的站点，或与附近驻区单位共享场地（见“共建匹配”）。",
+    GapRule.community_lacking_basics: "由街道党工委统筹办公用房、经费和场地，或与驻区单位共建解决。",
+}
 
 
 class PlannerQuery(s.GapsQuery):
@@ -41,6 +51,8 @@ class Row:
     cells: list[Any]
     suggestion: str = ""
     actions: list[v.Action] = field(default_factory=list)
+    target: str = ""  # the gap's subject (building, household, member, unit, community): a rectification names it
+    rectify: str = ""  # the link that opens the rectification form filled in with this gap
 
     @property
     def encoded(self) -> str:
@@ -62,6 +74,11 @@ class Section:
         return [a for r in self.rows for a in r.actions]
 
     @property
+    def suggests(self) -> bool:
+        """Whether the 建议 column has anything to show."""
+        return any(r.suggestion for r in self.rows)
+
+    @property
     def encoded(self) -> str:
         return v.encode(self.actions)
 
@@ -74,9 +91,14 @@ def _gap_rows(report: s.GapReport, rule: GapRule, masked: bool) -> list[Row]:
         name = g.name or g.id
         if rule in MEMBER_RULES and masked:
             name = mask_name(g.name) or g.id
-        rows.append(Row(f"{rule.value}-{g.id}", [name, g.community_name or g.community_id or "", g.grid_id or "",
-                                                  Why(_detail(g.detail))]))
+        where = [] if rule is GapRule.community_lacking_basics else [g.community_name or g.community_id or "",
+                                                                      g.grid_id or ""]
+        rows.append(Row(f"{rule.value}-{g.id}", [name, *where, Why(_detail(g.detail))], target=g.id))
     return rows
+
+
+def _gap_head(rule: GapRule) -> tuple[str, ...]:
+    return ("社区", "情况") if rule is GapRule.community_lacking_basics else ("名称", "社区", "网格", "情况")
 
 
 def _sections(graph: Graph, scope: Scope, q: PlannerQuery, settings_gaps: s.GapParams) -> list[Section]:
@@ -88,7 +110,10 @@ def _sections(graph: Graph, scope: Scope, q: PlannerQuery, settings_gaps: s.GapP
         rg = report.rules[rule.value]
         build = BUILDERS.get(rule)
         head, rows, note = build(graph, scope, area, params, q, rg) if build else (
-            ("名称", "社区", "网格", "情况"), _gap_rows(report, rule, scope.masked), "")
+            _gap_head(rule), _gap_rows(report, rule, scope.masked), ADVICE.get(rule, ""))
+        for row in rows:
+            row.rectify = url("/pages/rectifications", street_id=area.street_id, community_id=area.community_id,
+                            rule=rule.value, target_id=row.target) if row.target else ""
         out.append(Section(rule.value, rg.zh, _short(rg.zh), rg.count, head, rows[:SHOWN], note))
     _name_grids(graph, report.communities, out)
     return out
@@ -109,15 +134,24 @@ def _name_grids(graph: Graph, communities: list[str] | None, sections: list[Sect
 # --- the rules with suggestions (each gives the table head, the rows, a note) --------------------------
 
 
+def _org_names(graph: Graph, ids: list[str]) -> dict[str, str]:
+    """The names of the organisations `ids` (the parent a suggestion names), id -> name."""
+    wanted = sorted(set(ids))
+    return {r["id"]: r["name"] for r in graph.read("coverage/orgs_by_id", ids=wanted) if r["name"]} if wanted else {}
+
+
 def _communities(graph: Graph, scope: Scope, area: s.Area, params: s.GapParams, q: PlannerQuery,
                  rg: s.RuleGaps) -> tuple[tuple[str, ...], list[Row], str]:
     rows = []
-    for b in suggest.suggest_community_branches(graph, scope, area).items:
+    branches = suggest.suggest_community_branches(graph, scope, area).items
+    names = _org_names(graph, [b.accept_org.parent_id for b in branches if b.accept_org])
+    for b in branches:
         org = b.accept_org
-        text = v.say_org(org, "街道党工委") if org else "街道没有党工委，无法自动建议"
+        text = v.say_org(org, names.get(org.parent_id, "街道党工委")) if org else "街道没有党工委，无法自动建议"
         rows.append(Row(f"cwo-{b.community_id}", [b.community_name or b.community_id,
                                                   f"楼栋 {b.why['buildings']}，居住党员 {b.why['resident_members']}"],
-                        text, [v.Action(kind="org", body=org.model_dump(mode="json"), say=text)] if org else []))
+                        text, [v.Action(kind="org", body=org.model_dump(mode="json"), say=text)] if org else [],
+                        target=b.community_id))
     return ("社区", "情况"), rows, ""
 
 
@@ -137,7 +171,7 @@ def _groups(graph: Graph, scope: Scope, area: s.Area, params: s.GapParams, q: Pl
         else:
             text = "附近没有可用的党小组，楼里党员也不足以新建"
         rows.append(Row(f"bwg-{b.building_id}", [b.building_name or b.building_id, grid.get(b.building_id, ""),
-                                                 b.why.get("households", "")], text, actions))
+                                                 b.why.get("households", "")], text, actions, target=b.building_id))
     return ("楼栋", "网格", "住户"), rows, ""
 
 
@@ -154,7 +188,8 @@ def _branches(graph: Graph, scope: Scope, area: s.Area, params: s.GapParams, q: 
         kind = "单幢" if p.kind == "single" else f"相邻 {len(p.building_ids)} 幢合建"
         rows.append(Row(f"bnb-{'-'.join(p.building_ids)}", ["、".join(names.get(b, b) for b in p.building_ids), kind,
                                                              p.members], text,
-                        [v.Action(kind="org", body=p.accept_org.model_dump(mode="json"), say=text)] if p.accept_org else []))
+                        [v.Action(kind="org", body=p.accept_org.model_dump(mode="json"), say=text)] if p.accept_org else [],
+                        target=p.building_ids[0]))
     return ("楼栋", "方式", "居住党员"), rows, f"居住党员超过 {params.branch_threshold} 人的楼栋（或相邻楼栋合计）应建楼宇党支部。"
 
 
@@ -173,7 +208,7 @@ def _links(graph: Graph, scope: Scope, area: s.Area, params: s.GapParams, q: Pla
                     f"联系户数 {w['member_links_before']}→{w['member_links_after']}，上限 {w['link_cap']}）")
             actions = [v.Action(kind="links", body={"member_id": i.member_id, "household_id": g.id},
                                 say=f"{i.member_name} 联系 {label}（党员联户）", cap=params.link_cap)]
-        rows.append(Row(f"hu-{g.id}", [label, g.grid_id or "", g.detail.get("size", "")], text, actions))
+        rows.append(Row(f"hu-{g.id}", [label, g.grid_id or "", g.detail.get("size", "")], text, actions, target=g.id))
     return ("住户", "网格", "人口"), rows, "建议为最优分配：困难户优先，尽量多覆盖，同楼优先，每名党员不超过上限。"
 
 
@@ -193,7 +228,7 @@ def _helpers(graph: Graph, scope: Scope, area: s.Area, params: s.GapParams, q: P
             actions = [v.Action(kind="helps", body={"member_id": i.member_id, "household_id": g.id},
                                 say=f"{i.member_name} 帮扶 {label}（一帮一）", cap=plan.help_cap)]
         which = "（不显示）" if scope.masked else v.flags_zh(g.detail.get("flags"))
-        rows.append(Row(f"vwh-{g.id}", [label, which, g.grid_id or ""], text, actions))
+        rows.append(Row(f"vwh-{g.id}", [label, which, g.grid_id or ""], text, actions, target=g.id))
     return ("住户", "困难类型", "网格"), rows, "帮扶人：同楼优先，其次同网格，再按距离；只选还有余力的党员（流动党员、生活困难党员除外）。"
 
 
@@ -201,24 +236,25 @@ def _units(graph: Graph, scope: Scope, area: s.Area, params: s.GapParams, q: Pla
            rg: s.RuleGaps) -> tuple[tuple[str, ...], list[Row], str]:
     rows = []
     units = coverage.suggest_units(graph, scope, area, params).items
-    joints = sorted({u.joint_branch_id for u in units if u.joint_branch_id})
-    joint_names = {r["id"]: r["name"] for r in graph.read("coverage/orgs_by_id", ids=joints)} if joints else {}
+    names = _org_names(graph, [u.joint_branch_id for u in units if u.joint_branch_id]
+                       + [u.accept_org.parent_id for u in units if u.accept_org])
     for u in units:
         actions: list[v.Action] = []
         if u.action == "own_branch" and u.accept_org:
-            text = v.say_org(u.accept_org, "街道党工委")
+            text = v.say_org(u.accept_org, names.get(u.accept_org.parent_id, "街道党工委"))
             actions = [v.Action(kind="org", body=u.accept_org.model_dump(mode="json"), say=text)]
         elif u.action == "own_branch":
             text = "单独建党支部（街道没有党工委，需手工设立）"
         elif u.joint_branch_id:
             moving = u.why["working_members"] - u.why["in_joint_branch"]
             text = (f"把在「{u.unit_name or u.unit_id}」工作、尚未在联合党支部的 {moving} 名党员的组织关系"
-                    f"转入「{joint_names.get(u.joint_branch_id, u.joint_branch_id)}」")
+                    f"转入「{names.get(u.joint_branch_id, u.joint_branch_id)}」")
             actions = [v.Action(kind="joint", body={"unit_id": u.unit_id, "joint_branch_id": u.joint_branch_id},
                                 say=text)]
         else:
             text = "并入联合党支部（社区尚无联合党支部，需先设立）"
-        rows.append(Row(f"uwb-{u.unit_id}", [u.unit_name or u.unit_id, u.why["working_members"]], text, actions))
+        rows.append(Row(f"uwb-{u.unit_id}", [u.unit_name or u.unit_id, u.why["working_members"]], text, actions,
+                        target=u.unit_id))
     return ("单位", "在此工作的党员"), rows, f"党员 {params.unit_branch_members} 人及以上的单位单独建支部，不足的并入联合党支部。"
 
 

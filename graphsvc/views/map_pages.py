@@ -82,7 +82,7 @@ def trends_page(hist: CoverageHistory, rule: GapRule, *, where: str, params: Map
 
 
 def rectifications_page(rects: Rectifications, *, where: str, writer: bool, params: Mapping[str, Any],
-                        statuses: list[RectStatus]) -> Page:
+                        statuses: list[RectStatus], orgs: list[tuple[str, str]]) -> Page:
     """The ledger: progress per street and community, then every item with its status (overdue in red)."""
     progress = [(LEVEL_ZH[p.level], p.name or p.id, p.total, p.open, p.in_progress, p.done,
                  Num(str(p.overdue), "warn" if p.overdue else ""), pct(p.done_ratio)) for p in rects.progress]
@@ -93,5 +93,5 @@ def rectifications_page(rects: Rectifications, *, where: str, writer: bool, para
     export = q("/rectifications/export", street_id=params.get("street_id"), community_id=params.get("community_id"))
     return Page("rectifications.html", f"整改台账 · {where}", {
         "progress": progress, "items": items, "writer": writer, "export": export, "statuses": statuses,
-        "rules": list(GapRule), "params": dict(params),
+        "rules": list(GapRule), "params": dict(params), "orgs": orgs,
     })

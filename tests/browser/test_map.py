@@ -184,13 +184,18 @@ def test_dashboard_prints_without_navigation(web: Web) -> None:
 
 
 def test_rectification_page_assigns_and_sends_back(web: Web, site: Site) -> None:
+    """From a gap on 覆盖缺口 to a task: 派发整改 fills in the rule and the gap; the organisation is picked by name."""
     report = coverage.gaps(site.graph, LOCAL_ADMIN, Area(street_id=STREET), GapParams(), rules=[GapRule.community_lacking_basics])
     gap = report.rules["community_lacking_basics"].items[0]
-    web.goto(f"/pages/rectifications?street_id={STREET}")
+    web.goto(f"/pages/gaps?street_id={STREET}&rule=community_lacking_basics")
+    with web.page.expect_navigation():
+        web.page.locator(f"#row-community_lacking_basics-{gap.id} a:has-text('派发整改')").click()
     form = web.page.locator("#rect-new")
-    form.locator("select[name=rule]").select_option("community_lacking_basics")
-    form.locator("input[name=target_id]").fill(gap.id)
-    form.locator("input[name=org_id]").fill(f"po-{gap.id[2:]}")
+    assert form.locator("select[name=rule]").input_value() == "community_lacking_basics"
+    assert form.locator("input[name=target_id]").input_value() == gap.id
+    org = form.locator(f"select[name=org_id] option[value='po-{gap.id[2:]}']")
+    assert org.inner_text() and not org.inner_text().startswith("po-")  # a name people read, not an id
+    form.locator("select[name=org_id]").select_option(f"po-{gap.id[2:]}")
     form.locator("input[name=due]").fill("2099-12-31")
     with web.page.expect_navigation():
         form.locator("button").click()

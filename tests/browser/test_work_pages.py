@@ -156,6 +156,15 @@ def test_community_key_sees_only_its_community(browse: Callable[..., Web], site:
 # --- the county organisation department -------------------------------------------------------------
 
 
+def test_a_street_without_villages_is_told_so_not_shown_empty_plans(browse: Callable[..., Web]) -> None:
+    web = browse("street")  # 新丰街街道 has communities only: no village to pair with
+    web.goto("/pages/pairing", shot="pairing-street")
+    note = web.page.locator("#plan .flash").inner_text()
+    assert "没有村" in note and "县（区）委组织部" in note
+    assert web.page.locator("#plan table").count() == 0
+    web.assert_clean()
+
+
 def test_county_forbids_a_pair_recomputes_and_accepts(browse: Callable[..., Web]) -> None:
     web = browse("admin")
     web.goto("/pages/pairing", shot="pairing")
