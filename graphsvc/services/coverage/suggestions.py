@@ -26,6 +26,7 @@ UNIT_ORG_DOMAIN = {
 }
 CANNOT_LINK = ("mobile",)  # 流动党员 are often away: never proposed to link households
 GROUP_NEIGHBOUR_M = 300.0  # a group next door (another community) may take a building this near
+_Pair = tuple[Mapping[str, Any], str, int]  # a suggested link: (member, household id, cost)
 
 
 def suggest_groups(
@@ -90,13 +91,11 @@ def suggest_groups(
 
 
 def _by_community(rows: list[dict[str, Any]]) -> defaultdict[str, list[dict[str, Any]]]:
+    """Rows grouped by their community id (an unknown community: no rows)."""
     out: defaultdict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in rows:
         out[r["community_id"]].append(r)
     return out
-
-
-_Pair = tuple[Mapping[str, Any], str, int]  # (member, household id, cost)
 
 
 def _assign_links(
