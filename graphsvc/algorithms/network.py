@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict
 from typing import Any
 
 import networkx as nx
 
+from graphsvc.algorithms import network_results
 from graphsvc.algorithms.common import sorted_ids
 from graphsvc.algorithms.network_results import (
     MEASURES,
@@ -31,6 +31,7 @@ from graphsvc.algorithms.network_results import (
     Components,
     Cores,
     Fragility,
+    Metrics,
     Neighbourhood,
     Node,
     OrgName,
@@ -42,17 +43,6 @@ from graphsvc.errors import InvalidInput, NotFound
 __all__ = [
     "BETWEENNESS_EXACT_MAX_NODES",
     "BETWEENNESS_SAMPLE_K",
-    "MEASURES",
-    "BridgeTie",
-    "Centrality",
-    "Community",
-    "Components",
-    "Cores",
-    "Fragility",
-    "Neighbourhood",
-    "OrgName",
-    "Partition",
-    "Route",
     "centrality",
     "clusters",
     "component_counts",
@@ -66,6 +56,7 @@ __all__ = [
     "summary_metrics",
     "without_isolates",
 ]
+__all__ += network_results.__all__  # the result types
 
 # Exact betweenness is O(n·m) in pure Python: ~40 s at 5,000 nodes / 15,000 edges,
 # ~4 s with 500 sampled pivots. Up to this many nodes it is exact.
@@ -332,18 +323,17 @@ def without_isolates(G: nx.Graph) -> nx.Graph:
 
 def summary_metrics(
     G: nx.Graph, *, seed: int = 0, k: int | None = None, resolution: float = 1.0
-) -> dict[Node, dict[str, Any]]:
-    """Every metric for every organisation, flat -- the body of ``graphsvc analyze --format json``.
+) -> dict[Node, Metrics]:
+    """Every metric for every organisation -- the rows of ``graphsvc analyze --format json``.
 
-    ``{id: {"name", "betweenness", "degree", "eigenvector", "core_number", "cluster",
-    "is_articulation_point"}}``, sorted by id. The rows stay plain dicts: they are the
-    flat JSON rows, and the organisation page's side panel reads them by key. The centralities are those of
-    :func:`centrality` (normalised; ``k`` and ``seed`` as there), ``cluster`` is the
-    community id from :func:`clusters` (same ``seed``), ``core_number`` from :func:`k_core`.
+    ``{id: Metrics}``, sorted by id (``dataclasses.asdict`` gives the flat JSON row). The
+    centralities are those of :func:`centrality` (normalised; ``k`` and ``seed`` as there),
+    ``cluster`` is the community id from :func:`clusters` (same ``seed``), ``core_number``
+    from :func:`k_core`.
 
     >>> G = nx.Graph([("a", "b"), ("b", "c")])
     >>> row = summary_metrics(G)["b"]
-    >>> row["betweenness"], row["core_number"], row["is_articulation_point"]
+    >>> row.betweenness, row.core_number, row.is_articulation_point
     (1.0, 1, True)
     """
     scores = centrality(G, k=k, seed=seed)
@@ -352,12 +342,15 @@ def summary_metrics(
     core = k_core(G).core_number
     cut = {p.id for p in fragile_links(G).articulation_points}
     return {
-        n: {
-            **asdict(row),
-            "core_number": core[n],
-            "cluster": cluster_of[n],
-            "is_articulation_point": n in cut,
-        }
+        n: Metrics(
+            name=row.name,
+            betweenness=row.score("betweenness"),
+            degree=row.score("degree"),
+            eigenvector=row.score("eigenvector"),
+            core_number=core[n],
+            cluster=cluster_of[n],
+            is_articulation_point=n in cut,
+        )
         for n, row in scores.items()
     }
 

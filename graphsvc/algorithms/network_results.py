@@ -14,6 +14,7 @@ __all__ = [
     "Components",
     "Cores",
     "Fragility",
+    "Metrics",
     "Neighbourhood",
     "OrgName",
     "Partition",
@@ -124,3 +125,17 @@ class Components:
 
     components: int
     isolated: int
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """One organisation's row of :func:`summary_metrics`: its centralities (normalised),
+    core number, cluster id and whether it is an articulation point."""
+
+    name: str | None
+    betweenness: float
+    degree: float
+    eigenvector: float
+    core_number: int
+    cluster: int
+    is_articulation_point: bool

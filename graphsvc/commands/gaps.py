@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 import csv
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
@@ -14,6 +15,9 @@ from graphsvc.commands.common import cli_scope, open_graph, say
 from graphsvc.commands.labels import choices_help, enum_arg, enum_list_arg, label, rule_name
 from graphsvc.errors import InvalidInput
 from graphsvc.settings import Settings
+
+if TYPE_CHECKING:
+    from graphsvc.schemas.coverage import Distance, GapPageQuery
 
 HEADERS = {
     "rule": "规则",
@@ -50,12 +54,9 @@ def _detail(detail: dict[str, Any]) -> str:
     return str(label({k: v for k, v in detail.items() if k not in HIDDEN}))
 
 
-def cmd_gaps(settings: Settings, args: argparse.Namespace) -> None:
-    from graphsvc.commands import gaps_plan
-    from graphsvc.schemas.coverage import Distance, GapPageQuery, GapRule
-    from graphsvc.services import coverage
-
-    overrides = {
+def _overrides(args: argparse.Namespace) -> dict[str, Any]:
+    """The rule parameters given on the command line (the others keep their settings' values)."""
+    given = {
         "branch_threshold": args.threshold,
         "link_cap": args.cap,
         "unit_branch_members": args.unit_members,
@@ -67,12 +68,13 @@ def cmd_gaps(settings: Settings, args: argparse.Namespace) -> None:
         "required_points": args.required_points,
         "vulnerable": args.vulnerable,
     }
-    action = args.words[0] if args.words else "list"
-    if action not in ("list", "suggest", "accept", "place"):
-        raise InvalidInput(f"gaps 后面可以跟 suggest、accept 或 place，不认识「{action[:20]}」")
-    if action == "accept":
-        gaps_plan.accept(settings, args)
-        return
+    return {k: v for k, v in given.items() if v is not None}
+
+
+def _query(args: argparse.Namespace) -> tuple[GapPageQuery, list[Distance]]:
+    """The area, page and rule parameters, and the travel-distance table, validated."""
+    from graphsvc.schemas.coverage import Distance, GapPageQuery
+
     try:
         q = GapPageQuery(
             limit=args.limit,
@@ -80,12 +82,27 @@ def cmd_gaps(settings: Settings, args: argparse.Namespace) -> None:
             street_id=args.street,
             community_id=args.community,
             grid_id=args.grid,
-            **{k: v for k, v in overrides.items() if v is not None},
+            **_overrides(args),
         )
         distances = [Distance(**r) for r in _distances(args.distances)]
     except ValidationError as e:
         details = [{"field": ".".join(str(p) for p in err["loc"]), "message": err["msg"]} for err in e.errors()]
         raise InvalidInput("命令参数有误", details=details) from e
+    return q, distances
+
+
+def cmd_gaps(settings: Settings, args: argparse.Namespace) -> None:
+    from graphsvc.commands import gaps_plan
+    from graphsvc.schemas.coverage import GapRule
+    from graphsvc.services import coverage
+
+    action = args.words[0] if args.words else "list"
+    if action not in ("list", "suggest", "accept", "place"):
+        raise InvalidInput(f"gaps 后面可以跟 suggest、accept 或 place，不认识「{action[:20]}」")
+    if action == "accept":
+        gaps_plan.accept(settings, args)
+        return
+    q, distances = _query(args)
     if action == "suggest":
         gaps_plan.suggest(settings, args, q)
         return
@@ -94,16 +111,7 @@ def cmd_gaps(settings: Settings, args: argparse.Namespace) -> None:
         return
     with open_graph(settings) as graph:
         if args.summary:
-            result = coverage.summary(graph, cli_scope(), q.area(), q.params(settings.gaps))
-            rows = [i.model_dump(mode="json") for i in result.items]
-            output.write(
-                result.model_dump(mode="json"),
-                args.format,
-                rows=rows,
-                output=args.output,
-                headers=SUMMARY_HEADERS,
-                sheet="覆盖率",
-            )
+            _write_summary(coverage.summary(graph, cli_scope(), q.area(), q.params(settings.gaps)), args)
             return
         rules = [GapRule[r] for r in args.rule] if args.rule else None
         if args.page:
@@ -112,34 +120,40 @@ def cmd_gaps(settings: Settings, args: argparse.Namespace) -> None:
             _write_page(page, args)
             return
         report = coverage.gaps(graph, cli_scope(), q.area(), q.params(settings.gaps), rules=rules, distances=distances)
-    data = {k: v.model_dump(mode="json", exclude={"rule"}, exclude_none=True) for k, v in report.rules.items()}
-    rows = [
-        {
-            "rule": rule,
-            "id": g.id,
-            "name": g.name,
-            "community_id": g.community_id,
-            "community_name": g.community_name,
-            "grid_id": g.grid_id,
-            "detail": _detail(g.detail),
-        }
-        for rule, found in report.rules.items()
+    _write_report(report, args)
+
+
+def _gap_rows(rules: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Every gap of every rule as a table row."""
+    return [
+        {"rule": rule, "id": g.id, "name": g.name, "community_id": g.community_id,
+         "community_name": g.community_name, "grid_id": g.grid_id, "detail": _detail(g.detail)}
+        for rule, found in rules.items()
         for g in found.items
     ]
-    output.write(data, args.format, rows=rows, output=args.output, headers=HEADERS, sheet="覆盖缺口")
+
+
+def _write_summary(result: Any, args: argparse.Namespace) -> None:
+    """Each rule's population, gaps and coverage ratio."""
+    rows = [i.model_dump(mode="json") for i in result.items]
+    output.write(
+        result.model_dump(mode="json"), args.format, rows=rows, output=args.output, headers=SUMMARY_HEADERS,
+        sheet="覆盖率",
+    )
+
+
+def _write_report(report: Any, args: argparse.Namespace) -> None:
+    """Every gap of every rule as rows; each rule's count on stderr."""
+    data = {k: v.model_dump(mode="json", exclude={"rule"}, exclude_none=True) for k, v in report.rules.items()}
+    output.write(data, args.format, rows=_gap_rows(report.rules), output=args.output, headers=HEADERS,
+                 sheet="覆盖缺口")
     say("；".join(f"{rule_name(r)} {found.count}" for r, found in report.rules.items()))
 
 
 def _write_page(page: Any, args: argparse.Namespace) -> None:
     """One page per rule as rows; per rule, the count and the communities with the most gaps on stderr."""
-    rows = [
-        {"rule": rule, "id": g.id, "name": g.name, "community_id": g.community_id,
-         "community_name": g.community_name, "grid_id": g.grid_id, "detail": _detail(g.detail)}
-        for rule, found in page.rules.items()
-        for g in found.items
-    ]
-    output.write(page.model_dump(mode="json"), args.format, rows=rows, output=args.output, headers=HEADERS,
-                 sheet="覆盖缺口（本页）")
+    output.write(page.model_dump(mode="json"), args.format, rows=_gap_rows(page.rules), output=args.output,
+                 headers=HEADERS, sheet="覆盖缺口（本页）")
     for rule, found in page.rules.items():
         top = "、".join(f"{c.name or c.id or '未归属'} {c.count}" for c in found.by_community[:3])
         more = f"，下一页 --offset {found.next_offset}" if found.next_offset is not None else ""

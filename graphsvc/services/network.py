@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Hashable
+from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from graphsvc.algorithms import network as algo
@@ -56,7 +57,7 @@ def metrics(graph: Graph, scope: Scope, sel: s.Selection, *, seed: int = 0) -> s
     G = org_network(graph, scope, sel)
     facts = ("level", "domain", "community_id", "community_name", "members")
     items = [
-        s.OrgMetric(id=str(n), **{k: G.nodes[n][k] for k in facts if G.nodes[n][k] is not None}, **row)
+        s.OrgMetric(id=str(n), **{k: G.nodes[n][k] for k in facts if G.nodes[n][k] is not None}, **asdict(row))
         for n, row in algo.summary_metrics(G, seed=seed).items()
     ]
     return s.OrgMetrics(items=items, count=len(items))

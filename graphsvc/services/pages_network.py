@@ -150,10 +150,10 @@ def org(graph: Graph, scope: Scope, sel: s.Selection, org_id: str) -> dict[str, 
         ("党员", f"{d.get('members') or 0} 名"),
     ]
     figures = [
-        ("联系", f"{G.degree(org_id)} 个党组织"), ("中介中心性", f"{metrics['betweenness']:.3f}"),
-        ("度中心性", f"{metrics['degree']:.3f}"), ("特征向量中心性", f"{metrics['eigenvector']:.3f}"),
-        ("核心数", str(metrics["core_number"])), ("群组", str(metrics["cluster"] + 1)),
-        ("断开即分裂的节点", "是" if metrics["is_articulation_point"] else "否"),
+        ("联系", f"{G.degree(org_id)} 个党组织"), ("中介中心性", f"{metrics.betweenness:.3f}"),
+        ("度中心性", f"{metrics.degree:.3f}"), ("特征向量中心性", f"{metrics.eigenvector:.3f}"),
+        ("核心数", str(metrics.core_number)), ("群组", str(metrics.cluster + 1)),
+        ("断开即分裂的节点", "是" if metrics.is_articulation_point else "否"),
     ]
     return {"id": org_id, "name": d.get("name") or org_id, "facts": [f for f in facts if f[1]], "figures": figures,
             "ties": sorted(ties.items())}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import asdict, fields
 
 import networkx as nx
 import pytest
@@ -446,7 +446,7 @@ def test_ego_missing_center_and_bad_radius() -> None:
 def test_summary_metrics_two_triangles() -> None:
     s = summary_metrics(two_triangles())
     assert list(s) == list("abcdefg")
-    assert set(s["c"]) == {
+    assert {f.name for f in fields(s["c"])} == {
         "name",
         "betweenness",
         "degree",
@@ -456,17 +456,18 @@ def test_summary_metrics_two_triangles() -> None:
         "is_articulation_point",
     }
     # with g present n = 7: c carries 6 pairs out of 15 -> 0.4
-    assert s["c"]["betweenness"] == pytest.approx(0.4)
-    assert s["c"]["degree"] == pytest.approx(3 / 6)
-    assert s["c"]["is_articulation_point"] and s["d"]["is_articulation_point"]
-    assert not s["a"]["is_articulation_point"]
-    assert s["a"]["cluster"] == s["b"]["cluster"] == s["c"]["cluster"]
-    assert s["d"]["cluster"] == s["e"]["cluster"] == s["f"]["cluster"] != s["a"]["cluster"]
-    assert s["g"]["cluster"] not in {s["a"]["cluster"], s["d"]["cluster"]}
-    assert s["g"]["core_number"] == 0 and s["a"]["core_number"] == 2
-    assert s["g"]["eigenvector"] == 0.0 and s["g"]["degree"] == 0.0
-    assert s["a"]["name"] == "a党支部"
-    assert json.loads(json.dumps(s, ensure_ascii=False)) == s
+    assert s["c"].betweenness == pytest.approx(0.4)
+    assert s["c"].degree == pytest.approx(3 / 6)
+    assert s["c"].is_articulation_point and s["d"].is_articulation_point
+    assert not s["a"].is_articulation_point
+    assert s["a"].cluster == s["b"].cluster == s["c"].cluster
+    assert s["d"].cluster == s["e"].cluster == s["f"].cluster != s["a"].cluster
+    assert s["g"].cluster not in {s["a"].cluster, s["d"].cluster}
+    assert s["g"].core_number == 0 and s["a"].core_number == 2
+    assert s["g"].eigenvector == 0.0 and s["g"].degree == 0.0
+    assert s["a"].name == "a党支部"
+    rows = {n: asdict(row) for n, row in s.items()}
+    assert json.loads(json.dumps(rows, ensure_ascii=False)) == rows
 
 
 def test_summary_metrics_agrees_with_the_parts() -> None:
@@ -475,10 +476,10 @@ def test_summary_metrics_agrees_with_the_parts() -> None:
     c = centrality(G, seed=3)
     groups = clusters(G, seed=3).communities
     for family in G:
-        assert s[family]["betweenness"] == c[family].betweenness
-        assert s[family]["eigenvector"] == c[family].eigenvector
-        assert family in groups[s[family]["cluster"]].members
-    assert s["Medici"]["is_articulation_point"] and not s["Strozzi"]["is_articulation_point"]
+        assert s[family].betweenness == c[family].betweenness
+        assert s[family].eigenvector == c[family].eigenvector
+        assert family in groups[s[family].cluster].members
+    assert s["Medici"].is_articulation_point and not s["Strozzi"].is_articulation_point
 
 
 def test_summary_metrics_empty_graph() -> None:

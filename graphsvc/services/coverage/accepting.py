@@ -136,16 +136,67 @@ def accept_links(graph: Graph, scope: Scope, body: s.AcceptLinks) -> s.Accepted:
     return accept_member_pairs(graph, scope, body.items, body.link_cap, "links")
 
 
-def accept_org(graph: Graph, scope: Scope, body: s.NewOrg) -> s.Accepted:
-    """Create an accepted Party organisation (a group, a building branch, a unit's branch) with its COVERS."""
-    stamp = _stamp(scope)
-    org_id = body.id or f"po-{uuid.uuid4().hex[:12]}"
+def _check_new_org(body: s.NewOrg) -> None:
+    """What a new organisation must say of itself, before anything is read."""
     if body.level == "group" and not body.community_id:
         raise InvalidInput("党小组必须属于一个社区", details=[{"field": "community_id"}])
     if body.domain == "building" and not body.community_id:
         raise InvalidInput("楼宇党支部必须属于一个社区", details=[{"field": "community_id"}])
     if len(set(body.building_ids)) != len(body.building_ids):
         raise InvalidInput("楼栋编号重复", details=[{"field": "building_ids"}])
+
+
+def _check_org_refs(tx: Tx, scope: Scope, body: s.NewOrg, org_id: str) -> None:
+    """The new id is free; the parent, community and unit it names exist, in the caller's scope."""
+    wanted = {
+        "id": (org_id, None),
+        "parent_id": (body.parent_id, "PartyOrg"),
+        "community_id": (body.community_id, "Community"),
+        "unit_id": (body.unit_id, "Unit"),
+    }
+    named = [(f, v) for f, (v, label) in wanted.items() if label] + [("building_ids", b) for b in body.building_ids]
+    guard.in_scope(tx, scope, named, "找不到上级党组织、社区或单位", topic="coverage")
+    labels = {r["id"]: r["labels"] for r in tx.run("read/ids_exist", ids=[v for v, _ in wanted.values() if v])}
+    if org_id in labels:
+        raise InvalidInput("编号已被占用", details=[{"field": "id", "id": org_id}])
+    missing = [
+        {"field": f, "id": v} for f, (v, label) in wanted.items() if v and label and label not in labels.get(v, [])
+    ]
+    if missing:
+        raise NotFound("找不到上级党组织、社区或单位", details=missing)
+
+
+def _check_org_place(tx: Tx, scope: Scope, body: s.NewOrg) -> None:
+    """The unit (if any) has no organisation yet, and the community (else the unit's) is in scope."""
+    where = body.community_id
+    if body.unit_id:
+        unit = tx.run("coverage/units_by_id", ids=[body.unit_id])[0]
+        where = where or unit["community_id"]
+        if unit["org_ids"]:
+            raise InvalidInput(
+                "该单位已有党组织", details=[{"field": "unit_id", "id": body.unit_id, "org_ids": unit["org_ids"]}]
+            )
+    if not _in_scope(scope, where):
+        raise NotFound("找不到上级党组织、社区或单位", details=[{"field": "community_id", "id": where}])
+
+
+def _check_org_buildings(tx: Tx, body: s.NewOrg) -> None:
+    """Every building exists in the organisation's community."""
+    buildings = {r["id"]: r for r in tx.run("coverage/buildings_by_id", ids=body.building_ids)}
+    bad = [
+        {"field": "building_ids", "id": b}
+        for b in body.building_ids
+        if b not in buildings or buildings[b]["community_id"] != body.community_id
+    ]
+    if bad:
+        raise InvalidInput("楼栋不存在或不在该社区", details=bad)
+
+
+def accept_org(graph: Graph, scope: Scope, body: s.NewOrg) -> s.Accepted:
+    """Create an accepted Party organisation (a group, a building branch, a unit's branch) with its COVERS."""
+    stamp = _stamp(scope)
+    org_id = body.id or f"po-{uuid.uuid4().hex[:12]}"
+    _check_new_org(body)
     org = {
         "id": org_id,
         "name": body.name,
@@ -157,40 +208,9 @@ def accept_org(graph: Graph, scope: Scope, body: s.NewOrg) -> s.Accepted:
     }
 
     def work(tx: Tx) -> list[str]:
-        wanted = {
-            "id": (org_id, None),
-            "parent_id": (body.parent_id, "PartyOrg"),
-            "community_id": (body.community_id, "Community"),
-            "unit_id": (body.unit_id, "Unit"),
-        }
-        named = [(f, v) for f, (v, label) in wanted.items() if label] + [("building_ids", b) for b in body.building_ids]
-        guard.in_scope(tx, scope, named, "找不到上级党组织、社区或单位", topic="coverage")
-        labels = {r["id"]: r["labels"] for r in tx.run("read/ids_exist", ids=[v for v, _ in wanted.values() if v])}
-        if org_id in labels:
-            raise InvalidInput("编号已被占用", details=[{"field": "id", "id": org_id}])
-        missing = [
-            {"field": f, "id": v} for f, (v, label) in wanted.items() if v and label and label not in labels.get(v, [])
-        ]
-        if missing:
-            raise NotFound("找不到上级党组织、社区或单位", details=missing)
-        where = body.community_id
-        if body.unit_id:
-            unit = tx.run("coverage/units_by_id", ids=[body.unit_id])[0]
-            where = where or unit["community_id"]
-            if unit["org_ids"]:
-                raise InvalidInput(
-                    "该单位已有党组织", details=[{"field": "unit_id", "id": body.unit_id, "org_ids": unit["org_ids"]}]
-                )
-        if not _in_scope(scope, where):
-            raise NotFound("找不到上级党组织、社区或单位", details=[{"field": "community_id", "id": where}])
-        buildings = {r["id"]: r for r in tx.run("coverage/buildings_by_id", ids=body.building_ids)}
-        bad = [
-            {"field": "building_ids", "id": b}
-            for b in body.building_ids
-            if b not in buildings or buildings[b]["community_id"] != body.community_id
-        ]
-        if bad:
-            raise InvalidInput("楼栋不存在或不在该社区", details=bad)
+        _check_org_refs(tx, scope, body, org_id)
+        _check_org_place(tx, scope, body)
+        _check_org_buildings(tx, body)
         tx.run("coverage/accept_org", org=org, stamp=stamp)
         pairs = [{"org_id": org_id, "building_id": b} for b in body.building_ids]
         if pairs:

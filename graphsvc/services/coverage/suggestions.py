@@ -26,6 +26,7 @@ UNIT_ORG_DOMAIN = {
 }
 CANNOT_LINK = ("mobile",)  # 流动党员 are often away: never proposed to link households
 GROUP_NEIGHBOUR_M = 300.0  # a group next door (another community) may take a building this near
+_Pair = tuple[Mapping[str, Any], str, int]  # a suggested link: (member, household id, cost)
 
 
 def suggest_groups(
@@ -89,34 +90,31 @@ def suggest_groups(
     return s.BuildingSuggestions(items=items, count=len(items))
 
 
-def suggest_links(graph: Graph, scope: Scope, area: s.Area, params: s.GapParams) -> s.LinkAssignment:
-    """Rule 4: the optimal member -> household assignment for unlinked households: vulnerable households
-    first, then as many as possible, then the nearest members; no member past the cap; mobile members left out."""
-    communities = communities_of(graph, scope, area)
-    households = graph.read("coverage/household_unlinked", **query_params(communities, area.grid_id, params))
-    members = graph.read("coverage/link_members", communities=sorted({h["community_id"] for h in households}))
-    wanted = {v.value for v in params.vulnerable}
-    # Masked callers get the plan without the "vulnerable first" priority: which households it favours would
-    # reveal their flags (sensitive under PIPL art. 28).
-    vulnerable = {h["id"]: not scope.masked and any(f in wanted for f in h["flags"]) for h in households}
-    household = {h["id"]: h for h in households}
-    waiting: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    living: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for h in households:
-        waiting[h["community_id"]].append(h)
-    for m in members:
-        living[m["community_id"]].append(m)
-    pairs: list[tuple[Mapping[str, Any], str, int]] = []
+def _by_community(rows: list[dict[str, Any]]) -> defaultdict[str, list[dict[str, Any]]]:
+    """Rows grouped by their community id (an unknown community: no rows)."""
+    out: defaultdict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in rows:
+        out[r["community_id"]].append(r)
+    return out
+
+
+def _assign_links(
+    households: list[dict[str, Any]], members: list[dict[str, Any]], vulnerable: Mapping[Hashable, bool], cap: int
+) -> tuple[list[_Pair], dict[Hashable, str], int]:
+    """The optimal pairs, the households left unassigned (with why) and the total cost."""
+    waiting = _by_community(households)
+    living = _by_community(members)
+    pairs: list[_Pair] = []
     unassigned: dict[Hashable, str] = {}
     total_cost = 0
     # Members link within the community they live in, so each community is a flow problem of its own:
     # solving them one at a time keeps a city's graph (400k households) out of memory.
     for community in sorted(waiting):
         G, pools = proj.assignment_graph(
-            waiting[community], living[community], cap=params.link_cap, vulnerable=vulnerable, cannot_serve=CANNOT_LINK
+            waiting[community], living[community], cap=cap, vulnerable=vulnerable, cannot_serve=CANNOT_LINK
         )
         # A pool takes up to its members' room together: the per-node cap must not clip it.
-        result = assign_households(G, cap=max((G.nodes[p]["capacity"] for p in pools), default=params.link_cap))
+        result = assign_households(G, cap=max((G.nodes[p]["capacity"] for p in pools), default=cap))
         unassigned |= result.unassigned
         total_cost += result.total_cost
         given: dict[Any, list[Hashable]] = defaultdict(list)  # pool -> households
@@ -125,9 +123,17 @@ def suggest_links(graph: Graph, scope: Scope, area: s.Area, params: s.GapParams)
             given[pool].append(h_id)
             cost[h_id] = c
         for pool, h_ids in given.items():
-            pairs += [(m, str(h_id), cost[h_id]) for m, h_id in proj.unpool(pools[pool], h_ids, cap=params.link_cap)]
+            pairs += [(m, str(h_id), cost[h_id]) for m, h_id in proj.unpool(pools[pool], h_ids, cap=cap)]
+    return pairs, unassigned, total_cost
+
+
+def _link_items(
+    pairs: list[_Pair], households: list[dict[str, Any]], vulnerable: Mapping[Hashable, bool], scope: Scope, cap: int
+) -> list[s.LinkSuggestion]:
+    """The pairs as suggestions, by household id; names masked and flags hidden for masked callers."""
+    household = {h["id"]: h for h in households}
     taken = Counter(m["id"] for m, _, _ in pairs)
-    items = [
+    return [
         s.LinkSuggestion(
             member_id=m["id"],
             member_name=mask_name(m["name"]) if scope.masked else m["name"],
@@ -140,11 +146,25 @@ def suggest_links(graph: Graph, scope: Scope, area: s.Area, params: s.GapParams)
                 "relation": proj.RELATION[c],
                 "member_links_before": m["links"],
                 "member_links_after": m["links"] + taken[m["id"]],
-                "link_cap": params.link_cap,
+                "link_cap": cap,
             },
         )
         for m, h_id, c in sorted(pairs, key=lambda p: p[1])
     ]
+
+
+def suggest_links(graph: Graph, scope: Scope, area: s.Area, params: s.GapParams) -> s.LinkAssignment:
+    """Rule 4: the optimal member -> household assignment for unlinked households: vulnerable households
+    first, then as many as possible, then the nearest members; no member past the cap; mobile members left out."""
+    communities = communities_of(graph, scope, area)
+    households = graph.read("coverage/household_unlinked", **query_params(communities, area.grid_id, params))
+    members = graph.read("coverage/link_members", communities=sorted({h["community_id"] for h in households}))
+    wanted = {v.value for v in params.vulnerable}
+    # Masked callers get the plan without the "vulnerable first" priority: which households it favours would
+    # reveal their flags (sensitive under PIPL art. 28).
+    vulnerable = {h["id"]: not scope.masked and any(f in wanted for f in h["flags"]) for h in households}
+    pairs, unassigned, total_cost = _assign_links(households, members, vulnerable, params.link_cap)
+    items = _link_items(pairs, households, vulnerable, scope, params.link_cap)
     return s.LinkAssignment(
         items=items,
         count=len(items),
@@ -200,6 +220,19 @@ def suggest_branches(graph: Graph, scope: Scope, area: s.Area, params: s.GapPara
     return s.BranchProposals(items=items, count=len(items))
 
 
+def _unit_branch(unit: Mapping[str, Any], street_org: str | None) -> s.NewOrg | None:
+    """A unit's own branch under its street's organisation (none without one)."""
+    if not street_org:
+        return None
+    return s.NewOrg(
+        name=f"{unit['name']}党支部",
+        level="branch",
+        domain=UNIT_ORG_DOMAIN.get(unit["unit_kind"], OrgDomain.unit),
+        parent_id=street_org,
+        unit_id=unit["id"],
+    )
+
+
 def suggest_units(graph: Graph, scope: Scope, area: s.Area, params: s.GapParams) -> s.UnitSuggestions:
     """Rule 6: a unit with enough working members gets its own branch; one with fewer joins the joint branch."""
     communities = communities_of(graph, scope, area)
@@ -214,39 +247,17 @@ def suggest_units(graph: Graph, scope: Scope, area: s.Area, params: s.GapParams)
             "unit_branch_members": params.unit_branch_members,
             "unit_kind": r["unit_kind"],
         }
-        if r["working_members"] >= params.unit_branch_members:
-            street_org = lead.get("street_org_id")
-            accept = (
-                s.NewOrg(
-                    name=f"{r['name']}党支部",
-                    level="branch",
-                    domain=UNIT_ORG_DOMAIN.get(r["unit_kind"], OrgDomain.unit),
-                    parent_id=street_org,
-                    unit_id=r["id"],
-                )
-                if street_org
-                else None
+        own = r["working_members"] >= params.unit_branch_members
+        joints = [] if own else lead.get("joint_ids") or []
+        items.append(
+            s.UnitSuggestion(
+                unit_id=r["id"],
+                unit_name=r["name"],
+                community_id=r["community_id"],
+                action="own_branch" if own else "join_joint_branch",
+                joint_branch_id=joints[0] if joints else None,
+                why=why if own else why | {"joint_branches": joints},
+                accept_org=_unit_branch(r, lead.get("street_org_id")) if own else None,
             )
-            items.append(
-                s.UnitSuggestion(
-                    unit_id=r["id"],
-                    unit_name=r["name"],
-                    community_id=r["community_id"],
-                    action="own_branch",
-                    why=why,
-                    accept_org=accept,
-                )
-            )
-        else:
-            joints = lead.get("joint_ids") or []
-            items.append(
-                s.UnitSuggestion(
-                    unit_id=r["id"],
-                    unit_name=r["name"],
-                    community_id=r["community_id"],
-                    action="join_joint_branch",
-                    joint_branch_id=joints[0] if joints else None,
-                    why=why | {"joint_branches": joints},
-                )
-            )
+        )
     return s.UnitSuggestions(items=items, count=len(items))
