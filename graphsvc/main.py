@@ -42,6 +42,24 @@ from graphsvc.views import picture, templating
 log = logging.getLogger("graphsvc")
 
 
+API_DESCRIPTION = ("共建图谱的接口：页面上的每项工作都可以通过这些接口完成。调用时在请求头带上"
+                   "`Authorization: Bearer <令牌>`（令牌由管理员在“密钥”页创建）；字段名和取值代码为英文，说明为中文。")
+API_TAGS = [{"name": name, "description": zh} for name, zh in (
+    ("explore", "浏览：街道、社区、党组织和任一节点"),
+    ("ledger", "台账：上传（导入）、下载（导出）和空白模板"),
+    ("access", "密钥与操作记录（管理员）"),
+    ("coverage", "覆盖缺口：十条规则、建议、如果……、采纳、覆盖趋势"),
+    ("rectification", "整改台账：派发、更新、导出"),
+    ("report", "街道汇报工作簿"),
+    ("map", "一张图的图层"),
+    ("pairing", "城乡结对方案"),
+    ("network", "网络分析：关键组织、薄弱环节、群组、关系图"),
+    ("matching", "共建匹配：需求与资源、结对建议、一键分配"),
+    ("records", "结对、资源共享和共建项目记录"),
+    ("pages", "页面（浏览器打开）"),
+)]
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
 
@@ -57,7 +75,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.conn.close()
 
     # FastAPI's own /docs loads Swagger UI from a CDN; intranets have none, so serve a bundled copy.
-    app = FastAPI(title="graphsvc 共建图谱", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None)
+    app = FastAPI(title="graphsvc 共建图谱", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
+                  description=API_DESCRIPTION, openapi_tags=API_TAGS)
     errors.install(app)
     app.add_middleware(BodyGates)
     # the work pages before `pages`: theirs are the routes of /pages/matching, /pages/pairing, /pages/network
