@@ -8,6 +8,8 @@
   "use strict";
   const LABEL_PX = 13;  // on-screen size of an important node's name at any zoom
   const CLUSTER = "cluster:";
+  const DRAWN_PX = 9;  // vis draws a name only from this on-screen size (the pictures' drawThreshold)
+  const CULL_ALL = 400;  // up to this many drawn nodes every name is kept off the others, not just the important ones
 
   function mount(el, data, ui) {
     ui = ui || {};
@@ -63,14 +65,39 @@
     function expandAll() { if (closed.size) { closed.clear(); sync(); } }
     function reveal(id) { const n = all.get(id); if (n && n.cluster && closed.has(n.cluster)) open(n.cluster); }
 
-    // important names stay readable when the picture is zoomed out (the rest appear on zooming in)
-    let lastScale = 0;
+    // important names stay readable when the picture is zoomed out (the rest appear on zooming in);
+    // most important first, a name that would cover one already shown waits until zooming in makes room
+    let lastScale = 0, labelled = [];
+    function labelBox(id, s, px) {
+      const n = nodes.get(id);
+      if (!n || n.hidden || !n.label) return null;
+      const at = network.getPositions([id])[id];
+      if (!at) return null;
+      const p = network.canvasToDOM(at), lines = String(n.label).split("\n");
+      const w = Math.max(...lines.map(l => l.length)) * px, r = (n.size || 10) * s;
+      return {x1: p.x - Math.max(w / 2, r), x2: p.x + Math.max(w / 2, r), y1: p.y - r, y2: p.y + r + lines.length * px * 1.3};
+    }
     function relabel() {
       const s = network.getScale();
       if (!s || (lastScale && Math.abs(s - lastScale) / s < 0.02)) return;
       lastScale = s;
-      const size = id => Math.max(base.get(id) || 16, Math.round(LABEL_PX / s));
-      nodes.update([...important].filter(id => nodes.get(id)).map(id => ({id, font: {size: size(id)}})));
+      const order = new Set([...[...closed].map(k => CLUSTER + k), ...important]);
+      if (nodes.length <= CULL_ALL)  // small enough to check every name: the rest by size
+        nodes.get().sort((a, b) => (b.size || 0) - (a.size || 0)).forEach(n => order.add(n.id));
+      const shown = [], update = [];
+      labelled = [];
+      for (const id of order) {
+        if (!nodes.get(id)) continue;
+        const own = base.get(id) || 16, lead = important.has(id);
+        const big = lead ? Math.max(own, Math.round(LABEL_PX / s)) : own;
+        if (big * s < DRAWN_PX) continue;  // vis does not draw this name at this zoom anyway
+        const b = labelBox(id, s, big * s);
+        const fits = b !== null && !shown.some(o => b.x1 < o.x2 && o.x1 < b.x2 && b.y1 < o.y2 && o.y1 < b.y2);
+        if (fits) { shown.push(b); labelled.push(id); }
+        // a name that waits is drawn below vis's threshold: not at all, until zooming in makes room
+        update.push({id, font: {size: fits ? big : Math.min(own, (DRAWN_PX - 2) / s)}});
+      }
+      nodes.update(update);
     }
     function fit() { network.fit({animation: false}); lastScale = 0; relabel(); }
 
@@ -178,7 +205,7 @@
       lastScale = 0; relabel();
       return lit.size;
     }
-    const handle = {data, network, nodes, edges, fit, collapseAll, expandAll, open, search, add, highlight, reveal, onNode: null};
+    const handle = {data, network, nodes, edges, fit, labelled: () => labelled.slice(), labelBox, collapseAll, expandAll, open, search, add, highlight, reveal, onNode: null};
     return handle;
   }
   window.GraphsvcPicture = {mount};
