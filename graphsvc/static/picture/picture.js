@@ -81,7 +81,8 @@
       const s = network.getScale();
       if (!s || (lastScale && Math.abs(s - lastScale) / s < 0.02)) return;
       lastScale = s;
-      const order = new Set([...[...closed].map(k => CLUSTER + k), ...important]);
+      const bySize = ids => ids.filter(id => nodes.get(id)).sort((a, b) => (nodes.get(b).size || 0) - (nodes.get(a).size || 0));
+      const order = new Set(bySize([...[...closed].map(k => CLUSTER + k), ...important]));
       if (nodes.length <= CULL_ALL)  // small enough to check every name: the rest by size
         nodes.get().sort((a, b) => (b.size || 0) - (a.size || 0)).forEach(n => order.add(n.id));
       const shown = [], update = [];
