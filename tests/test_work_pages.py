@@ -10,6 +10,7 @@ import pytest
 from graphsvc.errors import InvalidInput
 from graphsvc.services import pages_matching, pages_pairing
 from graphsvc.views import paging
+from graphsvc.views.matching import urgency
 
 
 def form(query: str) -> dict[str, list[str]]:
@@ -39,7 +40,7 @@ def test_plan_form_errors_say_which_field_in_chinese(query: str, words: str) -> 
 
 
 def test_urgency_in_words_and_distance_in_km() -> None:
-    assert [pages_matching.urgency(i) for i in range(1, 6)] == ["1 不急", "2 一般", "3 较急", "4 紧急", "5 非常紧急"]
+    assert [urgency(i) for i in range(1, 6)] == ["1 不急", "2 一般", "3 较急", "4 紧急", "5 非常紧急"]
     assert pages_matching.km(1234) == "1.2 公里" and pages_matching.km(None) == "—"
 
 

@@ -226,7 +226,7 @@ def allocate(graph: Graph, scope: Scope, request: m.AllocationRequest) -> m.Allo
             kind_zh=_kind_zh(needs[f.need_id].kind), resource_id=f.resource_id, owner_id=owners[f.resource_id],
             owner_name=s.resource_info[f.resource_id]["owner_name"], units=f.units, distance_m=f.distance_m,
             value=f.value, locked=f.locked,
-            why=f"紧迫度 {needs[f.need_id].urgency}，{_km(f.distance_m)}" + ("，已锁定" if f.locked else ""),
+            why=f"紧迫度 {views.urgency(needs[f.need_id].urgency)}，{_km(f.distance_m)}" + ("，已锁定" if f.locked else ""),
         )
         for f in result.flows
     ]

@@ -19,6 +19,7 @@ from graphsvc.schemas.ledger import Theme
 from graphsvc.scope import Scope
 from graphsvc.services import matching, records
 from graphsvc.services.pages import chrome, where
+from graphsvc.views.matching import urgency
 from graphsvc.views.paging import paginate
 from graphsvc.views.templating import Page
 
@@ -26,15 +27,9 @@ ROUTE = "/pages/matching"
 TABS = (("partners", "结对建议"), ("needs", "需求与资源"), ("allocate", "一键分配"), ("records", "结对与共享记录"),
         ("projects", "共建项目与十佳"))
 RECORD_KINDS = (("pairings", "结对"), ("sharings", "资源共享"), ("projects", "共建项目"))
-URGENCY_ZH = {1: "不急", 2: "一般", 3: "较急", 4: "紧急", 5: "非常紧急"}
 FIVE = ("party_work", "infrastructure", "culture", "welfare", "security")  # 五联共建
 THEME_ZH = {t.value: t.zh for t in Theme}
 STATUS_ZH = {"planned": "计划", "ongoing": "进行中", "done": "已完成", "cancelled": "已取消"}
-
-
-def urgency(level: int) -> str:
-    """'4 紧急'."""
-    return f"{level} {URGENCY_ZH.get(level, '')}".strip()
 
 
 def km(metres: float | None) -> str:

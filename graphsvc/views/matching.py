@@ -13,6 +13,14 @@ LEGEND = (
     Legend("short", "社区党组织（结对数不足）", "#c62828"),
     Legend("unit", "驻区单位党组织", "#6a1b9a", "diamond"),
 )
+URGENCY_ZH = {1: "不急", 2: "一般", 3: "较急", 4: "紧急", 5: "非常紧急"}
+
+
+def urgency(level: int) -> str:
+    """A need's urgency as people say it: 4 -> '4 紧急'."""
+    return f"{level} {URGENCY_ZH.get(level, '')}".strip()
+
+
 EDGE_LEGEND = (
     Legend("existing", "现有结对", "#37474f"),
     Legend("suggested", "建议结对", "#ef6c00"),
