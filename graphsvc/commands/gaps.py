@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from graphsvc import output
+from graphsvc.commands import add_command
 from graphsvc.commands.common import cli_scope, open_graph, say
 from graphsvc.commands.labels import choices_help, enum_arg, enum_list_arg, label, rule_name
 from graphsvc.errors import InvalidInput
@@ -150,9 +151,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     from graphsvc.schemas.coverage import GapRule, VulnerableFlag
     from graphsvc.schemas.ledger import ServiceKind
 
-    p = sub.add_parser(
+    p = add_command(
+        sub,
         "gaps",
-        help="覆盖缺口：十条规则逐条列出缺口（或 --summary 看覆盖率）；gaps suggest 规则、gaps accept、gaps place",
         description="gaps：列出缺口；gaps suggest 规则：补缺口的建议（--save 写出可采纳的建议）；"
         "gaps accept --from 文件 | covers 党组织 楼栋 … | links 党员 住户 …：采纳；"
         "gaps place --kind 站点类型 [--distances 表.csv] [--max-new N]：服务站点选址",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from graphsvc.commands import add_command
 from graphsvc.commands.common import cli_scope, open_graph, out_args, say, where_args, write
 from graphsvc.settings import Settings
 
@@ -94,8 +95,7 @@ def cmd_evaluate(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def register(sub: Any) -> None:
-    m = sub.add_parser("match", help="结对共建：需求与资源匹配、资源分配、结对建议、结对评价").add_subparsers(
-        dest="match_command", required=True)
+    m = add_command(sub, "match").add_subparsers(dest="match_command", required=True)
 
     p = m.add_parser("needs", help="每项未满足需求的候选资源（带得分说明），闲置资源，无结对社区，三无社区")
     where_args(p)

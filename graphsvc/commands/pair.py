@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from graphsvc import output
+from graphsvc.commands import add_command
 from graphsvc.commands.common import cli_scope, open_graph, say
 from graphsvc.errors import InvalidInput
 from graphsvc.settings import Settings
@@ -141,7 +142,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     from graphsvc.commands.labels import enum_arg
     from graphsvc.schemas.ledger import Theme
 
-    pair = sub.add_parser("pair", help="城乡结对：建议（最优与稳定）、假设分析、采纳")
+    pair = add_command(sub, "pair")
     kinds = pair.add_subparsers(dest="pair_command", required=True)
 
     def common(p: argparse.ArgumentParser) -> None:
