@@ -32,11 +32,14 @@ def say(msg: str) -> None:
 
 
 @contextmanager
-def open_graph(settings: Settings) -> Iterator[Graph]:
-    """The graph for one command, closed after it (the driver is imported here: not for --help, nor a bad argument)."""
+def open_graph(settings: Settings, *, read_only: bool = False) -> Iterator[Graph]:
+    """The graph for one command, closed after it (the driver is imported here: not for --help, nor a bad argument).
+
+    `read_only`: the command writes nothing to the graph, so the schema statements are sent only when
+    this engine has not had them yet."""
     from graphsvc.graph import connect
 
-    conn = connect(settings, say=say)
+    conn = connect(settings, say=say, read_only=read_only)
     try:
         yield conn.graph
     finally:

@@ -93,7 +93,7 @@ def cmd_gaps(settings: Settings, args: argparse.Namespace) -> None:
     if action == "place":
         gaps_plan.place(settings, args, q, distances)
         return
-    with open_graph(settings) as graph:
+    with open_graph(settings, read_only=True) as graph:
         if args.summary:
             result = coverage.summary(graph, cli_scope(), q.area(), q.params(settings.gaps))
             rows = [i.model_dump(mode="json") for i in result.items]
