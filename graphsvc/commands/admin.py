@@ -134,7 +134,7 @@ def cmd_keys(settings: Settings, args: argparse.Namespace) -> None:
 def cmd_audit(settings: Settings, args: argparse.Namespace) -> None:
     from graphsvc import audit, output
 
-    with open_graph(settings) as graph:
+    with open_graph(settings, read_only=True) as graph:
         rows = audit.entries(graph, action=args.action, limit=args.limit)
     output.write(rows, args.format, output=args.output)
 

@@ -39,7 +39,7 @@ def selection(args: argparse.Namespace) -> Selection:
 def cmd_analyze(settings: Settings, args: argparse.Namespace) -> None:
     from graphsvc.services import network
 
-    with open_graph(settings) as graph:
+    with open_graph(settings, read_only=True) as graph:
         result = network.metrics(graph, cli_scope(), selection(args), seed=args.seed)
     data: dict[str, Any] = {m.id: m.model_dump(exclude={"id"}) for m in result.items}
     levels = {x.value: x.zh for x in OrgLevel}

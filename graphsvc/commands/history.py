@@ -22,7 +22,7 @@ def cmd_report(settings: Settings, args: argparse.Namespace) -> None:
     from graphsvc.commands.common import cli_scope, open_graph, say
     from graphsvc.services import report
 
-    with open_graph(settings) as graph:
+    with open_graph(settings, read_only=True) as graph:
         data = report.street_report(graph, cli_scope(), settings.gaps, args.street)
     Path(args.output).write_bytes(data)
     say(f"已生成街道汇报工作簿 {args.output}")

@@ -53,7 +53,7 @@ def cmd_import(settings: Settings, args: argparse.Namespace) -> None:
 def cmd_export(settings: Settings, args: argparse.Namespace) -> None:
     from graphsvc.services.ledger import export_to, scope_communities
 
-    with open_graph(settings) as graph:
+    with open_graph(settings, read_only=True) as graph:
         communities = scope_communities(graph, street=args.street, community=args.community)
         export_to(graph, args.format, Path(args.output), labels=args.labels, communities=communities)
     say(f"已导出台账到 {args.output}")

@@ -88,7 +88,7 @@ def cmd_urban_rural(settings: Settings, args: argparse.Namespace) -> None:
     from graphsvc.services import pairing
 
     req = _model(PlanRequest, **_request(args))
-    with open_graph(settings) as graph:
+    with open_graph(settings, read_only=True) as graph:
         plan = pairing.plan(graph, cli_scope(), req)
     rows = [_row(name, i) for name in ("optimal", "stable") for i in getattr(plan, name)]
     output.write(plan.model_dump(mode="json"), args.format, rows=rows, output=args.output, headers=_headers(rows),
@@ -110,7 +110,7 @@ def cmd_what_if(settings: Settings, args: argparse.Namespace) -> None:
     from graphsvc.services import pairing
 
     req = _model(WhatIfRequest, **_request(args), change=_constraints(args, "then_"))
-    with open_graph(settings) as graph:
+    with open_graph(settings, read_only=True) as graph:
         result = pairing.what_if(graph, cli_scope(), req)
     rows = [
         _row(name, item, change)

@@ -27,7 +27,7 @@ def cmd_viz(settings: Settings, args: argparse.Namespace) -> None:
         style["size_by"] = SizeBy(args.size_by)
     if args.color_by:
         style["color_by"] = ColorBy(args.color_by)
-    with open_graph(settings) as graph:
+    with open_graph(settings, read_only=True) as graph:
         scope = cli_scope()
         if args.kind == "tree":
             html = network.tree_picture(graph, scope, sel, **style)
