@@ -9,7 +9,8 @@ new process as a person or a cron job starts it (`python -m graphsvc.cli …`, w
 runs), and prints the median and range of the wall time and of the CPU time the process used (user +
 system). The wall time includes the engine's own work on the queries; the CPU time is the command
 line's alone. Then what one more run (`python -X importtime`) spent importing, by package. Prints
-Markdown for BENCHMARKS.md.
+Markdown for BENCHMARKS.md. The runs keep compiled bytecode as an installed graphsvc does: a
+PYTHONDONTWRITEBYTECODE in the environment is not passed on (else every run compiles graphsvc afresh).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import time
 from collections import defaultdict
 
 DEFAULT = ["gaps", "--street", "s-xf"]
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 ENTRY = "graphsvc.cli"  # what the `graphsvc` script runs
 
 
@@ -32,7 +34,7 @@ def run_once(command: list[str]) -> tuple[float, float]:
     """(wall seconds, CPU seconds) of one whole `python -m graphsvc.cli COMMAND` process."""
     with tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "-m", ENTRY, *command], stdout=subprocess.DEVNULL, stderr=err)
+        proc = subprocess.Popen([sys.executable, "-m", ENTRY, *command], stdout=subprocess.DEVNULL, stderr=err, env=ENV)
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -45,7 +47,7 @@ def run_once(command: list[str]) -> tuple[float, float]:
 def import_times(command: list[str]) -> dict[str, float]:
     """Seconds spent importing, by top-level package (graphsvc by its sub-package), self times summed."""
     proc = subprocess.run([sys.executable, "-X", "importtime", "-m", ENTRY, *command],
-                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=True)
+                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=True, env=ENV)
     totals: dict[str, float] = defaultdict(float)
     for m in re.finditer(r"^import time:\s+(\d+) \|\s+\d+ \|\s+(\S+)$", proc.stderr, re.M):
         parts = m.group(2).split(".")
