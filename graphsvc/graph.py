@@ -230,8 +230,11 @@ def _ensure_schema(graph: Graph, settings: Settings, info: engine.EngineInfo | N
     if key and marks.get(settings.database) != key:
         marks[settings.database] = key
         tmp = mark.with_name(f"{SCHEMA_MARK}.{os.getpid()}")
-        tmp.write_text(json.dumps(marks))
-        tmp.replace(mark)
+        try:
+            tmp.write_text(json.dumps(marks))
+            tmp.replace(mark)
+        except OSError as e:  # only a saving for the next reader: never a reason to fail this command
+            log.warning("schema marker not written: %s", type(e).__name__)
 
 
 def connect(
