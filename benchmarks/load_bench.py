@@ -27,7 +27,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for tests.live
 
 from benchmarks.mixed_load import report, run_mixed
-from graphsvc.cli import demo_admin_token
+from graphsvc.commands.admin import demo_admin_token
 from graphsvc.graph import connect
 from graphsvc.main import create_app
 from graphsvc.services.demo import load_demo

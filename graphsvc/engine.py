@@ -19,8 +19,6 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -183,6 +181,9 @@ def stop(data_dir: Path, *, timeout_s: float = 60.0) -> bool:
 
 def server_command(info: EngineInfo, data_dir: Path, command: str) -> None:
     """Run a server command (`create database X`, `drop database X`) over the engine's HTTP API."""
+    import urllib.error  # here: every command imports this module, few make a database
+    import urllib.request
+
     auth = base64.b64encode(f"root:{password(data_dir)}".encode()).decode()
     req = urllib.request.Request(
         f"http://127.0.0.1:{info.http_port}/api/v1/server",

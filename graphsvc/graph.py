@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
+import os
 import random
 import threading
 import time
@@ -201,8 +204,46 @@ class Connection:
             engine.stop(self.settings.data_dir)
 
 
-def connect(settings: Settings, *, say: Callable[[str], None] | None = None, schema: bool = True) -> Connection:
-    """Open the configured graph: an external Neo4j, or the embedded engine (started if needed)."""
+SCHEMA_MARK = "schema-applied.json"  # in the data directory: {database: the engine and schema it was applied to}
+
+
+def _schema_key(graph: Graph, info: engine.EngineInfo) -> str:
+    """This engine process and this schema text: a restarted engine or a changed schema get a new key."""
+    text = "\n".join(graph.queries[n] for n in names("schema/"))
+    return f"{info.pid}:{info.bolt_port}:{hashlib.sha256(text.encode()).hexdigest()[:16]}"
+
+
+def _ensure_schema(graph: Graph, settings: Settings, info: engine.EngineInfo | None, read_only: bool) -> None:
+    """Apply the schema, unless this is a reader and the embedded engine has had this schema applied to
+    this database since it started (a missing index slows a read, it never changes its answer)."""
+    mark = settings.data_dir.resolve() / SCHEMA_MARK
+    key = _schema_key(graph, info) if info else None
+    try:
+        marks = json.loads(mark.read_text())
+    except (OSError, ValueError):
+        marks = {}
+    if not isinstance(marks, dict):
+        marks = {}
+    if read_only and key and marks.get(settings.database) == key:
+        return
+    graph.apply_schema()
+    if key and marks.get(settings.database) != key:
+        marks[settings.database] = key
+        tmp = mark.with_name(f"{SCHEMA_MARK}.{os.getpid()}")
+        try:
+            tmp.write_text(json.dumps(marks))
+            tmp.replace(mark)
+        except OSError as e:  # only a saving for the next reader: never a reason to fail this command
+            log.warning("schema marker not written: %s", type(e).__name__)
+
+
+def connect(
+    settings: Settings, *, say: Callable[[str], None] | None = None, schema: bool = True, read_only: bool = False
+) -> Connection:
+    """Open the configured graph: an external Neo4j, or the embedded engine (started if needed).
+
+    `read_only`: the caller only reads, so the schema statements are skipped when already applied.
+    """
     info, started = None, False
     if settings.neo4j_uri:
         assert settings.neo4j_password is not None
@@ -220,7 +261,7 @@ def connect(settings: Settings, *, say: Callable[[str], None] | None = None, sch
         with _engine_errors():
             driver.verify_connectivity()
         if schema:
-            graph.apply_schema()
+            _ensure_schema(graph, settings, info, read_only)
     except Exception:
         conn.close()
         raise

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from graphsvc.algorithms.common import (
     check_count,
@@ -20,6 +18,9 @@ from graphsvc.algorithms.common import (
 )
 from graphsvc.algorithms.common import raise_details as _raise
 from graphsvc.errors import InvalidInput
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = ["Assignment", "assign_households"]
 
@@ -34,6 +35,8 @@ class Assignment:
 
 
 def _check_assignment_graph(G: Any, cap: Any) -> None:
+    import networkx as nx  # here, not at the top: the coverage services import this module for every gap list
+
     if not isinstance(G, nx.Graph) or G.is_directed() or G.is_multigraph():
         raise InvalidInput("assign_households needs an undirected nx.Graph (not directed, not multi)")
     check_count("cap", cap)
@@ -78,6 +81,7 @@ def assign_households(G: nx.Graph, *, cap: int = 15) -> Assignment:
     Unassigned households get a reason: `'no_candidate'` (no edge to a member who can serve)
     or `'capacity'` (candidates exist but are full).
 
+    >>> import networkx as nx
     >>> G = nx.Graph()
     >>> G.add_node("m1", kind="member", capacity=1)
     >>> G.add_nodes_from(["h1", "h2"], kind="household")
@@ -87,6 +91,8 @@ def assign_households(G: nx.Graph, *, cap: int = 15) -> Assignment:
     >>> assign_households(G)
     Assignment(pairs=[('m1', 'h2', 3)], unassigned={'h1': 'capacity', 'h3': 'no_candidate'}, total_cost=3)
     """
+    import networkx as nx
+
     _check_assignment_graph(G, cap)
     nodes = G.nodes
     serving = {n for n, d in nodes(data=True) if d["kind"] == "member" and d.get("can_serve", True)}
@@ -122,6 +128,8 @@ def _assign_component(
     households: list[Hashable],
     capacity: Mapping[Hashable, int],
 ) -> dict[Hashable, tuple[Hashable, int]]:
+    import networkx as nx
+
     offers: dict[Hashable, list[tuple[Hashable, int]]] = {h: [] for h in households}
     for m in members:  # members in id order, so each household's offers come out sorted
         for h, data in G.adj[m].items():

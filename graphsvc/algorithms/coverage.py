@@ -15,9 +15,8 @@ from __future__ import annotations
 import math
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import networkx as nx
 import numpy as np
 
 from graphsvc.algorithms.common import (
@@ -34,6 +33,9 @@ from graphsvc.algorithms.common import (
 from graphsvc.algorithms.common import haversine_grid_m as _haversine_grid
 from graphsvc.algorithms.common import raise_details as _raise
 from graphsvc.errors import InvalidInput
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = [
     "EARTH_RADIUS_M",
@@ -231,22 +233,48 @@ def neighbour_clusters(
     >>> [[b["id"] for b in c] for c in neighbour_clusters(rows, max_distance_m=150, threshold=50)]
     [['b1', 'b2']]
     """
-    G = nx.Graph()
+    row_of: dict[Hashable, Mapping[str, Any]] = {}  # a repeated id: its last row, as a graph node's attributes
+    near: dict[Hashable, set[Hashable]] = {}
     by_community: dict[Hashable, list[Mapping[str, Any]]] = {}
     for b in buildings:
-        G.add_node(b["id"], row=b)
+        row_of[b["id"]] = b
+        near.setdefault(b["id"], set())
         by_community.setdefault(b["community_id"], []).append(b)
     for rows in by_community.values():
         for i, a in enumerate(rows):
             for c in rows[i + 1 :]:
                 if haversine_m(a["lat"], a["lon"], c["lat"], c["lon"]) < max_distance_m:
-                    G.add_edge(a["id"], c["id"])
+                    near[a["id"]].add(c["id"])
+                    near[c["id"]].add(a["id"])
     clusters = []
-    for ids in nx.connected_components(G):
-        rows = sorted((G.nodes[i]["row"] for i in ids), key=lambda r: id_key(r["id"]))
+    for ids in _components(near):
+        rows = sorted((row_of[i] for i in ids), key=lambda r: id_key(r["id"]))
         if len(rows) > 1 and sum(r["resident_members"] for r in rows) > threshold:
             clusters.append(rows)
     return sorted(clusters, key=lambda rows: id_key(rows[0]["id"]))
+
+
+def _components(near: Mapping[Hashable, Iterable[Hashable]]) -> Iterable[list[Hashable]]:
+    """The connected groups of an undirected neighbour map (networkx's connected_components, without
+    loading networkx for the gap list).
+
+    >>> sorted(sorted(c) for c in _components({"a": {"b"}, "b": {"a"}, "c": set()}))
+    [['a', 'b'], ['c']]
+    """
+    seen: set[Hashable] = set()
+    for start in near:
+        if start in seen:
+            continue
+        seen.add(start)
+        group, todo = [], [start]
+        while todo:
+            node = todo.pop()
+            group.append(node)
+            for other in near[node]:
+                if other not in seen:
+                    seen.add(other)
+                    todo.append(other)
+        yield group
 
 
 def propose_building_branches(
@@ -357,12 +385,15 @@ def what_if_removed(G: nx.DiGraph, removed: Iterable[Hashable]) -> RemovalImpact
     removal are reported (one already uncovered is a gap, not an effect of the removal), and a
     removed target is not reported.
 
+    >>> import networkx as nx
     >>> G = nx.DiGraph()
     >>> G.add_nodes_from(["m1", "m2"], kind="member"); G.add_nodes_from(["h1", "h2"], kind="household")
     >>> G.add_edges_from([("m1", "h1"), ("m1", "h2"), ("m2", "h2")])
     >>> what_if_removed(G, ["m1"])
     RemovalImpact(households={'h1': ['m1']}, buildings={})
     """
+    import networkx as nx
+
     if not isinstance(G, nx.DiGraph):
         raise InvalidInput("what_if_removed needs a directed graph (nx.DiGraph or nx.MultiDiGraph)")
     gone = set(removed)

@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from graphsvc import output
+from graphsvc.commands import add_command
 from graphsvc.commands.common import cli_scope, open_graph
 from graphsvc.schemas.ledger import OrgLevel
 from graphsvc.schemas.network import Selection, TieKind
@@ -38,7 +39,7 @@ def selection(args: argparse.Namespace) -> Selection:
 def cmd_analyze(settings: Settings, args: argparse.Namespace) -> None:
     from graphsvc.services import network
 
-    with open_graph(settings) as graph:
+    with open_graph(settings, read_only=True) as graph:
         result = network.metrics(graph, cli_scope(), selection(args), seed=args.seed)
     data: dict[str, Any] = {m.id: m.model_dump(exclude={"id"}) for m in result.items}
     levels = {x.value: x.zh for x in OrgLevel}
@@ -55,7 +56,7 @@ def cmd_analyze(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("analyze", help="党组织网络分析：中介中心性、度、特征向量、核心数、群组、关键节点")
+    p = add_command(sub, "analyze")
     add_selection(p)
     p.add_argument("--seed", type=int, default=0, help="Louvain 随机种子（同一种子，同一结果）")
     p.add_argument("--format", choices=output.FORMATS, default="table")

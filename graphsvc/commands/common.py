@@ -7,14 +7,16 @@ import argparse
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
-
-from pydantic import BaseModel
+from typing import TYPE_CHECKING, Any
 
 from graphsvc import output
-from graphsvc.graph import Graph, connect
 from graphsvc.scope import Scope
-from graphsvc.settings import Settings
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from graphsvc.graph import Graph
+    from graphsvc.settings import Settings
 
 
 def cli_scope() -> Scope:
@@ -30,13 +32,25 @@ def say(msg: str) -> None:
 
 
 @contextmanager
-def open_graph(settings: Settings) -> Iterator[Graph]:
-    """The graph for one command, closed after it."""
-    conn = connect(settings, say=say)
+def open_graph(settings: Settings, *, read_only: bool = False) -> Iterator[Graph]:
+    """The graph for one command, closed after it (the driver is imported here: not for --help, nor a bad argument).
+
+    `read_only`: the command writes nothing to the graph, so the schema statements are sent only when
+    this engine has not had them yet."""
+    from graphsvc.graph import connect
+
+    conn = connect(settings, say=say, read_only=read_only)
     try:
         yield conn.graph
     finally:
         conn.close()
+
+
+def progress_bar(total: int, desc: str) -> Any:
+    """A progress bar on stderr (none when stderr is not a terminal)."""
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=desc, unit="行", file=sys.stderr, disable=None, mininterval=0.5)
 
 
 HEADERS = {

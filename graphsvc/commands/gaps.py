@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from graphsvc import output
+from graphsvc.commands import add_command
 from graphsvc.commands.common import cli_scope, open_graph, say
 from graphsvc.commands.labels import choices_help, enum_arg, enum_list_arg, label, rule_name
 from graphsvc.errors import InvalidInput
@@ -109,7 +110,7 @@ def cmd_gaps(settings: Settings, args: argparse.Namespace) -> None:
     if action == "place":
         gaps_plan.place(settings, args, q, distances)
         return
-    with open_graph(settings) as graph:
+    with open_graph(settings, read_only=True) as graph:
         if args.summary:
             _write_summary(coverage.summary(graph, cli_scope(), q.area(), q.params(settings.gaps)), args)
             return
@@ -164,9 +165,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     from graphsvc.schemas.coverage import GapRule, VulnerableFlag
     from graphsvc.schemas.ledger import ServiceKind
 
-    p = sub.add_parser(
+    p = add_command(
+        sub,
         "gaps",
-        help="覆盖缺口：十条规则逐条列出缺口（或 --summary 看覆盖率）；gaps suggest 规则、gaps accept、gaps place",
         description="gaps：列出缺口；gaps suggest 规则：补缺口的建议（--save 写出可采纳的建议）；"
         "gaps accept --from 文件 | covers 党组织 楼栋 … | links 党员 住户 …：采纳；"
         "gaps place --kind 站点类型 [--distances 表.csv] [--max-new N]：服务站点选址",

@@ -56,7 +56,7 @@ def suggest(settings: Settings, args: argparse.Namespace, q: s.GapQuery) -> None
     what = SUGGESTS[rule]
     area, params = q.area(), q.params(settings.gaps)
     accept: dict[str, list[dict[str, Any]]] = {"covers": [], "links": [], "orgs": []}
-    with open_graph(settings) as graph:
+    with open_graph(settings, read_only=True) as graph:
         if what == "groups":
             res: Any = coverage.suggest_groups(graph, cli_scope(), area, params, group_building_cap=None, top=3)
             rows = [{"building_id": i.building_id, "building_name": i.building_name, "community_id": i.community_id,
@@ -140,7 +140,7 @@ def place(settings: Settings, args: argparse.Namespace, q: s.GapQuery, distances
 
     req = s.ServicePlanRequest(**q.area().model_dump(), kinds=args.kind or None, p=args.max_new,
                                distances=distances, params=q.params(settings.gaps))
-    with open_graph(settings) as graph:
+    with open_graph(settings, read_only=True) as graph:
         plan = coverage.plan_service_points(graph, cli_scope(), req)
     rows = []
     for k in plan.items:

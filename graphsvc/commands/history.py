@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from graphsvc.commands import add_command
 from graphsvc.settings import Settings
 
 
@@ -21,16 +22,16 @@ def cmd_report(settings: Settings, args: argparse.Namespace) -> None:
     from graphsvc.commands.common import cli_scope, open_graph, say
     from graphsvc.services import report
 
-    with open_graph(settings) as graph:
+    with open_graph(settings, read_only=True) as graph:
         data = report.street_report(graph, cli_scope(), settings.gaps, args.street)
     Path(args.output).write_bytes(data)
     say(f"已生成街道汇报工作簿 {args.output}")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("snapshot", help="记录一次覆盖快照（每条规则在各街道、社区、网格的覆盖率），供每日定时任务调用")
+    p = add_command(sub, "snapshot")
     p.set_defaults(func=cmd_snapshot)
-    p = sub.add_parser("report", help="街道汇报工作簿 (xlsx)：汇总、趋势、整改、各规则缺口、结对和项目，含图表")
+    p = add_command(sub, "report")
     p.add_argument("--street", required=True, help="街道编号")
     p.add_argument("-o", "--output", default="报告.xlsx")
     p.set_defaults(func=cmd_report)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from graphsvc.commands import add_command
 from graphsvc.commands.common import cli_scope, open_graph, out_args, say, where_args, write
 from graphsvc.settings import Settings
 
@@ -19,7 +20,7 @@ def _km(distance_m: float | None) -> float | None:
 def cmd_needs(settings: Settings, args: argparse.Namespace) -> None:
     from graphsvc.services import matching
 
-    with open_graph(settings) as graph:
+    with open_graph(settings, read_only=True) as graph:
         o = matching.opportunities(graph, cli_scope(), street_id=args.street, community_id=args.community,
                                    top=args.top, max_km=args.max_km)
     rows = []
@@ -47,7 +48,7 @@ def cmd_allocate(settings: Settings, args: argparse.Namespace) -> None:
 
     req = _model(AllocationRequest, street_id=args.street, locked=_pairs(args.lock), forbidden=_pairs(args.forbid),
                  distance_cost_per_km=args.cost_per_km, max_km=args.max_km, k_nearest=args.k_nearest)
-    with open_graph(settings) as graph:
+    with open_graph(settings, read_only=True) as graph:
         a = matching.allocate(graph, cli_scope(), req)
     rows = [{"community_name": f.community_name, "need_id": f.need_id, "kind": f.kind_zh, "resource_id": f.resource_id,
              "owner_name": f.owner_name, "units": f.units, "km": _km(f.distance_m), "why": f.why} for f in a.items]
@@ -61,7 +62,7 @@ def cmd_allocate(settings: Settings, args: argparse.Namespace) -> None:
 def cmd_partners(settings: Settings, args: argparse.Namespace) -> None:
     from graphsvc.services import matching
 
-    with open_graph(settings) as graph:
+    with open_graph(settings, read_only=True) as graph:
         p = matching.partners(graph, cli_scope(), street_id=args.street, community_id=args.community,
                               unit_cap=args.unit_cap, community_min=args.community_min,
                               community_max=args.community_max, max_km=args.max_km, min_score=args.min_score)
@@ -76,7 +77,7 @@ def cmd_partners(settings: Settings, args: argparse.Namespace) -> None:
 def cmd_evaluate(settings: Settings, args: argparse.Namespace) -> None:
     from graphsvc.services import matching
 
-    with open_graph(settings) as graph:
+    with open_graph(settings, read_only=True) as graph:
         e = matching.evaluation(graph, cli_scope(), street_id=args.street, year=args.year,
                                 warn_below=args.warn_below, fail_below=args.fail_below, top=args.top)
     rows = [{"year": i.year, "rank": i.rank, "top": "★" if i.top else "", "org_names": [n or "" for n in i.org_names],
@@ -94,8 +95,7 @@ def cmd_evaluate(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def register(sub: Any) -> None:
-    m = sub.add_parser("match", help="结对共建：需求与资源匹配、资源分配、结对建议、结对评价").add_subparsers(
-        dest="match_command", required=True)
+    m = add_command(sub, "match").add_subparsers(dest="match_command", required=True)
 
     p = m.add_parser("needs", help="每项未满足需求的候选资源（带得分说明），闲置资源，无结对社区，三无社区")
     where_args(p)

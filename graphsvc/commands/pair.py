@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from graphsvc import output
+from graphsvc.commands import add_command
 from graphsvc.commands.common import cli_scope, open_graph, say
 from graphsvc.errors import InvalidInput
 from graphsvc.settings import Settings
@@ -87,7 +88,7 @@ def cmd_urban_rural(settings: Settings, args: argparse.Namespace) -> None:
     from graphsvc.services import pairing
 
     req = _model(PlanRequest, **_request(args))
-    with open_graph(settings) as graph:
+    with open_graph(settings, read_only=True) as graph:
         plan = pairing.plan(graph, cli_scope(), req)
     rows = [_row(name, i) for name in ("optimal", "stable") for i in getattr(plan, name)]
     output.write(plan.model_dump(mode="json"), args.format, rows=rows, output=args.output, headers=_headers(rows),
@@ -109,7 +110,7 @@ def cmd_what_if(settings: Settings, args: argparse.Namespace) -> None:
     from graphsvc.services import pairing
 
     req = _model(WhatIfRequest, **_request(args), change=_constraints(args, "then_"))
-    with open_graph(settings) as graph:
+    with open_graph(settings, read_only=True) as graph:
         result = pairing.what_if(graph, cli_scope(), req)
     rows = [
         _row(name, item, change)
@@ -141,7 +142,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     from graphsvc.commands.labels import enum_arg
     from graphsvc.schemas.ledger import Theme
 
-    pair = sub.add_parser("pair", help="城乡结对：建议（最优与稳定）、假设分析、采纳")
+    pair = add_command(sub, "pair")
     kinds = pair.add_subparsers(dest="pair_command", required=True)
 
     def common(p: argparse.ArgumentParser) -> None:

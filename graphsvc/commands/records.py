@@ -9,6 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from graphsvc.commands import add_command
 from graphsvc.commands.common import cli_scope, open_graph, out_args, say, where_args, write
 from graphsvc.commands.labels import choices_help, enum_arg
 from graphsvc.schemas.ledger import PairingKind, ProjectStatus, Theme
@@ -78,8 +79,8 @@ def cmd_project(settings: Settings, args: argparse.Namespace) -> None:
 # --------------------------------------------------------------------------- parsers
 
 
-def _record_parser(sub: Any, name: str, help_: str, func: Callable[..., None], ids: str, extra: Callable[[Any], None]) -> None:
-    p = sub.add_parser(name, help=help_)
+def _record_parser(sub: Any, name: str, func: Callable[..., None], ids: str, extra: Callable[[Any], None]) -> None:
+    p = add_command(sub, name)
     p.add_argument("action", choices=["create", "end", "list"])
     p.add_argument("ids", nargs="*", metavar="ID", help=ids)
     p.add_argument("--since", type=date.fromisoformat, help="起始日期 YYYY-MM-DD（默认今天）")
@@ -122,9 +123,9 @@ def register(sub: Any) -> None:
         p.add_argument("--outcome", type=float, help="成效 0–100")
         p.add_argument("--satisfaction", type=float, help="居民满意度 0–100")
 
-    _record_parser(sub, "pairing", "结对记录：create ORG_A ORG_B | end PAIRING_ID | list", cmd_pairing,
+    _record_parser(sub, "pairing", cmd_pairing,
                    "create：两个党组织编号（社区一方在前）；end：结对编号", pairing_args)
-    _record_parser(sub, "sharing", "资源共享记录：create RESOURCE_ID COMMUNITY_ID | end SHARING_ID | list", cmd_sharing,
+    _record_parser(sub, "sharing", cmd_sharing,
                    "create：资源编号 社区编号；end：共享编号", sharing_args)
-    _record_parser(sub, "project", "共建项目：create PAIRING_ID --name --theme | end PROJECT_ID | list", cmd_project,
+    _record_parser(sub, "project", cmd_project,
                    "create：结对编号；end：项目编号", project_args)

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from graphsvc.commands import add_command
 from graphsvc.commands.analyze import add_selection, selection
 from graphsvc.commands.common import cli_scope, open_graph, say
 from graphsvc.errors import InvalidInput
@@ -26,7 +27,7 @@ def cmd_viz(settings: Settings, args: argparse.Namespace) -> None:
         style["size_by"] = SizeBy(args.size_by)
     if args.color_by:
         style["color_by"] = ColorBy(args.color_by)
-    with open_graph(settings) as graph:
+    with open_graph(settings, read_only=True) as graph:
         scope = cli_scope()
         if args.kind == "tree":
             html = network.tree_picture(graph, scope, sel, **style)
@@ -41,7 +42,7 @@ def cmd_viz(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("viz", help="生成网络图（HTML 文件）：" + "，".join(f"{k} {v}" for k, v in KINDS.items()))
+    p = add_command(sub, "viz")
     p.add_argument("kind", choices=list(KINDS))
     p.add_argument("--focus", help="ego 图的中心党组织编号")
     p.add_argument("--radius", type=int, default=1, choices=range(7), metavar="0-6", help="ego 图：几步以内（默认 1）")

@@ -6,13 +6,15 @@ import heapq
 import math
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 import numpy as np
 
 from graphsvc.algorithms.common import EARTH_RADIUS_M
 from graphsvc.algorithms.placement import walk_cover
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 Row = Mapping[str, Any]
 
@@ -100,6 +102,8 @@ def assignment_graph(
         if m["links"] < cap and m["category"] not in skip:
             pools[("pool", m["building_id"])].append(m)
     grid = {building: rows[0]["grid_id"] for (_, building), rows in pools.items()}
+    import networkx as nx
+
     G = nx.Graph()
     for pool, rows in pools.items():
         G.add_node(pool, kind="member", capacity=sum(cap - m["links"] for m in rows))
@@ -163,6 +167,8 @@ def group_places(groups: Iterable[Row]) -> list[dict[str, Any]]:
 def coverage_digraph(edges: Iterable[Row], kinds: Mapping[str, str], removed: Iterable[Hashable]) -> nx.DiGraph:
     """source -> target for the edges whose `type` is in `kinds` (type -> target kind), with the removed
     nodes present even when they cover nothing of that kind (the input of `what_if_removed`)."""
+    import networkx as nx
+
     G = nx.DiGraph()
     G.add_nodes_from(removed)
     for e in edges:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Hashable, Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 import numpy as np
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 SPACING = 45.0  # picture units between neighbouring nodes in server layouts
 _LEAF = 300  # communities up to this size get a plain spring layout; bigger ones are split again
@@ -31,6 +33,8 @@ def force_positions(
     organisations of each 社区) replaces the top level of Louvain communities, so that a collapsed
     community opens where its organisations stand.
     """
+    import networkx as nx  # here, not at the top: pictures import this module, a gap list does not need it
+
     G = nx.Graph()
     G.add_nodes_from(node_ids)
     G.add_edges_from((u, v) for u, v in edges if u != v)
@@ -54,6 +58,8 @@ def force_positions(
 
 
 def _communities_layout(G: nx.Graph, seed: int) -> dict[Any, Point]:
+    import networkx as nx
+
     if len(G) <= _LEAF:
         return _disc(nx.spring_layout(G, seed=seed, iterations=35) if len(G) > 1 else dict.fromkeys(G, (0.0, 0.0)), _radius(len(G)))
     # one level of Louvain: many small communities, each quick to lay out (full Louvain merges them
@@ -67,6 +73,8 @@ def _communities_layout(G: nx.Graph, seed: int) -> dict[Any, Point]:
 def _parts_layout(G: nx.Graph, parts: Sequence[Sequence[Any]], seed: int, room: float = 1.0) -> dict[Any, Point]:
     """Each part laid out inside its own disc (`room` times the usual size); the discs placed by a
     spring layout of the parts' ties."""
+    import networkx as nx
+
     part_of = {n: i for i, p in enumerate(parts) for n in p}
     Q = nx.Graph()
     Q.add_nodes_from(range(len(parts)))

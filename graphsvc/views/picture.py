@@ -18,15 +18,24 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from html import escape
+from importlib.util import find_spec
 from pathlib import Path
 from typing import Any, Literal
-
-import pyvis
 
 from graphsvc.views.force_layout import SPACING, Point, force_positions
 
 STATIC_ROUTE = "/static/vis"
-STATIC_DIR = Path(pyvis.__file__).parent / "lib" / "vis-9.1.2"
+
+
+def _package_dir(name: str) -> Path:
+    """Where an installed package is, without importing it (pyvis imports IPython, jinja2 and networkx)."""
+    spec = find_spec(name)
+    if spec is None or spec.origin is None:
+        raise ModuleNotFoundError(name)
+    return Path(spec.origin).parent
+
+
+STATIC_DIR = _package_dir("pyvis") / "lib" / "vis-9.1.2"
 PHYSICS_MAX_NODES = 300  # beyond this the browser would spend seconds settling: lay out on the server
 HIERARCHY_MAX_NODES = 1000  # vis-network's hierarchical layout: ~1 s at 1,000 nodes, ~8 s at 5,000
 COLLAPSE_MIN_NODES = 150  # bigger pictures open with each cluster (a community) collapsed into one node

@@ -15,7 +15,6 @@ from graphsvc.schemas import coverage as s
 from graphsvc.schemas.coverage import GapRule
 from graphsvc.scope import Scope, mask_name
 from graphsvc.services.coverage.area import communities_of, distance_table, points_near, query_params, walk_params
-from graphsvc.views import coverage as view
 
 # Rule 9 is computed in Python (distances); every other rule is one named query.
 RULE_QUERIES: dict[GapRule, str] = {
@@ -276,6 +275,8 @@ def _summary(
 
 def picture(graph: Graph, scope: Scope, community_id: str) -> str:
     """The coverage picture of one community as an HTML page."""
+    from graphsvc.views import coverage as view  # here: the gap lists (and the command line) draw nothing
+
     rows = graph.read("coverage/picture", community_id=community_id, communities=scope.community_list)
     if not rows:
         raise NotFound(f"找不到编号为 {community_id} 的社区", details=[{"field": "community_id", "id": community_id}])
