@@ -66,6 +66,7 @@ def test_human_output_has_no_english_codes(run) -> None:
         assert text.strip(), argv
         assert english_codes(text) == set(), (argv, english_codes(text))
     assert "党小组联幢" in run("gaps") and "一帮一" in run("gaps", "--summary")
+    assert re.search(r"\d+\.\d%", run("gaps", "--summary"))  # coverage as a percentage people read
 
 
 def test_scripts_keep_codes(run) -> None:

@@ -137,6 +137,9 @@ def _gap_rows(rules: Mapping[str, Any]) -> list[dict[str, Any]]:
 def _write_summary(result: Any, args: argparse.Namespace) -> None:
     """Each rule's population, gaps and coverage ratio."""
     rows = [i.model_dump(mode="json") for i in result.items]
+    if args.format == "table":  # people read a percentage; scripts (json, csv) keep the ratio
+        for r in rows:
+            r["ratio"] = "—" if r.get("ratio") is None else f"{r['ratio'] * 100:.1f}%"
     output.write(
         result.model_dump(mode="json"), args.format, rows=rows, output=args.output, headers=SUMMARY_HEADERS,
         sheet="覆盖率",
