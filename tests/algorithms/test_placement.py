@@ -197,7 +197,8 @@ def dense_cover(seed: int, n: int = 400, reach: float = 0.05) -> tuple[list[str]
 def greedy_sites(demand: list[str], sites: list[str], cover: dict[str, set[str]], weight: dict[str, float],
                  limit: int | None) -> tuple[list[str], float]:
     """Textbook greedy: open the site adding the most uncovered weight (first by id on ties) while it adds any."""
-    left, opened, total = set(demand), [], 0.0
+    left, total = set(demand), 0.0
+    opened: list[str] = []
     while limit is None or len(opened) < limit:
         gain = {s: sum(weight[d] for d in left if s in cover[d]) for s in sites}
         best = max(sites, key=lambda s: (gain[s], [-ord(ch) for ch in s]))
