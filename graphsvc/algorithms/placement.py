@@ -388,9 +388,6 @@ def mclp(
     _raise("invalid demand weights", details)
     if time_limit_s is not None:
         check_positive("time_limit_s", time_limit_s)
-    import scipy.sparse
-    from scipy.optimize import LinearConstraint
-
     model = _cover_model(demand_ids, site_ids, cover, fixed)
 
     picked: set[int] = set()
@@ -398,15 +395,9 @@ def mclp(
     gap: float | None = 0.0
     n, m = len(model.candidates), len(model.open_demand)
     if m and p:
-        # Variables: x_j (open candidate j, binary) then y_i (demand i covered, continuous: at the
-        # optimum it is 1 exactly when some chosen site covers i, so it needs no integrality).
         A = _incidence(model.rows, n)
-        link = scipy.sparse.hstack([-A, scipy.sparse.eye_array(m)], format="csr")
-        budget = np.concatenate([np.ones(n), np.zeros(m)])[None, :]
         w = np.array([float(weights[d]) for d in model.open_demand])
-        c = np.concatenate([np.zeros(n), -w])
-        integrality = np.concatenate([np.ones(n), np.zeros(m)])
-        solved = _solve(c, integrality, [LinearConstraint(link, ub=0), LinearConstraint(budget, ub=p)], time_limit_s)
+        solved = _solve(*_mclp_model(A, w, p), time_limit_s)
         picked = solved.picked(n)
         if not solved.optimal:
             picked, optimal, gap = _mclp_limited(A, w, p, solved)
@@ -419,6 +410,22 @@ def mclp(
     objective = float(sum(weights[d] for d in covered))
     chosen = [model.candidates[j] for j in sorted(picked)]
     return SiteChoice(chosen, covered, uncovered, model.uncoverable, objective, optimal, gap)
+
+
+def _mclp_model(
+    A: scipy.sparse.csr_array, w: np.ndarray, p: int
+) -> tuple[np.ndarray, np.ndarray, list[LinearConstraint]]:
+    """Variables: x_j (open candidate j, binary) then y_i (demand i covered, continuous: at the optimum
+    it is 1 exactly when some chosen site covers i, so it needs no integrality); minimise -w·y."""
+    import scipy.sparse
+    from scipy.optimize import LinearConstraint
+
+    m, n = A.shape
+    link = scipy.sparse.hstack([-A, scipy.sparse.eye_array(m)], format="csr")
+    budget = np.concatenate([np.ones(n), np.zeros(m)])[None, :]
+    c = np.concatenate([np.zeros(n), -w])
+    integrality = np.concatenate([np.ones(n), np.zeros(m)])
+    return c, integrality, [LinearConstraint(link, ub=0), LinearConstraint(budget, ub=p)]
 
 
 def _mclp_limited(
