@@ -4,7 +4,7 @@ Pure functions over plain lists and mappings; no database, no I/O.
 
 - geometry: `walk_minutes`, `distance_matrix`, `walk_cover` (great-circle `haversine_m` is in `common`)
 - `lscp` (fewest new sites covering all demand), `mclp` (best p new sites by covered weight), both MILP via HiGHS;
-  with a time limit, the best solution found when it runs out (and its proven gap), or a greedy one
+  with a time limit, the better of the solver's best when it runs out and a greedy plan, and the proven gap
 """
 
 from __future__ import annotations
@@ -320,9 +320,10 @@ def lscp(
     `cover[d]` is the set of site ids within reach of demand `d` (see `walk_cover`); it may name
     both existing sites (`fixed`: kept, free) and candidate sites (`site_ids`); other ids are
     ignored. Demand that no fixed or candidate site reaches is reported in `uncoverable`.
-    Solved exactly with `scipy.optimize.milp` (HiGHS). With `time_limit_s`, a solver stopped by the
-    limit gives the best cover it found (`optimal=False`, `gap` its proven relative gap), or, if it
-    found none, a greedy cover (`gap=None`); either way every coverable demand point is covered.
+    Solved exactly with `scipy.optimize.milp` (HiGHS). When `time_limit_s` stops the solver first, the
+    answer is the better of its best cover so far (completed greedily if need be) and a greedy cover,
+    with `optimal=False` and `gap` the relative gap the solver's bound proves (None if it proved none);
+    either way every coverable demand point is covered.
 
     >>> cover = {"b1": {"s1"}, "b2": {"s1", "s2"}, "b3": {"s2", "old"}, "b4": set()}
     >>> lscp(["b1", "b2", "b3", "b4"], ["s1", "s2"], cover, fixed=["old"])  # doctest: +NORMALIZE_WHITESPACE
@@ -371,8 +372,8 @@ def mclp(
     building) for every demand id. Demand already covered by `fixed` sites counts in the
     objective whatever is chosen. A chosen site that covers nothing no other chosen site covers
     is dropped, so no new site is proposed for nothing. Solved exactly with `scipy.optimize.milp`;
-    with `time_limit_s`, as `lscp`: the best solution found when the limit stops the solver, topped up
-    greedily while sites remain and add weight, or a greedy choice (at most `p` sites either way).
+    when `time_limit_s` stops the solver first, as `lscp`: the better of its best so far (topped up
+    greedily while sites remain and add weight) and a greedy choice, at most `p` sites either way.
 
     >>> cover = {"b1": {"s1"}, "b2": {"s2"}, "b3": {"s2"}}
     >>> r = mclp(["b1", "b2", "b3"], {"b1": 5, "b2": 2, "b3": 2}, ["s1", "s2"], cover, p=1)
