@@ -41,6 +41,8 @@ class Settings(BaseSettings):
     env: str = "production"
     # The map's base tiles: an intranet tile server's {z}/{x}/{y} template; unset = no base layer at all.
     tile_url: str | None = None
+    # How long each service-point siting model (LSCP, MCLP) may run; a request may ask for another limit.
+    plan_time_limit_s: float = Field(default=60.0, ge=1, le=3_600)
     # The gap rules' thresholds (docs/domain.md's defaults); a request may still override each one.
     gaps: GapParams = Field(default_factory=GapParams)
 

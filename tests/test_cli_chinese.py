@@ -117,6 +117,9 @@ def test_gaps_place_with_a_distance_table(run, tmp_path: Path) -> None:
     table.write_text("from_id,to_id,meters\nb-xf01-01,sp-xf01-1,5000\n", encoding="utf-8")
     text = run("gaps", "place", "--kind", "service_station", "--distances", str(table), "--max-new", "1")
     assert "社区服务站" in text and "住宅楼" in text
+    text = run("gaps", "place", "--kind", "党员活动室", "--max-new", "1", "--time-limit", "5")
+    assert "最少需新增" in text and "时限" not in text  # solved well within the limit: nothing to say about it
+    assert "--time-limit 为 1–3600 秒" in run("gaps", "place", "--time-limit", "0.5", code=2)
 
 
 def test_export_a_street_in_chinese(run, tmp_path: Path) -> None:

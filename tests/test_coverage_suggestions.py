@@ -163,6 +163,33 @@ def test_service_points_default_candidates_and_unknown_ids(demo: Graph) -> None:
         coverage.plan_service_points(demo, LOCAL_ADMIN, ServicePlanRequest(candidates=[Site(id="nowhere")]))
 
 
+def test_service_points_time_limit_through_the_api(client: TestClient, settings: Settings) -> None:
+    url = "/coverage/suggestions/service-points"
+    body = {"street_id": "s-xf", "kinds": ["activity_room"], "p": 1}
+    r = client.post(url, json=body)
+    assert r.status_code == 200, r.text
+    assert r.json()["time_limit_s"] == settings.plan_time_limit_s == 60  # the setting, when the request names none
+    r = client.post(url, json={**body, "time_limit_s": 5})
+    assert r.status_code == 200, r.text
+    plan = r.json()
+    assert plan["time_limit_s"] == 5
+    for sp in (plan["items"][0]["lscp"], plan["items"][0]["mclp"]):  # the demo street is solved well within 5 s
+        assert (sp["optimal"], sp["gap"], sp["note"]) == (True, 0.0, None)
+    for bad in (0.5, 3601, "soon"):
+        err = assert_error(client.post(url, json={**body, "time_limit_s": bad}), 422, "invalid_input")
+        assert err["message"] == "请求参数有误" and [d["field"] for d in err["details"]] == ["body.time_limit_s"]
+
+
+def test_the_time_limit_note_in_chinese() -> None:
+    from graphsvc.services.coverage.planning import limit_note
+
+    assert limit_note(True, 0.0, 60) is None
+    # rounded up, so the bound it states stays true
+    assert limit_note(False, 0.12159, 30) == "在 30 秒时限内未证明最优：当前方案与最优的差距不超过 12.2%"
+    assert limit_note(False, 0.25, 30) == "在 30 秒时限内未证明最优：当前方案与最优的差距不超过 25%"
+    assert limit_note(False, None, 2.5) == "在 2.5 秒时限内未求得最优解，给出的是近似方案（与最优的差距未能证明）"
+
+
 def test_what_if_a_member_or_a_group_leaves(demo: Graph) -> None:
     ledger = street_ledger()
     linked_by = Counter(r["household_id"] for r in ledger["member_links"])

@@ -77,9 +77,12 @@ def suggest_community_branches(graph: GraphDep, scope: ScopeDep, q: GapQuery) ->
 
 
 @router.post("/coverage/suggestions/service-points", response_model=s.ServicePlan)
-def plan_service_points(graph: GraphDep, scope: ScopeDep, body: s.ServicePlanRequest) -> s.ServicePlan:
-    """Where to add service points: the fewest new sites covering every building (LSCP), the best p (MCLP)."""
-    return coverage.plan_service_points(graph, scope, body)
+def plan_service_points(
+    graph: GraphDep, scope: ScopeDep, settings: SettingsDep, body: s.ServicePlanRequest
+) -> s.ServicePlan:
+    """Where to add service points: the fewest new sites covering every building (LSCP), the best p (MCLP).
+    Each model runs at most `time_limit_s` seconds; a plan the limit stopped says so (`optimal`, `gap`, `note`)."""
+    return coverage.plan_service_points(graph, scope, body, default_time_limit_s=settings.plan_time_limit_s)
 
 
 @router.post("/coverage/what-if", response_model=s.WhatIf)

@@ -173,7 +173,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "gaps",
         description="gaps：列出缺口；gaps suggest 规则：补缺口的建议（--save 写出可采纳的建议）；"
         "gaps accept --from 文件 | covers 党组织 楼栋 … | links 党员 住户 …：采纳；"
-        "gaps place --kind 站点类型 [--distances 表.csv] [--max-new N]：服务站点选址",
+        "gaps place --kind 站点类型 [--distances 表.csv] [--max-new N] [--time-limit 秒]：服务站点选址",
     )
     p.add_argument("words", nargs="*", metavar="suggest 规则 | accept … | place", help="不填：列出缺口")
     p.add_argument("--rule", action="append", type=enum_arg(GapRule), help="只看这条规则（规则名或编号），可重复：" + choices_help(GapRule))
@@ -200,6 +200,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--distances", metavar="CSV", help="步行距离表（from_id,to_id,meters），有则优先使用")
     p.add_argument("--kind", action="append", type=enum_arg(ServiceKind), help="place：站点类型，可重复（默认规则要求的类型）")
     p.add_argument("--max-new", type=int, help="place：最多新增几个站点（MCLP）")
+    p.add_argument("--time-limit", type=float, metavar="秒",
+                   help="place：每个选址模型最多求解几秒（1–3600，默认 GRAPHSVC_PLAN_TIME_LIMIT_S，60）；"
+                        "到时给出已找到的最好方案，并说明与最优的差距")
     p.add_argument("--save", metavar="JSON", help="suggest：把可采纳的建议写到这个文件")
     p.add_argument("--from", dest="from_file", metavar="JSON", help="accept：采纳 gaps suggest --save 写出的建议")
     p.add_argument("--format", choices=output.FORMATS, default="table")

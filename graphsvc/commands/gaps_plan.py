@@ -3,7 +3,7 @@
 `suggest` prints who should close each gap and, with `--save FILE`, writes what to accept as JSON;
 `accept` writes it (`--from FILE`, or pairs on the command line), stamped and audited like the API;
 `place` chooses new service-point sites (LSCP: the fewest covering every building; MCLP: the best
-`--max-new`), optionally on a GIS walking-distance table.
+`--max-new`), optionally on a GIS walking-distance table, each model within `--time-limit` seconds.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ import argparse
 import json
 from pathlib import Path
 from typing import Any
+
+from pydantic import ValidationError
 
 from graphsvc import output
 from graphsvc.commands.labels import code_of, rule_name
@@ -138,10 +140,14 @@ def place(settings: Settings, args: argparse.Namespace, q: s.GapQuery, distances
     from graphsvc.commands.common import cli_scope, open_graph, say
     from graphsvc.services import coverage
 
-    req = s.ServicePlanRequest(**q.area().model_dump(), kinds=args.kind or None, p=args.max_new,
-                               distances=distances, params=q.params(settings.gaps))
+    try:
+        req = s.ServicePlanRequest(**q.area().model_dump(), kinds=args.kind or None, p=args.max_new,
+                                   distances=distances, params=q.params(settings.gaps), time_limit_s=args.time_limit)
+    except ValidationError as e:
+        details = [{"field": ".".join(str(p) for p in err["loc"]), "message": err["msg"]} for err in e.errors()]
+        raise InvalidInput("命令参数有误（--time-limit 为 1–3600 秒，--max-new 为 0–1000）", details=details) from e
     with open_graph(settings, read_only=True) as graph:
-        plan = coverage.plan_service_points(graph, cli_scope(), req)
+        plan = coverage.plan_service_points(graph, cli_scope(), req, default_time_limit_s=settings.plan_time_limit_s)
     rows = []
     for k in plan.items:
         for name, sp in (("最少站点覆盖全部（LSCP）", k.lscp), (f"新增 {args.max_new} 个覆盖最多（MCLP）", k.mclp)):
@@ -152,5 +158,9 @@ def place(settings: Settings, args: argparse.Namespace, q: s.GapQuery, distances
                              "site_id": c.id, "site_name": c.name, "covers": len(c.covers), "why": _why(c.why)})
     output.write(plan.model_dump(mode="json"), args.format, rows=rows, output=args.output, headers=HEADERS, sheet="服务站点选址")
     for k in plan.items:
-        say(f"{k.zh}：住宅楼 {k.buildings} 栋，现有站点覆盖 {k.covered_now} 栋，最少需新增 {len(k.lscp.chosen)} 个站点"
+        least = "最少需新增" if k.lscp.optimal else "需新增"
+        say(f"{k.zh}：住宅楼 {k.buildings} 栋，现有站点覆盖 {k.covered_now} 栋，{least} {len(k.lscp.chosen)} 个站点"
             + (f"；无论如何都覆盖不到 {len(k.uncoverable)} 栋" if k.uncoverable else ""))
+        for name, sp in (("最少站点覆盖全部（LSCP）", k.lscp), ("覆盖最多（MCLP）", k.mclp)):
+            if sp is not None and sp.note:
+                say(f"{k.zh}，{name}：{sp.note}")

@@ -307,6 +307,13 @@ class ServicePlanRequest(Area):
     p: int | None = Field(default=None, ge=0, le=1_000, description="MCLP：最多新增几个站点")
     distances: list[Distance] = Field(default_factory=list, max_length=1_000_000)
     params: GapParams = Field(default_factory=GapParams)
+    time_limit_s: float | None = Field(
+        default=None,
+        ge=1,
+        le=3_600,
+        description="每个选址模型（每种站点的 LSCP、MCLP 各一个）最多求解的秒数；到时给出已找到的最好方案及其与最优的差距。"
+        "默认：GRAPHSVC_PLAN_TIME_LIMIT_S（60）",
+    )
 
 
 class ChosenSite(BaseModel):
@@ -323,6 +330,12 @@ class SitePlan(BaseModel):
     covered: int
     uncovered: list[str]
     objective: float
+    # false: the time limit stopped the solver before it proved this plan the best
+    optimal: bool = True
+    # proven: the best plan is at most this much better (0.05 = 5%; LSCP: in sites, MCLP: in households newly
+    # covered); 0 when optimal; null when no bound was proven in time (the plan is then an approximate one)
+    gap: float | None = 0.0
+    note: str | None = None  # when not optimal: what the time limit left open, in Chinese
 
 
 class KindPlan(BaseModel):
@@ -342,6 +355,7 @@ class ServicePlan(BaseModel):
     count: int
     candidates: int
     reach_m: float
+    time_limit_s: float  # each model's time limit, seconds
 
 
 # --- what-if ---------------------------------------------------------------------------------------

@@ -168,3 +168,72 @@ def test_mclp_matches_brute_force(seed: int) -> None:
     assert sum(weights[str(d)] for d in r.covered) == pytest.approx(r.objective)
     assert set(r.uncoverable) == set(demand) - covered_by(demand, cover, set(sites))
     assert set(r.uncovered) == set(demand) - covered - set(r.uncoverable)
+
+
+# --------------------------------------------------------------------------- time limit
+
+
+def test_hand_cases_with_a_time_limit_are_still_proven_optimal() -> None:
+    cover = {"d1": {"s1"}, "d2": {"s1", "s2"}, "d3": {"s2", "old"}, "d4": {"s3"}, "d5": {"nowhere"}}
+    r = lscp(["d1", "d2", "d3", "d4", "d5"], ["s1", "s2", "s3", "old"], cover, fixed=["old"], time_limit_s=30)
+    assert (r.chosen, r.optimal, r.gap) == (["s1", "s3"], True, 0.0)
+    weights = {"d1": 5.0, "d2": 2.0, "d3": 2.0, "d4": 10.0, "d5": 1.0}
+    r = mclp(list(cover), weights, ["s1", "s2", "s3"], cover, p=1, fixed=["old"], time_limit_s=30)
+    assert (r.chosen, r.objective, r.optimal, r.gap) == (["s3"], 12.0, True, 0.0)  # d4 (10) + d3 (2, by old)
+    with pytest.raises(InvalidInput):
+        lscp(["d1"], ["s1"], cover, time_limit_s=0)
+    with pytest.raises(InvalidInput):
+        mclp(["d1"], {"d1": 1.0}, ["s1"], cover, p=1, time_limit_s=-1)
+
+
+def dense_cover(seed: int, n: int = 400, reach: float = 0.05) -> tuple[list[str], list[str], dict[str, set[str]]]:
+    """A random covering instance HiGHS needs seconds to prove (each site reaches 5% of the demand)."""
+    rng = random.Random(seed)
+    demand = [f"d{i:03d}" for i in range(n)]
+    sites = [f"s{j:03d}" for j in range(n)]
+    return demand, sites, {d: {s for s in sites if rng.random() < reach} for d in demand}
+
+
+def greedy_sites(demand: list[str], sites: list[str], cover: dict[str, set[str]], weight: dict[str, float],
+                 limit: int | None) -> tuple[list[str], float]:
+    """Textbook greedy: open the site adding the most uncovered weight (first by id on ties) while it adds any."""
+    left, total = set(demand), 0.0
+    opened: list[str] = []
+    while limit is None or len(opened) < limit:
+        gain = {s: sum(weight[d] for d in left if s in cover[d]) for s in sites}
+        best = max(sites, key=lambda s: (gain[s], [-ord(ch) for ch in s]))
+        if gain[best] <= 0:
+            break
+        opened.append(best)
+        total += gain[best]
+        left = {d for d in left if best not in cover[d]}
+    return opened, total
+
+
+def test_lscp_stopped_by_the_time_limit_still_covers_everything() -> None:
+    demand, sites, cover = dense_cover(7)
+    r = lscp(demand, sites, cover, time_limit_s=0.01)
+    assert not r.optimal  # 0.01 s is far too little to prove this instance (it takes HiGHS seconds)
+    assert r.gap is None or 0 < r.gap <= 1
+    coverable = {d for d in demand if cover[d]}
+    assert covered_by(demand, cover, set(r.chosen)) == coverable == set(r.covered)
+    assert set(r.uncoverable) == set(demand) - coverable and r.uncovered == []
+    assert r.objective == len(r.chosen) == len(set(r.chosen))
+    # never worse than greedy set cover, and no chosen site is redundant
+    assert len(r.chosen) <= len(greedy_sites(demand, sites, cover, dict.fromkeys(demand, 1.0), None)[0])
+    for s in r.chosen:
+        assert covered_by(demand, cover, set(r.chosen) - {s}) != coverable
+
+
+def test_mclp_stopped_by_the_time_limit_keeps_to_p_sites() -> None:
+    demand, sites, cover = dense_cover(11)
+    weights = {d: float(1 + i % 7) for i, d in enumerate(demand)}
+    r = mclp(demand, weights, sites, cover, p=10, time_limit_s=0.01)
+    assert not r.optimal
+    assert r.gap is None or r.gap > 0
+    assert len(r.chosen) <= 10 and set(r.chosen) <= set(sites)
+    covered = covered_by(demand, cover, set(r.chosen))
+    assert set(r.covered) == covered and set(r.uncovered) == {d for d in demand if cover[d]} - covered
+    assert r.objective == pytest.approx(sum(weights[d] for d in covered))
+    # never worse than greedy maximal covering
+    assert r.objective >= greedy_sites(demand, sites, cover, weights, 10)[1] - 1e-9

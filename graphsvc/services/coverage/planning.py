@@ -3,6 +3,7 @@ organisations leaving)."""
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Hashable
 from typing import Any
@@ -48,12 +49,23 @@ def _candidate_sites(
     return sites
 
 
+def limit_note(optimal: bool, gap: float | None, time_limit_s: float) -> str | None:
+    """What the time limit left open, in Chinese (None when the plan is proven the best)."""
+    if optimal:
+        return None
+    if gap is None:
+        return f"在 {time_limit_s:g} 秒时限内未求得最优解，给出的是近似方案（与最优的差距未能证明）"
+    percent = math.ceil(gap * 1000 - 1e-9) / 10  # rounded up: the bound stays true
+    return f"在 {time_limit_s:g} 秒时限内未证明最优：当前方案与最优的差距不超过 {percent:g}%"
+
+
 def _site_plan(
     choice: Any,
     sites: dict[Hashable, dict[str, Any]],
     cover: dict[Hashable, set[Hashable]],
     fixed: set[Hashable],
     households: dict[Hashable, int],
+    time_limit_s: float,
 ) -> s.SitePlan:
     chosen = []
     for site_id in choice.chosen:
@@ -74,19 +86,26 @@ def _site_plan(
         covered=len(choice.covered),
         uncovered=[str(d) for d in choice.uncovered],
         objective=choice.objective,
+        optimal=choice.optimal,
+        gap=choice.gap,
+        note=limit_note(choice.optimal, choice.gap, time_limit_s),
     )
 
 
-def plan_service_points(graph: Graph, scope: Scope, req: s.ServicePlanRequest) -> s.ServicePlan:
+def plan_service_points(
+    graph: Graph, scope: Scope, req: s.ServicePlanRequest, *, default_time_limit_s: float = 60.0
+) -> s.ServicePlan:
     """Rule 9: where to add service points of each kind: the fewest new sites that cover every building (LSCP)
-    and, with `p`, the best p sites by households covered (MCLP); existing points stay."""
+    and, with `p`, the best p sites by households covered (MCLP); existing points stay. Each model is solved
+    for at most `req.time_limit_s` (else `default_time_limit_s`, the setting) seconds."""
     p = req.params
+    limit = req.time_limit_s if req.time_limit_s is not None else default_time_limit_s
     communities = communities_of(graph, scope, req)
     kinds = list(req.kinds or p.required_points)
     buildings = graph.read("coverage/residential_buildings", communities=communities, grid_id=req.grid_id)
     sites = _candidate_sites(graph, scope, communities, req.candidates)
     if not buildings:
-        return s.ServicePlan(items=[], count=0, candidates=len(sites), reach_m=p.reach_m)
+        return s.ServicePlan(items=[], count=0, candidates=len(sites), reach_m=p.reach_m, time_limit_s=limit)
     points = points_near(graph, buildings, [k.value for k in kinds], p.reach_m)
     if clash := sorted({pt["id"] for pt in points} & {site["id"] for site in sites}):
         raise InvalidInput("候选站点与现有服务站点编号重复", details=[{"field": "candidates", "id": i} for i in clash])
@@ -100,8 +119,10 @@ def plan_service_points(graph: Graph, scope: Scope, req: s.ServicePlanRequest) -
     for kind in kinds:
         fixed = {pt["id"] for pt in points if pt["kind"] == kind}
         cover = {d: (near_points[d] & fixed) | near_sites[d] for d in demand}
-        least = lscp(demand, list(by_id), cover, fixed=fixed)
-        best = mclp(demand, households, list(by_id), cover, p=req.p, fixed=fixed) if req.p is not None else None
+        least = lscp(demand, list(by_id), cover, fixed=fixed, time_limit_s=limit)
+        best = None
+        if req.p is not None:
+            best = mclp(demand, households, list(by_id), cover, p=req.p, fixed=fixed, time_limit_s=limit)
         items.append(
             s.KindPlan(
                 kind=kind,
@@ -109,11 +130,11 @@ def plan_service_points(graph: Graph, scope: Scope, req: s.ServicePlanRequest) -
                 buildings=len(demand),
                 covered_now=sum(1 for d in demand if cover[d] & fixed),
                 uncoverable=[str(d) for d in least.uncoverable],
-                lscp=_site_plan(least, by_id, cover, fixed, households),
-                mclp=_site_plan(best, by_id, cover, fixed, households) if best else None,
+                lscp=_site_plan(least, by_id, cover, fixed, households, limit),
+                mclp=_site_plan(best, by_id, cover, fixed, households, limit) if best else None,
             )
         )
-    return s.ServicePlan(items=items, count=len(items), candidates=len(sites), reach_m=p.reach_m)
+    return s.ServicePlan(items=items, count=len(items), candidates=len(sites), reach_m=p.reach_m, time_limit_s=limit)
 
 
 def what_if(graph: Graph, scope: Scope, req: s.WhatIfRequest) -> s.WhatIf:
