@@ -177,11 +177,18 @@ def nearby_pairs(
     communities: Sequence[algo.CommunityProfile], units: Sequence[algo.UnitProfile], *, max_km: float
 ) -> list[tuple[algo.CommunityProfile, algo.UnitProfile]]:
     """(community, unit) pairs within `max_km`: the candidate pairs worth scoring (vectorised, for city scale)."""
+    ci, ui = nearby_index_pairs(communities, units, max_km=max_km).T.tolist()
+    return [(communities[i], units[j]) for i, j in zip(ci, ui)]
+
+
+def nearby_index_pairs(
+    communities: Sequence[algo.CommunityProfile], units: Sequence[algo.UnitProfile], *, max_km: float
+) -> np.ndarray:
+    """`nearby_pairs` as (community index, unit index) rows of an (n, 2) array, community by community."""
     if not communities or not units:
-        return []
+        return np.zeros((0, 2), dtype=np.intp)
     d = haversine_grid_m(
         np.array([c.lat for c in communities]), np.array([c.lon for c in communities]),
         np.array([u.lat for u in units]), np.array([u.lon for u in units]),
     )
-    ci, ui = np.nonzero(d <= max_km * 1000.0)
-    return [(communities[i], units[j]) for i, j in zip(ci.tolist(), ui.tolist())]
+    return np.argwhere(d <= max_km * 1000.0)
