@@ -236,7 +236,7 @@ def partner_scores(
     if len(idx) and (min(ci.min(), ui.min()) < 0 or ci.max() >= len(communities) or ui.max() >= len(units)):
         raise InvalidInput("pair index out of range", details=[{"field": "pairs", "problem": "index out of range"}])
     details: list[dict[str, Any]] = []
-    used_c, used_u = np.unique(ci).tolist(), np.unique(ui).tolist()
+    used_c, used_u = _used(ci, len(communities)), _used(ui, len(units))
     for i in used_c:
         _check_community(communities[i], details)
     for j in used_u:
@@ -280,7 +280,10 @@ def _components(
     brought, offered = u[:, 2].astype(np.int64), u[:, 3].astype(np.int64)
     n_needed = _POPCOUNT[needed].astype(float)
     located = c_code[ci] == u_code[ui]
-    shares = np.isin(ui.astype(np.int64) * len(code) + c_code[ci], np.array(shared_keys, dtype=np.int64))
+    keys = np.unique(np.array(shared_keys, dtype=np.int64))
+    pair_keys = ui.astype(np.int64) * len(code) + c_code[ci]
+    found = np.searchsorted(keys, pair_keys)
+    shares = keys[np.minimum(found, len(keys) - 1)] == pair_keys if len(keys) else np.zeros(len(ci), dtype=bool)
     out = np.zeros((len(ci), 5))
     np.divide(_POPCOUNT[needed & brought], n_needed, out=out[:, 0], where=n_needed > 0)
     np.divide(_POPCOUNT[need_kinds & offered], c[:, 4], out=out[:, 1], where=c[:, 4] > 0)
@@ -288,6 +291,13 @@ def _components(
     out[:, 3] = located | shares
     out[:, 4] = u[:, 4]
     return out, distance_m
+
+
+def _used(index: np.ndarray, n: int) -> list[int]:
+    """The distinct values of `index` (all in range(n)), ascending."""
+    seen = np.zeros(n, dtype=bool)
+    seen[index] = True
+    return np.flatnonzero(seen).tolist()
 
 
 def _or(masks: Iterable[int]) -> int:
@@ -359,7 +369,7 @@ def suggest_partners(
         known = score_of.get((c, u))
         pairs.append(
             PartnerChoice(c, u, existing=(c, u) in existing_pairs, score=known[0] if known else None,
-                        parts=known[1] if known else {})
+                          parts=known[1] if known and known[1] is not None else {})
         )
     return PartnerPlan(
         pairs=pairs,
@@ -385,8 +395,9 @@ def _partner_input(
     units: Sequence[str],
     scores: Mapping[tuple[str, str], float | tuple[float, Mapping[str, Any]]],
     existing: Iterable[tuple[str, str]],
-) -> tuple[set[tuple[str, str]], dict[tuple[str, str], tuple[float, dict[str, Any]]]]:
-    """The existing pairs and each scored pair's (score, parts), checked against the ids; any problem refuses all."""
+) -> tuple[set[tuple[str, str]], dict[tuple[str, str], tuple[float, dict[str, Any] | None]]]:
+    """The existing pairs and each scored pair's (score, parts or None), checked against the ids; any problem
+    refuses all."""
     details: list[dict[str, Any]] = []
     for table, ids in (("communities", communities), ("units", units)):
         for ident, count in sorted(Counter(ids).items()):
@@ -399,14 +410,15 @@ def _partner_input(
             details.append({"field": "existing", "id": repr(pair), "problem": "expected (community_id, unit_id)"})
         else:
             existing_pairs.add((pair[0], pair[1]))
-    score_of: dict[tuple[str, str], tuple[float, dict[str, Any]]] = {}
+    score_of: dict[tuple[str, str], tuple[float, dict[str, Any] | None]] = {}
     for pair, value in scores.items():
-        # A bare number, or partner_score's (score, parts).
-        score, parts = (value, {}) if not isinstance(value, tuple) else (value[0], value[1])
+        # A bare number, or partner_score's (score, parts). At city scale this loop sees ~400,000 pairs.
+        score, parts = (value[0], value[1]) if isinstance(value, tuple) else (value, None)
         if len(pair) != 2 or pair[0] not in c_set or pair[1] not in u_set or not _is_number(score):
             details.append({"field": "scores", "id": repr(pair), "problem": "expected (community_id, unit_id): score"})
         else:
-            score_of[(pair[0], pair[1])] = (float(score), dict(parts))
+            key = pair if type(pair) is tuple else (pair[0], pair[1])
+            score_of[key] = (float(score), None if parts is None else dict(parts))
     _raise("invalid partner input", details)
     return existing_pairs, score_of
 

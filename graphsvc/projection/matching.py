@@ -185,10 +185,17 @@ def nearby_index_pairs(
     communities: Sequence[algo.CommunityProfile], units: Sequence[algo.UnitProfile], *, max_km: float
 ) -> np.ndarray:
     """`nearby_pairs` as (community index, unit index) rows of an (n, 2) array, community by community."""
+    return np.argwhere(nearby_grid(communities, units, max_km=max_km))
+
+
+def nearby_grid(
+    communities: Sequence[algo.CommunityProfile], units: Sequence[algo.UnitProfile], *, max_km: float
+) -> np.ndarray:
+    """Whether each unit (column) is within `max_km` of each community (row)."""
     if not communities or not units:
-        return np.zeros((0, 2), dtype=np.intp)
+        return np.zeros((len(communities), len(units)), dtype=bool)
     d = haversine_grid_m(
         np.array([c.lat for c in communities]), np.array([c.lon for c in communities]),
         np.array([u.lat for u in units]), np.array([u.lon for u in units]),
     )
-    return np.argwhere(d <= max_km * 1000.0)
+    return np.asarray(d <= max_km * 1000.0)

@@ -248,13 +248,12 @@ def _candidate_pairs(
     cps: list[algo.CommunityProfile], ups: list[algo.UnitProfile], existing: list[tuple[int, int]], max_km: float
 ) -> np.ndarray:
     """(community index, unit index) of the pairs within `max_km`, and of every current pairing wherever it is."""
-    near = proj.nearby_index_pairs(cps, ups, max_km=max_km)
+    grid = proj.nearby_grid(cps, ups, max_km=max_km)
+    near = np.argwhere(grid)
     if not existing:
         return near
     current = np.array(existing, dtype=np.intp)
-    key = len(ups) or 1
-    far = ~np.isin(current[:, 0] * key + current[:, 1], near[:, 0] * key + near[:, 1])
-    return np.concatenate([near, current[far]])
+    return np.concatenate([near, current[~grid[current[:, 0], current[:, 1]]]])
 
 
 def _explain_partner(parts: dict[str, Any], pairing_id: str | None) -> str:
