@@ -1,5 +1,6 @@
-"""Community branches ↔ unit Party organisations (共驻共建): `partner_score` (complementarity across the
-five joint works) and `suggest_partners` (optimal many-to-many pairing with caps, HiGHS MILP).
+"""Community branches ↔ unit Party organisations (共驻共建): `suggest_partners` (optimal many-to-many
+pairing with caps, HiGHS MILP) over the scores of `graphsvc.algorithms.partner_scores` (`partner_score`
+for one pair, `partner_scores` for a whole city), which are re-exported here.
 
 Pure functions over the inputs of `graphsvc.algorithms.matching`; no database, no I/O.
 """
@@ -16,37 +17,33 @@ import numpy as np
 import scipy.sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from graphsvc.algorithms.common import check_point, problem
-from graphsvc.algorithms.common import haversine_m as _haversine_m
-from graphsvc.algorithms.common import haversine_m_array as _haversine_m_array
 from graphsvc.algorithms.common import is_number as _is_number
+from graphsvc.algorithms.common import problem
 from graphsvc.algorithms.common import raise_details as _raise
-from graphsvc.algorithms.matching import (
-    DEFAULT_PARTNER_WEIGHTS,
-    KIND_THEMES,
-    THEMES,
-    UNIT_KIND_THEMES,
-    CommunityProfile,
-    UnitProfile,
-    check_option,
-    closeness,
-    merge_weights,
-    rating01,
-)
+from graphsvc.algorithms.matching import check_option
+from graphsvc.algorithms.partner_scores import PartnerScores, partner_score, partner_scores
 from graphsvc.errors import InvalidInput
 
-__all__ = ["PartnerChoice", "PartnerPlan", "PartnerScores", "partner_score", "partner_scores", "suggest_partners"]
+__all__ = [
+    "PartnerChoice", "PartnerPlan", "PartnerScores", "partner_score", "partner_scores", "suggest_partners",
+    "suggest_partners_indexed",
+]
 
 
 @dataclass(slots=True)
 class PartnerChoice:
-    """A pairing in the suggestion: kept (`existing`) or new; `score`/`parts` come from the scores given."""
+    """A pairing in the suggestion: kept (`existing`) or new; `score`/`parts` come from the scores given.
+
+    `index` is the pair's position among the scored pairs (in `scores`' order, or its row in
+    `suggest_partners_indexed`'s `pairs`); None for a current pairing that was not scored.
+    """
 
     community_id: str
     unit_id: str
     existing: bool
     score: float | None
     parts: dict[str, Any]
+    index: int | None = None
 
 
 @dataclass(slots=True)
@@ -56,267 +53,6 @@ class PartnerPlan:
     pairs: list[PartnerChoice]
     shortfall: dict[str, int]
     objective: float
-
-
-
-# --------------------------------------------------------------------------- community ↔ unit partners
-
-
-def _check_kinds(
-    table: str, ident: str, fieldname: str, kinds: Iterable[str], known: Mapping[str, Any]
-) -> list[dict[str, Any]]:
-    return [problem(table, ident, fieldname, f"unknown kind '{k}'") for k in sorted(kinds) if k not in known]
-
-
-def partner_score(
-    community: CommunityProfile,
-    unit: UnitProfile,
-    *,
-    max_km: float = 5.0,
-    weights: Mapping[str, float] | None = None,
-) -> tuple[float, dict[str, Any]]:
-    """How well a unit Party organisation complements a community branch: a score in [0, 1] and its parts.
-
-    The community's needed joint works are the themes (`KIND_THEMES`) of its need kinds; the
-    unit brings the themes of the resource kinds it offers and of its own kind (`UNIT_KIND_THEMES`).
-    The score is the weighted sum (`DEFAULT_PARTNER_WEIGHTS`, summing to 1) of:
-
-    - ``themes``: the share of the community's needed themes the unit brings;
-    - ``kinds``: the share of the community's need kinds the unit offers directly;
-    - ``distance``: 1 next door, decaying linearly to 0 at `max_km`;
-    - ``ties``: 1 if the unit is located in the community or already shares a resource with it;
-    - ``rating``: the unit's past pairings' mean satisfaction / 100, or 0.5 with none.
-
-    A community with no open needs scores 0 on themes and kinds (there is nothing to complement).
-    `parts` lists ``themes`` (shared, in `THEMES` order), ``missing_themes``, ``kinds``,
-    ``distance_m``, ``ties`` ('located_in', 'shares_resource'), ``rating`` and ``contributions``.
-
-    >>> c = CommunityProfile(id="po-by", community_id="c-by", lat=39.0, lon=121.0,
-    ...                      need_kinds={"office", "funds"})
-    >>> u = UnitProfile(id="po-tax", kind="agency", community_id="c-by", lat=39.0, lon=121.0,
-    ...                 resource_kinds={"office"}, rating=90)
-    >>> score, parts = partner_score(c, u)
-    >>> parts["themes"], parts["missing_themes"], parts["kinds"], parts["ties"]
-    (['infrastructure'], ['welfare'], ['office'], ['located_in'])
-    >>> round(score, 3)  # 0.35·½ + 0.20·½ + 0.20·1 + 0.15·1 + 0.10·0.9
-    0.715
-    """
-    _check_profiles(community, unit)
-    check_option("max_km", max_km, strict=True)
-    w = merge_weights(DEFAULT_PARTNER_WEIGHTS, weights)
-
-    needed, brought = _needed(community), _brought(unit)
-    shared_kinds = set(community.need_kinds) & set(unit.resource_kinds)
-    distance_m = _haversine_m(community.lat, community.lon, unit.lat, unit.lon)
-    components = {
-        "themes": len(needed & brought) / len(needed) if needed else 0.0,
-        "kinds": len(shared_kinds) / len(community.need_kinds) if community.need_kinds else 0.0,
-        "distance": closeness(distance_m, max_km),
-        "ties": 1.0 if _ties(community, unit) else 0.0,
-        "rating": rating01(unit.rating),
-    }
-    contributions = {name: w[name] * value for name, value in components.items()}
-    return math.fsum(contributions.values()), _parts(community, unit, distance_m, contributions)
-
-
-def _needed(community: CommunityProfile) -> set[str]:
-    """The joint works (themes) the community's need kinds call for."""
-    return set().union(*(KIND_THEMES[k] for k in community.need_kinds))
-
-
-def _brought(unit: UnitProfile) -> set[str]:
-    """The joint works the unit brings: by its kind and by the kinds of resource it offers."""
-    return set(UNIT_KIND_THEMES[unit.kind]).union(*(KIND_THEMES[k] for k in unit.resource_kinds))
-
-
-def _parts(
-    community: CommunityProfile, unit: UnitProfile, distance_m: float, contributions: dict[str, float]
-) -> dict[str, Any]:
-    """`partner_score`'s parts of a pair, given its distance and its weighted components."""
-    needed, brought = _needed(community), _brought(unit)
-    return {
-        "themes": [t for t in THEMES if t in needed and t in brought],
-        "missing_themes": [t for t in THEMES if t in needed and t not in brought],
-        "kinds": sorted(set(community.need_kinds) & set(unit.resource_kinds)),
-        "distance_m": distance_m,
-        "ties": _ties(community, unit),
-        "rating": unit.rating,
-        "contributions": contributions,
-    }
-
-
-def _check_profiles(community: CommunityProfile, unit: UnitProfile) -> None:
-    details: list[dict[str, Any]] = []
-    _check_community(community, details)
-    _check_unit(unit, details)
-    _raise("invalid community or unit", details)
-
-
-def _check_community(community: CommunityProfile, details: list[dict[str, Any]]) -> None:
-    details += _check_kinds("communities", community.id, "need_kinds", community.need_kinds, KIND_THEMES)
-    check_point("communities", community.id, community.lat, community.lon, details)
-
-
-def _check_unit(unit: UnitProfile, details: list[dict[str, Any]]) -> None:
-    details += _check_kinds("units", unit.id, "resource_kinds", unit.resource_kinds, KIND_THEMES)
-    details += _check_kinds("units", unit.id, "kind", [unit.kind], UNIT_KIND_THEMES)
-    check_point("units", unit.id, unit.lat, unit.lon, details)
-    if unit.rating is not None and not (_is_number(unit.rating) and 0 <= unit.rating <= 100):
-        details.append(problem("units", unit.id, "rating", "not a number in 0..100"))
-
-
-def _ties(community: CommunityProfile, unit: UnitProfile) -> list[str]:
-    """What already ties the unit to the community."""
-    ties = []
-    if unit.community_id == community.community_id:
-        ties.append("located_in")  # 驻区单位: the natural partner of 共驻共建
-    if community.community_id in unit.shared_with:
-        ties.append("shares_resource")
-    return ties
-
-
-# --------------------------------------------------------------------------- many pairs at once
-
-_COMPONENTS = ("themes", "kinds", "distance", "ties", "rating")  # partner_score's order
-_THEME_BIT = {t: 1 << i for i, t in enumerate(THEMES)}
-_KIND_BIT = {k: 1 << i for i, k in enumerate(KIND_THEMES)}
-_KIND_THEME_MASK = {k: sum(_THEME_BIT[t] for t in themes) for k, themes in KIND_THEMES.items()}
-_UNIT_KIND_THEME_MASK = {k: sum(_THEME_BIT[t] for t in themes) for k, themes in UNIT_KIND_THEMES.items()}
-_POPCOUNT = np.array([bin(m).count("1") for m in range(1 << max(len(THEMES), len(KIND_THEMES)))])
-
-
-@dataclass(frozen=True, slots=True)
-class PartnerScores:
-    """`partner_score` of many (community, unit) pairs: pair k is (communities[pairs[k, 0]], units[pairs[k, 1]]).
-
-    `scores[k]` is its score and `contributions[k]` its weighted components in `partner_score`'s order
-    (themes, kinds, distance, ties, rating); `parts(k)` builds its parts on demand. Equal to
-    `partner_score` up to the last bit of the distance (numpy's trigonometry may round differently
-    from `math`'s) and of the sum.
-    """
-
-    communities: Sequence[CommunityProfile]
-    units: Sequence[UnitProfile]
-    pairs: np.ndarray
-    scores: np.ndarray
-    contributions: np.ndarray
-    distance_m: np.ndarray
-
-    def parts(self, k: int) -> dict[str, Any]:
-        """`partner_score`'s parts of pair k."""
-        c, u = self.pairs[k].tolist()
-        contributions = dict(zip(_COMPONENTS, self.contributions[k].tolist(), strict=True))
-        return _parts(self.communities[c], self.units[u], float(self.distance_m[k]), contributions)
-
-
-def partner_scores(
-    communities: Sequence[CommunityProfile],
-    units: Sequence[UnitProfile],
-    pairs: Any,
-    *,
-    max_km: float = 5.0,
-    weights: Mapping[str, float] | None = None,
-) -> PartnerScores:
-    """`partner_score` for every pair of indices in `pairs` ((community index, unit index), an array of
-    shape (n, 2) or a sequence of 2-tuples), vectorised: each profile in a pair is checked once, the
-    parts are built only when asked for (`PartnerScores.parts`). The city-scale scorer.
-
-    >>> c = CommunityProfile(id="po-by", community_id="c-by", lat=39.0, lon=121.0,
-    ...                      need_kinds={"office", "funds"})
-    >>> u = UnitProfile(id="po-tax", kind="agency", community_id="c-by", lat=39.0, lon=121.0,
-    ...                 resource_kinds={"office"}, rating=90)
-    >>> batch = partner_scores([c], [u], [(0, 0)])
-    >>> round(float(batch.scores[0]), 3), batch.parts(0)["missing_themes"]
-    (0.715, ['welfare'])
-    """
-    check_option("max_km", max_km, strict=True)
-    w = merge_weights(DEFAULT_PARTNER_WEIGHTS, weights)
-    idx = np.asarray(pairs, dtype=np.intp).reshape(-1, 2)
-    ci, ui = idx[:, 0], idx[:, 1]
-    if len(idx) and (min(ci.min(), ui.min()) < 0 or ci.max() >= len(communities) or ui.max() >= len(units)):
-        raise InvalidInput("pair index out of range", details=[{"field": "pairs", "problem": "index out of range"}])
-    details: list[dict[str, Any]] = []
-    used_c, used_u = _used(ci, len(communities)), _used(ui, len(units))
-    for i in used_c:
-        _check_community(communities[i], details)
-    for j in used_u:
-        _check_unit(units[j], details)
-    _raise("invalid community or unit", details)
-    components, distance_m = _components(communities, units, used_c, used_u, ci, ui, max_km)
-    contributions = components * np.array([w[name] for name in _COMPONENTS])
-    return PartnerScores(communities, units, idx, _sum_rows(contributions), contributions, distance_m)
-
-
-def _components(
-    communities: Sequence[CommunityProfile],
-    units: Sequence[UnitProfile],
-    used_c: list[int],
-    used_u: list[int],
-    ci: np.ndarray,
-    ui: np.ndarray,
-    max_km: float,
-) -> tuple[np.ndarray, np.ndarray]:
-    """The five components of every pair (columns in `_COMPONENTS` order) and its distance in metres."""
-    cc = np.zeros((len(communities), 5))  # lat, lon, needed-theme mask, need-kind mask, number of need kinds
-    uc = np.zeros((len(units), 5))  # lat, lon, brought-theme mask, offered-kind mask, rating component
-    code: dict[Any, int] = {}  # community ids as small integers, for the ties
-    c_code = np.zeros(len(communities), dtype=np.int64)
-    for i in used_c:
-        c = communities[i]
-        kinds = set(c.need_kinds)
-        cc[i] = (c.lat, c.lon, _or(_KIND_THEME_MASK[k] for k in kinds), _or(_KIND_BIT[k] for k in kinds), len(c.need_kinds))
-        c_code[i] = code.setdefault(c.community_id, len(code))
-    u_code = np.full(len(units), -1, dtype=np.int64)
-    shared_keys = []
-    for j in used_u:
-        u = units[j]
-        themes = _UNIT_KIND_THEME_MASK[u.kind] | _or(_KIND_THEME_MASK[k] for k in u.resource_kinds)
-        uc[j] = (u.lat, u.lon, themes, _or(_KIND_BIT[k] for k in u.resource_kinds), rating01(u.rating))
-        u_code[j] = code.get(u.community_id, -1)
-        shared_keys += [j * len(code) + code[s] for s in u.shared_with if s in code]
-    c, u = cc[ci], uc[ui]
-    distance_m = _haversine_m_array(c[:, 0], c[:, 1], u[:, 0], u[:, 1])
-    needed, need_kinds = c[:, 2].astype(np.int64), c[:, 3].astype(np.int64)
-    brought, offered = u[:, 2].astype(np.int64), u[:, 3].astype(np.int64)
-    n_needed = _POPCOUNT[needed].astype(float)
-    located = c_code[ci] == u_code[ui]
-    keys = np.unique(np.array(shared_keys, dtype=np.int64))
-    pair_keys = ui.astype(np.int64) * len(code) + c_code[ci]
-    found = np.searchsorted(keys, pair_keys)
-    shares = keys[np.minimum(found, len(keys) - 1)] == pair_keys if len(keys) else np.zeros(len(ci), dtype=bool)
-    out = np.zeros((len(ci), 5))
-    np.divide(_POPCOUNT[needed & brought], n_needed, out=out[:, 0], where=n_needed > 0)
-    np.divide(_POPCOUNT[need_kinds & offered], c[:, 4], out=out[:, 1], where=c[:, 4] > 0)
-    out[:, 2] = np.maximum(0.0, 1.0 - distance_m / (max_km * 1000.0))  # `closeness`
-    out[:, 3] = located | shares
-    out[:, 4] = u[:, 4]
-    return out, distance_m
-
-
-def _used(index: np.ndarray, n: int) -> list[int]:
-    """The distinct values of `index` (all in range(n)), ascending."""
-    seen = np.zeros(n, dtype=bool)
-    seen[index] = True
-    return np.flatnonzero(seen).tolist()
-
-
-def _or(masks: Iterable[int]) -> int:
-    out = 0
-    for m in masks:
-        out |= m
-    return out
-
-
-def _sum_rows(values: np.ndarray) -> np.ndarray:
-    """Each row's sum, compensated (Neumaier) so that it matches `math.fsum` but in the rarest cases."""
-    total = values[:, 0].copy()
-    error = np.zeros(len(values))
-    for j in range(1, values.shape[1]):
-        x = values[:, j]
-        t = total + x
-        error += np.where(np.abs(total) >= np.abs(x), (total - t) + x, (x - t) + total)
-        total = t
-    return total + error
 
 
 def suggest_partners(
@@ -350,32 +86,43 @@ def suggest_partners(
     """
     _check_partner_options(unit_cap, community_min, community_max)
     existing_pairs, score_of = _partner_input(communities, units, scores, existing)
-    cs, us = sorted(set(communities)), sorted(set(units))
-    have_c = Counter(c for c, _ in existing_pairs)
-    have_u = Counter(u for _, u in existing_pairs)
-    candidates = sorted(p for p in score_of if p not in existing_pairs)
-    short_rows = [c for c in cs if community_min > have_c[c]]  # communities that may fall short
-    chosen: list[tuple[str, str]] = []
-    shortfall = {c: community_min - have_c[c] for c in short_rows}
-    if candidates:
-        weights = np.array([score_of[p][0] for p in candidates])
-        room_u = [max(0, unit_cap - have_u[u]) for u in us]
-        need_c = [max(0, community_min - have_c[c]) for c in cs]
-        room_c = None if community_max is None else [max(0, community_max - have_c[c]) for c in cs]
-        chosen, shortfall = _solve_partners(cs, us, candidates, weights, short_rows, shortfall, room_u, need_c, room_c)
+    c_at, u_at = {c: i for i, c in enumerate(communities)}, {u: j for j, u in enumerate(units)}
+    pairs = np.array([(c_at[c], u_at[u]) for c, u in score_of], dtype=np.intp).reshape(-1, 2)
+    values = np.array([score for score, _ in score_of.values()], dtype=float)
+    current = {(c_at[c], u_at[u]) for c, u in existing_pairs}
+    plan = _plan(list(communities), list(units), pairs, values, current, unit_cap, community_min, community_max)
+    parts = [p for _, p in score_of.values()]
+    for choice in plan.pairs:
+        given = None if choice.index is None else parts[choice.index]
+        if given is not None:
+            choice.parts = given
+    return plan
 
-    pairs = []
-    for c, u in sorted(existing_pairs | set(chosen)):
-        known = score_of.get((c, u))
-        pairs.append(
-            PartnerChoice(c, u, existing=(c, u) in existing_pairs, score=known[0] if known else None,
-                          parts=known[1] if known and known[1] is not None else {})
-        )
-    return PartnerPlan(
-        pairs=pairs,
-        shortfall={c: v for c, v in shortfall.items() if v > 0},
-        objective=math.fsum(score_of[p][0] for p in chosen),
-    )
+
+def suggest_partners_indexed(
+    communities: Sequence[str],
+    units: Sequence[str],
+    pairs: Any,
+    scores: Any,
+    *,
+    unit_cap: int = 2,
+    community_min: int = 1,
+    community_max: int | None = None,
+    existing: Iterable[tuple[int, int]] = (),
+) -> PartnerPlan:
+    """`suggest_partners` with the candidate pairs as rows (community index, unit index) of `pairs`
+    (an (n, 2) array, as `partner_scores` takes) and their scores in the array `scores`; `existing`
+    holds index pairs too. The same answer as `suggest_partners` with the same pairs and scores, without a
+    Python object per pair (the city-scale path). Each choice's `index` is its row; `parts` are left empty.
+
+    >>> s = suggest_partners_indexed(["c1", "c2"], ["u1", "u2"], [(0, 0), (1, 0), (1, 1)], [0.9, 0.8, 0.3],
+    ...                              unit_cap=1, community_min=1)
+    >>> [(p.community_id, p.unit_id, p.index) for p in s.pairs]
+    [('c1', 'u1', 0), ('c2', 'u2', 2)]
+    """
+    _check_partner_options(unit_cap, community_min, community_max)
+    idx, values, current = _indexed_input(communities, units, pairs, scores, existing)
+    return _plan(list(communities), list(units), idx, values, current, unit_cap, community_min, community_max)
 
 
 def _check_partner_options(unit_cap: int, community_min: int, community_max: int | None) -> None:
@@ -423,42 +170,138 @@ def _partner_input(
     return existing_pairs, score_of
 
 
+def _indexed_input(
+    communities: Sequence[str], units: Sequence[str], pairs: Any, scores: Any, existing: Iterable[tuple[int, int]]
+) -> tuple[np.ndarray, np.ndarray, set[tuple[int, int]]]:
+    """`_partner_input` for `suggest_partners_indexed`: pairs as an index array, scores as a float array."""
+    details: list[dict[str, Any]] = []
+    for table, ids in (("communities", communities), ("units", units)):
+        for ident, count in sorted(Counter(ids).items()):
+            if count > 1:
+                details.append(problem(table, ident, "id", "duplicate id"))
+    idx = np.asarray(pairs, dtype=np.intp).reshape(-1, 2)
+    values = np.asarray(scores, dtype=float).reshape(-1)
+    n_c, n_u = len(communities), len(units)
+    if len(values) != len(idx):
+        details.append({"field": "scores", "problem": f"{len(values)} scores for {len(idx)} pairs"})
+    elif len(idx) and (idx.min() < 0 or idx[:, 0].max() >= n_c or idx[:, 1].max() >= n_u):
+        details.append({"field": "pairs", "problem": "expected (community index, unit index)"})
+    elif len(idx) and (np.diff(np.sort(idx[:, 0] * n_u + idx[:, 1])) == 0).any():
+        details.append({"field": "pairs", "problem": "a pair is listed twice"})
+    elif not np.isfinite(values).all():
+        details.append({"field": "scores", "problem": "not a finite number"})
+    current: set[tuple[int, int]] = set()
+    for pair in existing:
+        if len(pair) != 2 or not (0 <= pair[0] < n_c and 0 <= pair[1] < n_u):
+            details.append({"field": "existing", "id": repr(pair), "problem": "expected (community index, unit index)"})
+        else:
+            current.add((int(pair[0]), int(pair[1])))
+    _raise("invalid partner input", details)
+    return idx, values, current
+
+
+def _plan(
+    communities: list[str],
+    units: list[str],
+    idx: np.ndarray,
+    values: np.ndarray,
+    current: set[tuple[int, int]],
+    unit_cap: int,
+    community_min: int,
+    community_max: int | None,
+) -> PartnerPlan:
+    """The plan over checked input: ids unique, `idx` rows distinct and in range, `current` as index pairs."""
+    cs, us = sorted(communities), sorted(units)
+    c_rank = _ranks(communities, cs)
+    u_rank = _ranks(units, us)
+    cr, ur = c_rank[idx[:, 0]], u_rank[idx[:, 1]]
+    cur = np.array(sorted(current), dtype=np.intp).reshape(-1, 2)
+    cur_keys = np.sort(c_rank[cur[:, 0]] * len(us) + u_rank[cur[:, 1]])
+    keys = cr * len(us) + ur
+    scored_current = _member(keys, cur_keys)
+    have_c = np.bincount(c_rank[cur[:, 0]], minlength=len(cs)).tolist()
+    have_u = np.bincount(u_rank[cur[:, 1]], minlength=len(us)).tolist()
+    new = np.flatnonzero(~scored_current)
+    cand = new[np.lexsort((ur[new], cr[new]))]  # by (community id, unit id): the answer ignores input order
+    short_rows = [k for k in range(len(cs)) if community_min > have_c[k]]  # communities that may fall short
+    chosen = np.zeros(0, dtype=np.intp)
+    slack = [community_min - have_c[k] for k in short_rows]
+    if len(cand):
+        penalty = 1.0 + float(np.abs(values[cand]).sum())  # more than any total score
+        # A pair worth less than nothing is chosen only to bring a community up to `community_min`: for
+        # any other community it is in no optimal answer, so it is left out of the MILP (most pairs, city-wide).
+        may_short = np.zeros(len(cs), dtype=bool)
+        may_short[short_rows] = True
+        cand = cand[(values[cand] >= 0) | may_short[cr[cand]]]
+        room_u = [max(0, unit_cap - h) for h in have_u]
+        need_c = [max(0, community_min - h) for h in have_c]
+        room_c = None if community_max is None else [max(0, community_max - h) for h in have_c]
+        picked, slack = _solve_partners(len(cs), len(us), cr[cand], ur[cand], values[cand], penalty, short_rows,
+                                        slack, room_u, need_c, room_c)
+        chosen = cand[picked]
+    row_of_current = {(int(k) // len(us), int(k) % len(us)): int(r)
+                      for r, k in zip(np.flatnonzero(scored_current).tolist(), keys[scored_current].tolist())}
+    rows: list[tuple[int, int, bool, int | None]] = [(int(cr[k]), int(ur[k]), False, k) for k in chosen.tolist()]
+    rows += [(int(c_rank[i]), int(u_rank[j]), True, None) for i, j in current]
+    pairs = [
+        PartnerChoice(cs[c], us[u], existing=was, score=None if k is None else float(values[k]), parts={}, index=k)
+        for c, u, was, k in sorted((c, u, was, row_of_current.get((c, u)) if was else k) for c, u, was, k in rows)
+    ]
+    return PartnerPlan(
+        pairs=pairs,
+        shortfall={cs[k]: v for k, v in zip(short_rows, slack) if v > 0},
+        objective=math.fsum(values[chosen].tolist()),
+    )
+
+
+def _ranks(ids: list[str], in_order: list[str]) -> np.ndarray:
+    """Each id's position in `in_order`."""
+    rank = {ident: k for k, ident in enumerate(in_order)}
+    return np.array([rank[ident] for ident in ids], dtype=np.intp)
+
+
+def _member(keys: np.ndarray, sorted_among: np.ndarray) -> np.ndarray:
+    """Whether each of `keys` is in the sorted array `sorted_among`."""
+    if not len(sorted_among):
+        return np.zeros(len(keys), dtype=bool)
+    found = np.searchsorted(sorted_among, keys)
+    return np.asarray(sorted_among[np.minimum(found, len(sorted_among) - 1)] == keys)
+
+
 def _solve_partners(
-    cs: list[str],
-    us: list[str],
-    candidates: list[tuple[str, str]],
+    n_c: int,
+    n_u: int,
+    rows_c: np.ndarray,
+    rows_u: np.ndarray,
     weights: np.ndarray,
-    short_rows: list[str],
-    shortfall: dict[str, int],
+    penalty: float,
+    short_rows: list[int],
+    shortfall: list[int],
     room_u: list[int],
     need_c: list[int],
     room_c: list[int] | None,
-) -> tuple[list[tuple[str, str]], dict[str, int]]:
-    """The MILP: one 0/1 column per candidate pair, one slack column per community that may fall short.
+) -> tuple[np.ndarray, list[int]]:
+    """The MILP: one 0/1 column per candidate pair (community row, unit row), one slack column per community
+    that may fall short (`short_rows`, each bounded by its `shortfall`, costing `penalty`).
 
     `room_u`, `need_c`, `room_c`: what each unit may still take, each community still needs and may still take
-    (None: no limit); `shortfall` bounds each slack. Returns the chosen pairs and each community's shortfall.
+    (None: no limit). Returns the chosen candidates' positions and each short community's shortfall.
     """
-    n_x, n_s = len(candidates), len(short_rows)
-    c_row = {c: k for k, c in enumerate(cs)}
-    u_row = {u: k for k, u in enumerate(us)}
-    penalty = 1.0 + float(np.abs(weights).sum())
+    n_x, n_s = len(rows_c), len(short_rows)
     c_obj = np.concatenate([-weights, np.full(n_s, penalty)])
     x_cols = np.arange(n_x)
-    rows_c = np.array([c_row[c] for c, _ in candidates])
-    rows_u = np.array([u_row[u] for _, u in candidates])
-    unit_a = scipy.sparse.csr_array((np.ones(n_x), (rows_u, x_cols)), shape=(len(us), n_x + n_s))
+    unit_a = scipy.sparse.csr_array((np.ones(n_x), (rows_u, x_cols)), shape=(n_u, n_x + n_s))
     constraints = [LinearConstraint(unit_a, -np.inf, np.array(room_u, dtype=float))]
-    comm_x = scipy.sparse.csr_array((np.ones(n_x), (rows_c, x_cols)), shape=(len(cs), n_x + n_s))
+    comm_x = scipy.sparse.csr_array((np.ones(n_x), (rows_c, x_cols)), shape=(n_c, n_x + n_s))
     if n_s:
-        s_rows = np.array([c_row[c] for c in short_rows])
-        slack = scipy.sparse.csr_array((np.ones(n_s), (s_rows, n_x + np.arange(n_s))), shape=(len(cs), n_x + n_s))
+        s_rows = np.array(short_rows)
+        slack = scipy.sparse.csr_array((np.ones(n_s), (s_rows, n_x + np.arange(n_s))), shape=(n_c, n_x + n_s))
         constraints.append(LinearConstraint(comm_x + slack, np.array(need_c, dtype=float), np.inf))
     if room_c is not None:
         constraints.append(LinearConstraint(comm_x, -np.inf, np.array(room_c, dtype=float)))
-    upper = np.concatenate([np.ones(n_x), [shortfall[c] for c in short_rows]])
+    upper = np.concatenate([np.ones(n_x), np.array(shortfall, dtype=float)])
     res = milp(c_obj, constraints=constraints, integrality=np.ones(n_x + n_s), bounds=Bounds(0, upper))
     if res.x is None:  # slack keeps every instance feasible, so this is a solver failure
         raise RuntimeError(f"HiGHS failed on the partner MILP: {res.message}")
     x = np.rint(res.x)
-    return [p for p, v in zip(candidates, x[:n_x]) if v > 0], {c: int(v) for c, v in zip(short_rows, x[n_x:])}
+    return np.flatnonzero(x[:n_x] > 0), [int(v) for v in x[n_x:]]

@@ -312,16 +312,15 @@ def suggest(
     cps = proj.community_profiles(branch_rows, s.communities, s.needs)
     ups = proj.unit_profiles(unit_rows, s.rows.resources, s.ratings)
     c_at, u_at = {c.id: i for i, c in enumerate(cps)}, {u.id: j for j, u in enumerate(ups)}
-    existing = {(c, u) for c, u in s.ties.unit_pairs if c in c_at and u in u_at}
-    pairs = _candidate_pairs(cps, ups, [(c_at[c], u_at[u]) for c, u in sorted(existing)], max_km)
+    existing = sorted((c_at[c], u_at[u]) for c, u in s.ties.unit_pairs if c in c_at and u in u_at)
+    pairs = _candidate_pairs(cps, ups, existing, max_km)
     scored = partners_algo.partner_scores(cps, ups, pairs, max_km=max_km)
-    keys = [(cps[i].id, ups[j].id) for i, j in pairs.tolist()]
-    at = {key: k for k, key in enumerate(keys)}
     # The solver adds every pair of positive worth: a pair is worth its margin over `min_score`, so one
     # below the bar is added only where a community needs it to reach `community_min`.
-    margins = dict(zip(keys, (scored.scores - min_score).tolist(), strict=True))
-    result = partners_algo.suggest_partners(sorted(c_at), sorted(u_at), margins, unit_cap=unit_cap,
-                                   community_min=community_min, community_max=community_max, existing=existing)
+    result = partners_algo.suggest_partners_indexed(
+        [c.id for c in cps], [u.id for u in ups], pairs, scored.scores - min_score, unit_cap=unit_cap,
+        community_min=community_min, community_max=community_max, existing=existing,
+    )
     branch = {r["id"]: r for r in branch_rows}
     unit = {r["id"]: r for r in unit_rows}
     items = []
@@ -330,7 +329,8 @@ def suggest(
         if community_id is not None and c["community_id"] != community_id:
             continue
         pairing_id = s.ties.ids.get(frozenset((p.community_id, p.unit_id))) if p.existing else None
-        k = at[(p.community_id, p.unit_id)]  # every pair suggested or kept was scored
+        k = p.index
+        assert k is not None  # every pair suggested or kept was scored
         parts = scored.parts(k)
         items.append(m.PartnerPair(
             community_org_id=p.community_id, community_org_name=c["name"], community_id=c["community_id"],

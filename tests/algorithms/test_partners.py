@@ -8,9 +8,9 @@ import random
 import numpy as np
 import pytest
 
-from graphsvc.algorithms import partners
+from graphsvc.algorithms import partner_scores as scoring
 from graphsvc.algorithms.matching import KIND_THEMES, UNIT_KIND_THEMES, CommunityProfile, UnitProfile
-from graphsvc.algorithms.partners import partner_score, partner_scores
+from graphsvc.algorithms.partners import partner_score, partner_scores, suggest_partners, suggest_partners_indexed
 from graphsvc.errors import InvalidInput
 
 LAT0, LON0 = 39.05, 121.71
@@ -73,7 +73,7 @@ def test_batch_sum_is_fsum() -> None:
     rng = np.random.default_rng(7)
     values = rng.random((20_000, 5)) * np.array([0.35, 0.20, 0.20, 0.15, 0.10])
     values[::3, 3] = 0.0
-    got = partners._sum_rows(values)
+    got = scoring._sum_rows(values)
     assert got.tolist() == [math.fsum(row) for row in values.tolist()]
 
 
@@ -98,3 +98,35 @@ def test_batch_checks_only_profiles_in_pairs() -> None:
         partner_scores(communities, units, [(0, len(units))])
     with pytest.raises(InvalidInput):
         partner_scores(communities, units, [(0, 0)], max_km=0)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_indexed_plan_equals_mapping_plan(seed: int) -> None:
+    rng = random.Random(seed)
+    cs = [f"c{i}" for i in range(rng.randint(3, 14))]
+    us = [f"u{j}" for j in range(rng.randint(3, 14))]
+    rng.shuffle(cs)  # the answer must not depend on input order
+    everything = [(i, j) for i in range(len(cs)) for j in range(len(us))]
+    pairs = rng.sample(everything, rng.randint(1, len(everything)))
+    values = [rng.choice([0.25, round(rng.uniform(-0.3, 1.0), 6)]) for _ in pairs]  # ties too
+    existing = rng.sample(everything, rng.randint(0, 4))  # scored or not
+    options: dict = {"unit_cap": rng.randint(1, 3), "community_min": rng.randint(0, 3)}
+    options["community_max"] = rng.choice([None, options["community_min"] + 1])
+    by_id = suggest_partners(cs, us, {(cs[i], us[j]): v for (i, j), v in zip(pairs, values)},
+                             existing=[(cs[i], us[j]) for i, j in existing], **options)
+    by_index = suggest_partners_indexed(cs, us, pairs, values, existing=existing, **options)
+    assert by_index.pairs == by_id.pairs
+    assert by_index.shortfall == by_id.shortfall and by_index.objective == by_id.objective
+    for p in by_index.pairs:
+        assert (p.index is None) == ((cs.index(p.community_id), us.index(p.unit_id)) not in pairs)
+
+
+def test_indexed_plan_rejects_bad_input() -> None:
+    ok = {"communities": ["c1", "c2"], "units": ["u1"]}
+    for pairs, scores in [([(0, 0), (0, 0)], [0.5, 0.4]), ([(2, 0)], [0.5]), ([(0, 0)], [math.nan]), ([(0, 0)], [])]:
+        with pytest.raises(InvalidInput):
+            suggest_partners_indexed(ok["communities"], ok["units"], pairs, scores)
+    with pytest.raises(InvalidInput):
+        suggest_partners_indexed(["c1", "c1"], ["u1"], [(0, 0)], [0.5])
+    with pytest.raises(InvalidInput):
+        suggest_partners_indexed(["c1"], ["u1"], [(0, 0)], [0.5], existing=[(0, 3)])
