@@ -159,7 +159,7 @@ _UNIT_KIND_THEME_MASK = {k: sum(_THEME_BIT[t] for t in themes) for k, themes in 
 _POPCOUNT = np.array([bin(m).count("1") for m in range(1 << max(len(THEMES), len(KIND_THEMES)))])
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class PartnerScores:
     """`partner_score` of many (community, unit) pairs: pair k is (communities[pairs[k, 0]], units[pairs[k, 1]]).
 
@@ -238,7 +238,8 @@ def _components(
     for i in used_c:
         c = communities[i]
         kinds = set(c.need_kinds)
-        cc[i] = (c.lat, c.lon, _or(_KIND_THEME_MASK[k] for k in kinds), _or(_KIND_BIT[k] for k in kinds), len(c.need_kinds))
+        theme_mask = _or(_KIND_THEME_MASK[k] for k in kinds)
+        cc[i] = (c.lat, c.lon, theme_mask, _or(_KIND_BIT[k] for k in kinds), len(c.need_kinds))
         c_code[i] = code.setdefault(c.community_id, len(code))
     u_code = np.full(len(units), -1, dtype=np.int64)
     shared_keys = []
