@@ -15,7 +15,7 @@ queries are not timed here. What is timed:
   took 195 s when the algorithm was written; --nx-full runs it again.
 - partner suggestions: the service's own pipeline after the queries — `services.matching.project`
   (rows -> needs, resources, ties, ratings) and `services.matching.suggest` (profiles, candidate
-  pairs within max_km, `partner_score` for each, the HiGHS MILP with caps, the explained answer) — on
+  pairs within max_km, `partner_scores` for all of them at once, the HiGHS MILP with caps, the explained answer) — on
   the whole city at once, from rows shaped like the queries' answers (built here from the city's tables).
 
 Medians of --repeat runs; the networkx reference runs once (it is the slow one).
@@ -195,7 +195,7 @@ def main() -> None:
     _, r = timed(lambda: rows(tables), 1)
     t_proj, _ = timed(lambda: project(r), args.repeat)
     t_sug, (s, _) = timed(lambda: suggest(street, max_km=args.max_km), args.repeat)
-    print(f"  projection {t_proj:.2f} s + suggest (profiles, candidate pairs, partner_score each, HiGHS MILP, "
+    print(f"  projection {t_proj:.2f} s + suggest (profiles, candidate pairs, batched scores, HiGHS MILP, "
           f"explained answer) {t_sug:.2f} s = {t_proj + t_sug:.2f} s (medians)")
     print(f"  {s.count - s.suggested} current pairings kept, {s.suggested} suggested, {len(s.shortfall)} communities short")
     busiest = max({c["street_id"] for c in r.communities}, key=lambda sid: sum(u["community_id"] in {

@@ -42,6 +42,8 @@ def haversine_grid_m(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2:
 
 def is_number(value: Any) -> bool:
     """A finite real number, and not a bool."""
+    if type(value) is float or type(value) is int:  # the common case first: ABC checks are slow
+        return math.isfinite(value)
     return isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
 
 

@@ -6,7 +6,8 @@ sorted by id so the same data always gives the same answer.
 
 - needs ↔ resources: `score_resource_for_need`, `rank_candidates` (explained scores) — here;
   `allocate` (optimal capacity-constrained allocation for a whole street) in `allocation`
-- community branches ↔ unit Party organisations: `partner_score`, `suggest_partners` in `partners`
+- community branches ↔ unit Party organisations: `partner_score` (one pair) and `partner_scores` (many,
+  vectorised) in `partner_scores`; `suggest_partners` (and `suggest_partners_indexed`) in `partners`
 - evaluation: `evaluate_pairings`, `org_ratings` and the summaries in `evaluation`
 
 Inputs are the frozen dataclasses `Need`, `Resource`, `CommunityProfile`, `UnitProfile`, `Project`;

@@ -16,7 +16,7 @@ import numpy as np
 
 from graphsvc.algorithms import evaluation as evaluation_algo
 from graphsvc.algorithms import matching as algo
-from graphsvc.algorithms.common import haversine_grid_m
+from graphsvc.algorithms.common import EARTH_RADIUS_M, haversine_m_array
 
 Row = Mapping[str, Any]
 
@@ -177,11 +177,30 @@ def nearby_pairs(
     communities: Sequence[algo.CommunityProfile], units: Sequence[algo.UnitProfile], *, max_km: float
 ) -> list[tuple[algo.CommunityProfile, algo.UnitProfile]]:
     """(community, unit) pairs within `max_km`: the candidate pairs worth scoring (vectorised, for city scale)."""
+    ci, ui = nearby_index_pairs(communities, units, max_km=max_km).T.tolist()
+    return [(communities[i], units[j]) for i, j in zip(ci, ui)]
+
+
+def nearby_index_pairs(
+    communities: Sequence[algo.CommunityProfile], units: Sequence[algo.UnitProfile], *, max_km: float
+) -> np.ndarray:
+    """`nearby_pairs` as (community index, unit index) rows of an (n, 2) array, community by community."""
+    return np.argwhere(nearby_grid(communities, units, max_km=max_km))
+
+
+def nearby_grid(
+    communities: Sequence[algo.CommunityProfile], units: Sequence[algo.UnitProfile], *, max_km: float
+) -> np.ndarray:
+    """Whether each unit (column) is within `max_km` of each community (row)."""
+    grid = np.zeros((len(communities), len(units)), dtype=bool)
     if not communities or not units:
-        return []
-    d = haversine_grid_m(
-        np.array([c.lat for c in communities]), np.array([c.lon for c in communities]),
-        np.array([u.lat for u in units]), np.array([u.lon for u in units]),
-    )
-    ci, ui = np.nonzero(d <= max_km * 1000.0)
-    return [(communities[i], units[j]) for i, j in zip(ci.tolist(), ui.tolist())]
+        return grid
+    c_lat, u_lat = np.array([c.lat for c in communities]), np.array([u.lat for u in units])
+    c_lon, u_lon = np.array([c.lon for c in communities]), np.array([u.lon for u in units])
+    # No two points are nearer than their difference in latitude: only pairs within that band get the
+    # haversine (a city's grid is mostly far apart).
+    band = np.degrees(max_km * 1000.0 / EARTH_RADIUS_M) * 1.001
+    ci, ui = np.nonzero(np.abs(c_lat[:, None] - u_lat[None, :]) <= band)
+    near = haversine_m_array(c_lat[ci], c_lon[ci], u_lat[ui], u_lon[ui]) <= max_km * 1000.0
+    grid[ci[near], ui[near]] = True
+    return grid

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from graphsvc.algorithms import allocation as allocation_algo
 from graphsvc.algorithms import evaluation as evaluation_algo
 from graphsvc.algorithms import matching as algo
@@ -242,6 +244,18 @@ def allocate(graph: Graph, scope: Scope, request: m.AllocationRequest) -> m.Allo
     )
 
 
+def _candidate_pairs(
+    cps: list[algo.CommunityProfile], ups: list[algo.UnitProfile], existing: list[tuple[int, int]], max_km: float
+) -> np.ndarray:
+    """(community index, unit index) of the pairs within `max_km`, and of every current pairing wherever it is."""
+    grid = proj.nearby_grid(cps, ups, max_km=max_km)
+    near = np.argwhere(grid)
+    if not existing:
+        return near
+    current = np.array(existing, dtype=np.intp)
+    return np.concatenate([near, current[~grid[current[:, 0], current[:, 1]]]])
+
+
 def _explain_partner(parts: dict[str, Any], pairing_id: str | None) -> str:
     """'互补：党建联做、基础设施联建（仍缺：公益事业联办）；可直接提供：办公用房；0.8 公里；驻在本社区；…'."""
     bits = [f"现有结对 {pairing_id}"] if pairing_id else []
@@ -297,17 +311,16 @@ def suggest(
     branch_rows, unit_rows = s.rows.branches, s.rows.units
     cps = proj.community_profiles(branch_rows, s.communities, s.needs)
     ups = proj.unit_profiles(unit_rows, s.rows.resources, s.ratings)
-    c_ids, u_ids = {c.id for c in cps}, {u.id for u in ups}
-    existing = {(c, u) for c, u in s.ties.unit_pairs if c in c_ids and u in u_ids}
-    candidates = {(c.id, u.id): (c, u) for c, u in proj.nearby_pairs(cps, ups, max_km=max_km)}
-    by_c, by_u = {c.id: c for c in cps}, {u.id: u for u in ups}
-    candidates |= {(c, u): (by_c[c], by_u[u]) for c, u in existing}  # a current pairing is scored wherever it is
-    scored = {key: partners_algo.partner_score(c, u, max_km=max_km) for key, (c, u) in candidates.items()}
+    c_at, u_at = {c.id: i for i, c in enumerate(cps)}, {u.id: j for j, u in enumerate(ups)}
+    existing = sorted((c_at[c], u_at[u]) for c, u in s.ties.unit_pairs if c in c_at and u in u_at)
+    pairs = _candidate_pairs(cps, ups, existing, max_km)
+    scored = partners_algo.partner_scores(cps, ups, pairs, max_km=max_km)
     # The solver adds every pair of positive worth: a pair is worth its margin over `min_score`, so one
     # below the bar is added only where a community needs it to reach `community_min`.
-    margins = {key: (score - min_score, parts) for key, (score, parts) in scored.items()}
-    result = partners_algo.suggest_partners(sorted(c_ids), sorted(u_ids), margins, unit_cap=unit_cap,
-                                   community_min=community_min, community_max=community_max, existing=existing)
+    result = partners_algo.suggest_partners_indexed(
+        [c.id for c in cps], [u.id for u in ups], pairs, scored.scores - min_score, unit_cap=unit_cap,
+        community_min=community_min, community_max=community_max, existing=existing,
+    )
     branch = {r["id"]: r for r in branch_rows}
     unit = {r["id"]: r for r in unit_rows}
     items = []
@@ -316,13 +329,15 @@ def suggest(
         if community_id is not None and c["community_id"] != community_id:
             continue
         pairing_id = s.ties.ids.get(frozenset((p.community_id, p.unit_id))) if p.existing else None
-        parts = p.parts
+        k = p.index
+        assert k is not None  # every pair suggested or kept was scored
+        parts = scored.parts(k)
         items.append(m.PartnerPair(
             community_org_id=p.community_id, community_org_name=c["name"], community_id=c["community_id"],
             community_name=_community_name(s, c["community_id"]), unit_org_id=p.unit_id,
             unit_org_name=unit[p.unit_id]["name"], unit_id=unit[p.unit_id]["unit_id"],
             unit_name=unit[p.unit_id]["unit_name"], existing=p.existing, pairing_id=pairing_id,
-            score=scored[(p.community_id, p.unit_id)][0],
+            score=float(scored.scores[k]),
             themes=parts.get("themes", []), missing_themes=parts.get("missing_themes", []),
             kinds=parts.get("kinds", []), distance_m=parts.get("distance_m"), ties=parts.get("ties", []),
             rating=parts.get("rating"), contributions=parts.get("contributions", {}),
