@@ -136,3 +136,30 @@ def test_a_picker_left_on_all_still_works(client: TestClient) -> None:
                  "/pages/rectifications"):
         r = client.get(path, params={"street_id": "", "community_id": ""})
         assert r.status_code == 200, f"{path}: {r.status_code} {r.text[:300]}"
+
+
+FORMS = [  # (path, the form without the malformed field, the field)
+    ("/pages/matching/sharings", {"resource_id": "r-1", "community_id": "c-kl", "units": "1"}, "need_id"),
+    ("/pages/gaps/what-if", {}, "org_id"),
+    ("/pages/gaps/what-if", {}, "member_id"),
+    ("/pages/admin/keys", {"role": "community"}, "scope_id"),
+    ("/pages/admin/keys", {"role": "community", "scope_id": "c-kl"}, "name"),
+]
+
+
+@pytest.mark.parametrize(("path", "form", "field"), FORMS)
+def test_malformed_ids_in_page_forms(client: TestClient, path: str, form: dict[str, str], field: str) -> None:
+    for bad in BAD_IDS:
+        r = client.post(path, content="&".join(f"{k}={_q(v)}" for k, v in {**form, field: bad}.items()),
+                        headers={"content-type": "application/x-www-form-urlencoded"})
+        assert r.status_code < 500, f"{path} {field}={bad[:20]!r}: {r.status_code} {r.text[:300]}"
+        if field.endswith("_id"):  # a name may hold markup (it is escaped where shown); an id may not
+            assert 400 <= r.status_code < 500, f"{path} {field}={bad[:20]!r}: {r.status_code}"
+            assert r.headers["content-type"].startswith("text/html")  # the error page, or the form with the error
+
+
+@pytest.mark.parametrize(("path", "name"), [("/pages/admin/audit", "actor"), ("/pages/admin/audit", "action"),
+                                            ("/audit", "action")])
+def test_malformed_filters(client: TestClient, path: str, name: str) -> None:
+    for bad in BAD_IDS:
+        assert_refused(client.get(f"{path}?{name}={_q(bad)}"), f"{path} {name}={bad[:20]!r}")
