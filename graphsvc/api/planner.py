@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, BackgroundTasks, Form, Query, Request
 from fastapi.responses import HTMLResponse
 
-from graphsvc.api.deps import FormId, GraphDep, ScopeDep, SettingsDep
+from graphsvc.api.deps import GraphDep, ScopeDep, SettingsDep
 from graphsvc.schemas.coverage import GapRule
 from graphsvc.services import history, pages, planner
 from graphsvc.views.templating import fragment, render
@@ -54,7 +54,6 @@ def accept(request: Request, graph: GraphDep, scope: ScopeDep, settings: Setting
 
 
 @router.post("/what-if")
-def what_if(request: Request, graph: GraphDep, scope: ScopeDep, org_id: FormId = "",
-            member_id: FormId = "") -> HTMLResponse:
+def what_if(request: Request, graph: GraphDep, scope: ScopeDep, org_id: Short = "", member_id: Short = "") -> HTMLResponse:
     """If a member or a group leaves: the households and buildings left uncovered."""
-    return fragment(request, "_whatif.html", {"r": planner.what_if(graph, scope, member_id, org_id)})
+    return fragment(request, "_whatif.html", {"r": planner.what_if(graph, scope, member_id.strip(), org_id.strip())})
