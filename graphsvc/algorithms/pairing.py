@@ -384,7 +384,7 @@ def pair_scores(
     for a in range(0, len(urban), block):
         b = slice(a, a + block)
         km = haversine_grid_m(ulat[b], ulon[b], rlat, rlon) / 1000.0
-        with np.errstate(invalid="ignore", divide="ignore"):
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
             fit = np.where(km < lo, km / lo if lo > 0 else 1.0, 1.0)
             fit = np.where(km > hi, np.maximum(0.0, 1.0 - (km - hi) / hi) if hi > 0 else 0.0, fit)
         fit[np.isnan(km)] = 1.0  # a side without coordinates: distance neutral, as in pair_score

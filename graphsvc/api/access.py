@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from graphsvc.api.deps import GraphDep, ScopeDep
+from graphsvc.api.deps import ACTION_PATTERN, GraphDep, ScopeDep
 from graphsvc.schemas.access import ApiKeys, AuditEntries
 from graphsvc.schemas.api import ENGINE_INT_MAX
 from graphsvc.services import access
@@ -18,7 +18,7 @@ router = APIRouter(tags=["access"])
 def audit_entries(
     graph: GraphDep,
     scope: ScopeDep,
-    action: Annotated[str | None, Query(max_length=100)] = None,
+    action: Annotated[str | None, Query(max_length=100, pattern=ACTION_PATTERN)] = None,
     skip: Annotated[int, Query(ge=0, le=ENGINE_INT_MAX)] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> AuditEntries:

@@ -8,7 +8,8 @@ from urllib.parse import quote
 from fastapi import APIRouter, Form, Path, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from graphsvc.api.deps import AreaId, GraphDep, ScopeDep, SettingsDep
+from graphsvc.api.deps import ACTION_PATTERN, AreaId, GraphDep, ScopeDep, SettingsDep
+from graphsvc.schemas.ids import ID_MAX, ID_PATTERN
 from graphsvc.services import admin_pages, ledger
 from graphsvc.views.templating import fragment, render
 
@@ -53,7 +54,7 @@ def create_key(request: Request, graph: GraphDep, scope: ScopeDep, role: Short, 
 
 
 @router.post("/admin/keys/{key_id}/revoke")
-def revoke_key(graph: GraphDep, scope: ScopeDep, key_id: Annotated[str, Path(max_length=200)]) -> RedirectResponse:
+def revoke_key(graph: GraphDep, scope: ScopeDep, key_id: Annotated[str, Path(max_length=ID_MAX, pattern=ID_PATTERN)]) -> RedirectResponse:
     """Revoke a key (it stops working within seconds)."""
     admin_pages.revoke_key(graph, scope, key_id)
     return RedirectResponse("/pages/admin/keys", status_code=303)
@@ -61,7 +62,7 @@ def revoke_key(graph: GraphDep, scope: ScopeDep, key_id: Annotated[str, Path(max
 
 @router.get("/admin/audit")
 def audit_page(request: Request, graph: GraphDep, scope: ScopeDep,
-               action: Annotated[str | None, Query(max_length=100)] = None,
+               action: Annotated[str | None, Query(max_length=100, pattern=ACTION_PATTERN)] = None,
                actor: Annotated[str | None, Query(max_length=200)] = None) -> HTMLResponse:
     """The audit trail (admins), filtered by action and by who."""
     return render(request, admin_pages.audit_page(graph, scope, action=action, actor=actor))

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Form, Query, Request
 from pydantic import AfterValidator
 
 from graphsvc.errors import Unauthorized
 from graphsvc.graph import Graph
-from graphsvc.schemas.ids import ID_MAX, ID_PATTERN
+from graphsvc.schemas.ids import ID_MAX, ID_PATTERN, check_id
 from graphsvc.scope import Scope
 from graphsvc.settings import Settings
 
@@ -48,3 +48,14 @@ ScopeDep = Annotated[Scope, Depends(_scope)]
 
 # A street or community picked on a page: the scope picker sends "" for 全部, which means none.
 AreaId = Annotated[str | None, Query(max_length=ID_MAX, pattern=f"^$|{ID_PATTERN}"), AfterValidator(lambda v: v or None)]
+
+
+def _form_id(v: str) -> str:
+    v = v.strip()
+    return check_id(v) if v else v
+
+
+# An id typed into a page's form (or left empty): surrounding spaces dropped, then the one id grammar.
+FormId = Annotated[str, Form(max_length=ID_MAX), AfterValidator(_form_id)]
+# An audit action code (key.create, rectify.update ...).
+ACTION_PATTERN = r"^[\w.:-]*$"

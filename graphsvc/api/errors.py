@@ -43,6 +43,17 @@ async def _page(request: Request, status: int, message: str) -> Response:
     return render(request, await run_in_threadpool(_with_chrome, request, error_page(status, message)))
 
 
+HTTP_MESSAGES = {404: "找不到这个地址", 405: "这个地址不支持该请求方法", 413: "请求内容太大"}
+
+
+def _http_message(exc: StarletteHTTPException) -> str:
+    """The routing layer's own errors carry an English phrase ("Not Found"): people read Chinese."""
+    detail = str(exc.detail)
+    if any("\u4e00" <= ch <= "\u9fff" for ch in detail):
+        return detail
+    return HTTP_MESSAGES.get(exc.status_code, "无法完成这个请求")
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(GraphsvcError)
     async def _domain(request: Request, exc: GraphsvcError) -> Response:
@@ -71,7 +82,7 @@ def install(app: FastAPI) -> None:
         if is_page(request) or (exc.status_code == 404 and "text/html" in request.headers.get("accept", "")):
             return await _page(request, exc.status_code, "找不到这个页面" if exc.status_code == 404 else "无法完成这个请求")
         code = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}.get(exc.status_code, "http_error")
-        return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code, headers=exc.headers)
+        return JSONResponse(error_body(code, _http_message(exc)), status_code=exc.status_code, headers=exc.headers)
 
     @app.exception_handler(UnicodeError)
     @app.exception_handler(RecursionError)

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse
 
-from graphsvc.api.deps import AreaId, GraphDep, ScopeDep
+from graphsvc.api.deps import AreaId, FormId, GraphDep, ScopeDep
 from graphsvc.schemas.ids import ID_MAX, ID_PATTERN
 from graphsvc.services import pages_matching as svc
 from graphsvc.views.templating import fragment, render
@@ -48,7 +48,7 @@ def pair(request: Request, graph: GraphDep, scope: ScopeDep, org_a: Id, org_b: I
 @router.post("/sharings")
 def accept_flow(request: Request, graph: GraphDep, scope: ScopeDep, resource_id: Id, community_id: Id,
                 units: Annotated[int, Form(ge=1, le=1_000_000)],
-                need_id: Annotated[str, Form(max_length=200)] = "") -> HTMLResponse:
+                need_id: FormId = "") -> HTMLResponse:
     """采纳 one row of the allocation: a sharing record."""
     r = svc.accept_flow(graph, scope, resource_id=resource_id, community_id=community_id, units=units,
                         need_id=need_id or None)

@@ -54,7 +54,6 @@ def accept(request: Request, graph: GraphDep, scope: ScopeDep, settings: Setting
 
 
 @router.post("/what-if")
-def what_if(request: Request, graph: GraphDep, scope: ScopeDep, org_id: Annotated[str, Form(max_length=200)] = "",
-            member_id: Annotated[str, Form(max_length=200)] = "") -> HTMLResponse:
+def what_if(request: Request, graph: GraphDep, scope: ScopeDep, org_id: Short = "", member_id: Short = "") -> HTMLResponse:
     """If a member or a group leaves: the households and buildings left uncovered."""
     return fragment(request, "_whatif.html", {"r": planner.what_if(graph, scope, member_id.strip(), org_id.strip())})

@@ -9,10 +9,11 @@ from fastapi.responses import Response
 
 from graphsvc.api.deps import GraphDep, ScopeDep, SettingsDep
 from graphsvc.schemas import rectify as r
+from graphsvc.schemas.ids import ID_MAX, ID_PATTERN
 from graphsvc.services import rectify, report
 
 router = APIRouter(tags=["rectification"])
-RectId = Annotated[str, Path(min_length=1, max_length=200)]
+RectId = Annotated[str, Path(min_length=1, max_length=ID_MAX, pattern=ID_PATTERN)]
 
 
 @router.post("/rectifications", response_model=r.Rectification, status_code=201)

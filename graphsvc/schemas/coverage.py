@@ -364,8 +364,8 @@ class ServicePlan(BaseModel):
 class WhatIfRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    member_ids: list[str] = Field(default_factory=list, max_length=1_000)
-    org_ids: list[str] = Field(default_factory=list, max_length=1_000)
+    member_ids: list[Id] = Field(default_factory=list, max_length=1_000)
+    org_ids: list[Id] = Field(default_factory=list, max_length=1_000)
 
 
 class Lost(BaseModel):

@@ -6,6 +6,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from graphsvc.schemas.ids import PickedId
+
 LAYERS = {  # id -> the name people read, in drawing order (boundaries below, points above)
     "communities": "社区边界",
     "grids": "网格边界",
@@ -40,7 +42,7 @@ class MapData(BaseModel):
 class MapQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    street_id: str | None = Field(default=None, max_length=200)
-    community_id: str | None = Field(default=None, max_length=200)
+    street_id: PickedId = None
+    community_id: PickedId = None
     show: str | None = Field(default=None, max_length=300, pattern=r"^[a-z_,]*$",
                              description="先显示哪些图层（逗号分隔，如 urban_rural,communities）；默认全部")

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from graphsvc.schemas.coverage import GapRule
+from graphsvc.schemas.ids import PickedId
 
 Level = Literal["street", "community", "grid"]
 
@@ -49,10 +50,12 @@ class HistoryQuery(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    street_id: str | None = Field(default=None, max_length=200)
-    community_id: str | None = Field(default=None, max_length=200)
-    grid_id: str | None = Field(default=None, max_length=200)
-    since: str | None = Field(default=None, max_length=40, description="只看此时间之后（ISO 日期或时间）")
+    street_id: PickedId = None
+    community_id: PickedId = None
+    grid_id: PickedId = None
+    since: Annotated[str | None, AfterValidator(lambda v: v or None)] = Field(
+        default=None, max_length=40, pattern=r"^$|^\d{4}-\d{2}-\d{2}([T ][0-9:.+Z-]*)?$",
+        description="只看此时间之后（ISO 日期或时间，如 2026-12-01 或 2026-12-01T08:00:00）")
 
 
 class SnapshotTaken(BaseModel):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
 ID_MAX = 200
 ID_PATTERN = r"^\w[\w.:@#-]*$"
@@ -30,3 +30,5 @@ def check_id(v: str) -> str:
 # For request models (JSON bodies) and query models: the grammar as a pattern (it shows in the OpenAPI document).
 Id = Annotated[str, Field(min_length=1, max_length=ID_MAX, pattern=ID_PATTERN)]
 OptId = Annotated[str | None, Field(min_length=1, max_length=ID_MAX, pattern=ID_PATTERN)]
+# For query models a page's scope picker fills too: it sends "" for 全部, which means none.
+PickedId = Annotated[str | None, Field(max_length=ID_MAX, pattern=f"^$|{ID_PATTERN}"), AfterValidator(lambda v: v or None)]

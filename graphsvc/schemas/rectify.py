@@ -5,13 +5,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from graphsvc.schemas.coverage import GapRule
-from graphsvc.schemas.ids import Id as PageId
+from graphsvc.schemas.ids import Id, PickedId
 from graphsvc.schemas.ledger import ZhEnum
+from graphsvc.schemas.text import no_control
 
-Id = Annotated[str, Field(min_length=1, max_length=200)]
+Person = Annotated[str, Field(max_length=50), AfterValidator(no_control)]
+Note = Annotated[str, Field(max_length=1000), AfterValidator(no_control)]
 
 
 class RectStatus(ZhEnum):
@@ -28,9 +30,9 @@ class RectificationCreate(BaseModel):
     rule: GapRule
     target_id: Id = Field(description="缺口对象编号（楼栋、住户、党员、单位或社区）")
     org_id: Id = Field(description="责任党组织编号")
-    person: str | None = Field(default=None, max_length=50, description="责任人姓名（可选）")
+    person: Person | None = Field(default=None, description="责任人姓名（可选）")
     due: date = Field(description="整改期限")
-    note: str | None = Field(default=None, max_length=1000)
+    note: Note | None = None
 
 
 class RectificationUpdate(BaseModel):
@@ -41,8 +43,8 @@ class RectificationUpdate(BaseModel):
     status: RectStatus | None = None
     due: date | None = None
     org_id: Id | None = None
-    person: str | None = Field(default=None, max_length=50)
-    note: str | None = Field(default=None, max_length=1000)
+    person: Person | None = None
+    note: Note | None = None
 
 
 class Rectification(BaseModel):
@@ -93,8 +95,8 @@ class Rectifications(BaseModel):
 class RectificationQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    street_id: str | None = Field(default=None, max_length=200)
-    community_id: str | None = Field(default=None, max_length=200)
+    street_id: PickedId = None
+    community_id: PickedId = None
     status: RectStatus | None = None
     overdue: bool | None = Field(default=None, description="只看逾期（true）或未逾期（false）")
 
@@ -103,5 +105,5 @@ class RectificationPageQuery(RectificationQuery):
     """The rectification page: the ledger's filters, and a gap to fill the new-task form with (from 覆盖缺口)."""
 
     rule: GapRule | None = None
-    target_id: PageId | None = None
-    org_id: PageId | None = None
+    target_id: PickedId = None
+    org_id: PickedId = None

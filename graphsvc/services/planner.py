@@ -15,6 +15,7 @@ from graphsvc.errors import GraphsvcError
 from graphsvc.graph import Graph
 from graphsvc.schemas import coverage as s
 from graphsvc.schemas.coverage import GapRule
+from graphsvc.schemas.ids import ID_MESSAGE, ID_RE
 from graphsvc.schemas.planner import AcceptHelps
 from graphsvc.scope import Scope, mask_name
 from graphsvc.services import coverage, explore, guard, pages, suggest
@@ -349,6 +350,8 @@ def confirm(scope: Scope, encoded: str) -> list[str]:
 def what_if(graph: Graph, scope: Scope, member_id: str, org_id: str) -> dict[str, Any]:
     """If this member or group leaves: the households and buildings left uncovered, by readable names."""
     member_ids, org_ids = [member_id] if member_id else [], [org_id] if org_id else []
+    if not all(ID_RE.fullmatch(i) for i in member_ids + org_ids):  # a typo: said in place, next to the form
+        return {"error": ID_MESSAGE}
     try:
         result = coverage.what_if(graph, scope, s.WhatIfRequest(member_ids=member_ids, org_ids=org_ids))
     except GraphsvcError as e:
