@@ -2,9 +2,13 @@
 
 - Single flight: while one request computes a key, the others asking for it wait for that answer
   instead of computing it again (a stampede after every write made 16 readers recompute one summary).
+  `get_many` does the same for many keys at once, computing every missing one in one call.
 - Each answer is tagged with its topic (what kind of data it reads: "coverage") and the communities
   it covers (None = all of them); a write reports the topics and communities it touched (None =
   unknown, so all), and only the answers of a touched topic that cover a touched community go.
+- An answer asked for with `refresh=True` is handed back by `invalidate` when a write drops it, so
+  the writer can compute it again at once (the next reader finds it ready). Answers covering
+  everything are never handed back: every write would recompute them.
 - An answer lives `ttl_s` from when its computation ENDED, so a slow computation is still reused.
   Writes by another process (a CLI import beside `serve`) show after at most `ttl_s`.
 """
@@ -13,7 +17,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Collection, Hashable
+from collections.abc import Callable, Collection, Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -32,6 +36,7 @@ class _Flight:
 
     topic: str
     covers: frozenset[str] | None
+    refresh: Callable[[], Any] | None = None
     done: threading.Event = field(default_factory=threading.Event)
     value: Any = None
     ok: bool = False
@@ -44,6 +49,17 @@ class _Entry:
     topic: str
     covers: frozenset[str] | None
     value: Any
+    refresh: Callable[[], Any] | None = None
+
+
+@dataclass(frozen=True)
+class Refresh:
+    """A dropped answer to compute again: `compute` under `key`, as it was asked for."""
+
+    key: Hashable
+    compute: Callable[[], Any]
+    covers: frozenset[str]
+    topic: str
 
 
 class AnswerCache:
@@ -53,12 +69,16 @@ class AnswerCache:
         self._entries: dict[Hashable, _Entry] = {}
         self._flights: dict[Hashable, _Flight] = {}
 
-    def get(self, key: Hashable, compute: Callable[[], T], covers: Covers[T] = None, topic: str = "graph") -> T:
+    def get(
+        self, key: Hashable, compute: Callable[[], T], covers: Covers[T] = None, topic: str = "graph",
+        *, refresh: bool = False,
+    ) -> T:
         """compute()'s answer for `key`, computed once however many ask at the same time.
 
         `covers`: the communities the answer depends on (None = all), or a function of the answer
         that says so (asked once the answer is there, so a cache hit costs no query). The key must
-        hold everything else the answer depends on, the caller's scope included.
+        hold everything else the answer depends on, the caller's scope included. `refresh`: a write
+        dropping the answer hands `compute` back to be run again (see `invalidate`).
         """
         if self.ttl_s <= 0:
             return compute()
@@ -72,12 +92,60 @@ class AnswerCache:
                 flight = self._flights.get(key)
                 leader = flight is None
                 if flight is None:
-                    flight = self._flights[key] = _Flight(topic, tag)
+                    flight = self._flights[key] = _Flight(topic, tag, compute if refresh else None)
             if leader:
                 return self._lead(key, flight, compute, covers)
             if flight.done.wait(self.wait_s) and flight.ok:
                 return flight.value
             # the leader failed (its error went to its own caller) or took too long: try again
+
+    def get_many(
+        self, keys: Sequence[Hashable], compute: Callable[[list[Hashable]], dict[Hashable, T]],
+        covers: Callable[[Hashable], Collection[str]], topic: str = "graph", *, refresh: bool = False,
+    ) -> dict[Hashable, T]:
+        """The answer of every key: the cached ones as they are, the others from ONE compute(missing keys)
+        call (keys another request is computing are waited for, not computed twice). `covers(key)`:
+        the communities that key's answer depends on; `refresh`: as for `get`, one key at a time."""
+        if self.ttl_s <= 0:
+            return compute(list(keys))
+        out: dict[Hashable, T] = {}
+        pending = list(dict.fromkeys(keys))
+        while pending:
+            led: list[tuple[Hashable, _Flight]] = []
+            followed: list[tuple[Hashable, _Flight]] = []
+            with self._lock:
+                for key in pending:
+                    hit = self._entries.get(key)
+                    if hit and hit.expires > time.monotonic():
+                        out[key] = hit.value
+                    elif (flight := self._flights.get(key)) is not None:
+                        followed.append((key, flight))
+                    else:
+                        again = (lambda k=key: compute([k])[k]) if refresh else None
+                        flight = self._flights[key] = _Flight(topic, frozenset(covers(key)), again)
+                        led.append((key, flight))
+            if led:
+                self._lead_many(led, compute, out)
+            pending = []
+            for key, flight in followed:
+                if flight.done.wait(self.wait_s) and flight.ok:
+                    out[key] = flight.value
+                else:
+                    pending.append(key)  # that leader failed or took too long: try again
+        return out
+
+    def _keep(self, key: Hashable, flight: _Flight, value: Any) -> None:
+        """Under the lock: keep a finished answer unless a write made it stale meanwhile."""
+        if not flight.stale:
+            if len(self._entries) >= MAX_ENTRIES:
+                self._entries.clear()
+            self._entries[key] = _Entry(time.monotonic() + self.ttl_s, flight.topic, flight.covers, value, flight.refresh)
+
+    def _done(self, key: Hashable, flight: _Flight) -> None:
+        with self._lock:
+            if self._flights.get(key) is flight:
+                del self._flights[key]
+        flight.done.set()
 
     def _lead(self, key: Hashable, flight: _Flight, compute: Callable[[], T], covers: Covers[T]) -> T:
         try:
@@ -87,30 +155,44 @@ class AnswerCache:
                 said = covers(value)
                 flight.covers = None if said is None else frozenset(said)
             with self._lock:
-                if not flight.stale:
-                    if len(self._entries) >= MAX_ENTRIES:
-                        self._entries.clear()
-                    self._entries[key] = _Entry(time.monotonic() + self.ttl_s, flight.topic, flight.covers, value)
+                self._keep(key, flight, value)
             return value
         finally:
-            with self._lock:
-                if self._flights.get(key) is flight:
-                    del self._flights[key]
-            flight.done.set()
+            self._done(key, flight)
 
-    def invalidate(self, touched: Collection[str] | None = None, topic: str | None = None) -> None:
+    def _lead_many(
+        self, led: list[tuple[Hashable, _Flight]], compute: Callable[[list[Hashable]], dict[Hashable, T]],
+        out: dict[Hashable, T],
+    ) -> None:
+        try:
+            values = compute([k for k, _ in led])
+            with self._lock:
+                for key, flight in led:
+                    flight.value, flight.ok = values[key], True
+                    self._keep(key, flight, values[key])
+                    out[key] = values[key]
+        finally:
+            for key, flight in led:
+                self._done(key, flight)
+
+    def invalidate(self, touched: Collection[str] | None = None, topic: str | None = None) -> list[Refresh]:
         """Drop the answers of `topic` (None: every topic) covering any of `touched` (None: all),
-        and keep none computed meanwhile."""
+        and keep none computed meanwhile. Returns the dropped answers asked for with `refresh`
+        (oldest first), to compute again, unless they covered everything."""
         tag = None if touched is None else frozenset(touched)
 
         def hit(t: str, covers: frozenset[str] | None) -> bool:
             return (topic is None or t == topic) and _overlaps(covers, tag)
 
+        again: list[Refresh] = []
         with self._lock:
             for key in [k for k, e in self._entries.items() if hit(e.topic, e.covers)]:
-                del self._entries[key]
+                e = self._entries.pop(key)
+                if e.refresh is not None and e.covers is not None:
+                    again.append(Refresh(key, e.refresh, e.covers, e.topic))
             for key in [k for k, f in self._flights.items() if hit(f.topic, f.covers)]:
                 self._flights.pop(key).stale = True  # later askers start afresh
+        return again
 
     def __len__(self) -> int:
         return len(self._entries)

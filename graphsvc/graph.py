@@ -6,7 +6,7 @@ import logging
 import random
 import threading
 import time
-from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -16,7 +16,7 @@ from neo4j import Driver, GraphDatabase, Query, RoutingControl
 from neo4j.exceptions import ConstraintError, DatabaseError, ServiceUnavailable, SessionExpired, TransientError
 
 from graphsvc import engine
-from graphsvc.cache import AnswerCache, Covers
+from graphsvc.cache import AnswerCache, Covers, Refresh
 from graphsvc.cypher import catalog, names
 from graphsvc.errors import EngineUnavailable
 from graphsvc.settings import Settings
@@ -26,6 +26,7 @@ T = TypeVar("T")
 
 ENGINE_DOWN = "图数据库暂时不可用，请稍后再试"
 RACE_RETRIES = 12
+MAX_REFRESH = 16  # answers a write computes again before it returns
 
 
 def _lost_race(e: Exception) -> bool:
@@ -74,20 +75,40 @@ class Graph:
         self.queries = catalog()
         self._answers = AnswerCache(self.cache_s, wait_s=self.timeout_s * 2)
 
-    def cached(self, key: Hashable, compute: Callable[[], T], covers: Covers[T] = None, topic: str = "graph") -> T:
+    def cached(
+        self, key: Hashable, compute: Callable[[], T], covers: Covers[T] = None, topic: str = "graph",
+        *, refresh: bool = False,
+    ) -> T:
         """compute()'s answer, computed once for everyone asking at once and reused for cache_s seconds,
         unless a write through this gateway touches `topic` in one of the communities it `covers` (None = all).
+        `refresh`: the write that drops it computes it again before it returns (the next reader finds it).
 
         The key must hold everything else the answer depends on, the caller's scope included.
         """
-        return self._answers.get(key, compute, covers, topic)
+        return self._answers.get(key, compute, covers, topic, refresh=refresh)
 
-    def _wrote(self, touched: Mapping[str, Collection[str]] | None = None) -> None:
-        """Drop the cached answers a write may have changed (None: every one)."""
+    def cached_many(
+        self, keys: Sequence[Hashable], compute: Callable[[list[Hashable]], dict[Hashable, T]],
+        covers: Callable[[Hashable], Collection[str]], topic: str = "graph", *, refresh: bool = False,
+    ) -> dict[Hashable, T]:
+        """Like `cached` for many keys: the missing ones computed by one compute(missing keys) call."""
+        return self._answers.get_many(keys, compute, covers, topic, refresh=refresh)
+
+    def _wrote(self, touched: Mapping[str, Collection[str]] | None = None) -> list[Refresh]:
+        """Drop the cached answers a write may have changed (None: every one); returns those to compute again."""
         if not touched:
             self._answers.invalidate()
-        for topic, communities in (touched or {}).items():
-            self._answers.invalidate(communities, topic)
+            return []
+        return [r for topic, communities in touched.items() for r in self._answers.invalidate(communities, topic)]
+
+    def _refresh(self, dropped: list[Refresh]) -> None:
+        """Compute again, in the writer's request, the answers its write dropped that asked for it
+        (at most MAX_REFRESH, oldest first: the parts a summary is added up from come before the summary)."""
+        for r in dropped[:MAX_REFRESH]:
+            try:
+                self._answers.get(r.key, r.compute, r.covers, r.topic, refresh=True)
+            except Exception as e:  # the write is done; a reader will compute it instead
+                log.warning("refreshing a cached answer failed: %s", type(e).__name__)
 
     def _query(self, name: str) -> Query:
         return Query(self.queries[name], timeout=self.timeout_s)
@@ -135,18 +156,23 @@ class Graph:
         def attempt_work(tx: neo4j.ManagedTransaction, /) -> T:
             return work(Tx(tx, self.queries, touched))
 
+        committed = False
         try:
             for attempt in range(RACE_RETRIES):
                 try:
                     with _engine_errors(), self.driver.session(database=self.database) as s:
-                        return s.execute_write(attempt_work)
+                        result = s.execute_write(attempt_work)
+                    committed = True
+                    return result
                 except (ConstraintError, TransientError, DatabaseError) as e:
                     if attempt == RACE_RETRIES - 1 or not _lost_race(e):
                         raise
                     time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))
             raise AssertionError("unreachable")
         finally:
-            self._wrote(touched or None)
+            dropped = self._wrote(touched or None)
+            if committed:  # read-your-writes: what the write dropped is ready again when it returns
+                self._refresh(dropped)
 
     def apply_schema(self) -> None:
         """Constraints and indexes, idempotent (IF NOT EXISTS), the same text on Neo4j 5 and ArcadeDB."""
