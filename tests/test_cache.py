@@ -92,3 +92,49 @@ def test_a_write_drops_only_the_answers_of_its_topic() -> None:
     assert cache.get("summary", lambda: "new", covers=["c1"], topic="coverage") == "coverage answer"
     cache.invalidate(["c1"], "coverage")
     assert cache.get("summary", lambda: "new", covers=["c1"], topic="coverage") == "new"
+
+
+def test_many_keys_the_missing_ones_in_one_computation() -> None:
+    cache, calls = AnswerCache(ttl_s=60), []
+
+    def compute(keys: list[object]) -> dict[object, str]:
+        calls.append(sorted(map(str, keys)))
+        return {k: f"part {k}" for k in keys}
+
+    assert cache.get_many(["a", "b"], compute, lambda k: [str(k)]) == {"a": "part a", "b": "part b"}
+    assert cache.get_many(["a", "b", "c"], compute, lambda k: [str(k)]) == {"a": "part a", "b": "part b", "c": "part c"}
+    assert calls == [["a", "b"], ["c"]]  # a and b were cached: only c was computed
+    cache.invalidate(["b"])
+    assert cache.get_many(["a", "b", "c"], compute, lambda k: [str(k)])["b"] == "part b"
+    assert calls[-1] == ["b"]  # each key is dropped by its own community only
+
+
+def test_many_keys_wait_for_a_key_another_request_computes() -> None:
+    cache, calls, started = AnswerCache(ttl_s=60), [], threading.Event()
+
+    def slow(keys: list[object]) -> dict[object, str]:
+        calls.append(list(keys))
+        started.set()
+        time.sleep(0.3)
+        return dict.fromkeys(keys, "slow")
+
+    t = threading.Thread(target=lambda: cache.get_many(["a"], slow, lambda k: ["c1"]))
+    t.start()
+    started.wait(5)
+    assert cache.get_many(["a", "b"], lambda keys: dict.fromkeys(keys, "fast"), lambda k: ["c1"]) == {
+        "a": "slow", "b": "fast"
+    }
+    t.join(5)
+    assert calls == [["a"]]
+
+
+def test_a_write_hands_back_the_answers_to_refresh_but_not_those_covering_everything() -> None:
+    cache = AnswerCache(ttl_s=60)
+    cache.get("part", lambda: "p", covers=["c1"], topic="coverage", refresh=True)
+    cache.get_many(["m"], lambda keys: dict.fromkeys(keys, "m"), lambda k: ["c1"], "coverage", refresh=True)
+    cache.get("plain", lambda: "x", covers=["c1"], topic="coverage")
+    cache.get("everything", lambda: "all", covers=None, topic="coverage", refresh=True)
+    again = cache.invalidate(["c1"], "coverage")
+    assert [r.key for r in again] == ["part", "m"] and [r.compute() for r in again] == ["p", "m"]
+    assert len(cache) == 0
+    assert cache.invalidate(["c2"], "coverage") == []

@@ -4,7 +4,7 @@ after a coverage write only the touched community is counted again, by the write
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
 from typing import Any
 
 import pytest
@@ -101,10 +101,8 @@ def test_a_coverage_write_refreshes_only_its_community_before_it_returns(both: G
     rule = GapRule.building_without_group
     gaps = {i.rule: i.gaps for i in after.items}
     assert gaps[rule] == {i.rule: i.gaps for i in before.items}[rule] - 1
-    new = both.cached_many(
-        [("coverage.summary.part", c, None, params.model_dump_json()) for c in communities],
-        lambda keys: _boom(), lambda k: [k[1]], "coverage",
-    )
-    new_parts = {k[1]: p for k, p in new.items()}
+    keys: dict[Hashable, str] = {("coverage.summary.part", c, None, params.model_dump_json()): c for c in communities}
+    new = both.cached_many(list(keys), lambda _: _boom(), lambda k: [keys[k]], "coverage")
+    new_parts = {keys[k]: p for k, p in new.items()}
     assert new_parts["c-xf09"] is not old["c-xf09"] and new_parts["c-xf09"].gaps[rule] == old["c-xf09"].gaps[rule] - 1
     assert all(new_parts[c] is old[c] for c in communities if c not in touched)  # the others were not counted again
