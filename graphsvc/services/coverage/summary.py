@@ -75,18 +75,23 @@ def parts(graph: Graph, communities: list[str], grid_id: str | None, params: s.G
 def count_parts(graph: Graph, communities: list[str], grid_id: str | None, params: s.GapParams) -> dict[str, Part]:
     """The parts of `communities`, counted with one query per rule and total for all of them."""
     q = query_params(communities, grid_id, params)
-    counted = {rule: rule_counts(graph, rule, q, params, {}, nearest=False)[0] for rule in GapRule}
+    # Rule 3's buildings are those of `over` (more than the threshold live there) without a building branch.
+    over = graph.read("coverage/building_residents", **q | {"min_members": params.branch_threshold + 1})
+    counted = {
+        rule: rule_counts(graph, rule, q, params, {}, nearest=False)[0]
+        if rule is not GapRule.building_needs_branch
+        else Counter(r["community_id"] for r in over if not r["has_branch"])
+        for rule in GapRule
+    }
     totals: dict[str, Counter[str]] = defaultdict(Counter)
-    for row in graph.read("coverage/totals_places_by_community", **q) + graph.read(
-        "coverage/totals_members_by_community", **q
-    ):
+    places = graph.read("coverage/totals_places_by_community", **q)
+    for row in places + graph.read("coverage/totals_members_by_community", **q):
         for k in PLACE_TOTALS + MEMBER_TOTALS:
             if k in row:
                 totals[row["community_id"]][k] += int(row[k] or 0)
-    over = graph.read("coverage/building_residents", **q | {"min_members": params.branch_threshold + 1})
     for row in over:
         totals[row["community_id"]]["branch_buildings"] += 1
-    names = {r["id"]: r["name"] for r in graph.read("coverage/community_context", ids=communities)}
+    names = {r["community_id"]: r["name"] for r in places}
     return {
         c: Part(c, names.get(c), {rule: counted[rule].get(c, 0) for rule in GapRule}, dict(totals[c]))
         for c in communities
