@@ -6,9 +6,11 @@
 - Each answer is tagged with its topic (what kind of data it reads: "coverage") and the communities
   it covers (None = all of them); a write reports the topics and communities it touched (None =
   unknown, so all), and only the answers of a touched topic that cover a touched community go.
-- An answer asked for with `refresh=True` is handed back by `invalidate` when a write drops it, so
-  the writer can compute it again at once (the next reader finds it ready). Answers covering
-  everything are never handed back: every write would recompute them.
+- An answer asked for with `refresh=True` is handed back by `invalidate` when a write touches it, so
+  the writer computes it again (`renew`) before it returns: the next reader finds it ready. Until then
+  it is kept (`keep=True`) and readers get the answer from before the write instead of waiting for it:
+  a read at the same time as a write may see either side of it, a read after the write sees the write.
+  Answers covering everything are never handed back: every write would recompute them.
 - An answer lives `ttl_s` from when its computation ENDED, so a slow computation is still reused.
   Writes by another process (a CLI import beside `serve`) show after at most `ttl_s`.
 """
@@ -54,12 +56,13 @@ class _Entry:
 
 @dataclass(frozen=True)
 class Refresh:
-    """A dropped answer to compute again: `compute` under `key`, as it was asked for."""
+    """An answer a write touched, to compute again: `compute` under `key`, as it was asked for."""
 
     key: Hashable
     compute: Callable[[], Any]
     covers: frozenset[str]
     topic: str
+    entry: _Entry  # the answer from before the write (kept until renewed when invalidated with keep=True)
 
 
 class AnswerCache:
@@ -101,11 +104,11 @@ class AnswerCache:
 
     def get_many(
         self, keys: Sequence[Hashable], compute: Callable[[list[Hashable]], dict[Hashable, T]],
-        covers: Callable[[Hashable], Collection[str]], topic: str = "graph", *, refresh: bool = False,
+        covers: Callable[[Hashable], Collection[str]], topic: str = "graph",
     ) -> dict[Hashable, T]:
         """The answer of every key: the cached ones as they are, the others from ONE compute(missing keys)
         call (keys another request is computing are waited for, not computed twice). `covers(key)`:
-        the communities that key's answer depends on; `refresh`: as for `get`, one key at a time."""
+        the communities that key's answer depends on."""
         if self.ttl_s <= 0:
             return compute(list(keys))
         out: dict[Hashable, T] = {}
@@ -121,8 +124,7 @@ class AnswerCache:
                     elif (flight := self._flights.get(key)) is not None:
                         followed.append((key, flight))
                     else:
-                        again = (lambda k=key: compute([k])[k]) if refresh else None
-                        flight = self._flights[key] = _Flight(topic, frozenset(covers(key)), again)
+                        flight = self._flights[key] = _Flight(topic, frozenset(covers(key)))
                         led.append((key, flight))
             if led:
                 self._lead_many(led, compute, out)
@@ -175,24 +177,52 @@ class AnswerCache:
             for key, flight in led:
                 self._done(key, flight)
 
-    def invalidate(self, touched: Collection[str] | None = None, topic: str | None = None) -> list[Refresh]:
+    def invalidate(
+        self, touched: Collection[str] | None = None, topic: str | None = None, *, keep: bool = False
+    ) -> list[Refresh]:
         """Drop the answers of `topic` (None: every topic) covering any of `touched` (None: all),
-        and keep none computed meanwhile. Returns the dropped answers asked for with `refresh`
-        (oldest first), to compute again, unless they covered everything."""
+        and keep none computed meanwhile. Returns the live answers asked for with `refresh`
+        (oldest first) unless they covered everything: with `keep`, those stay until `renew` or `drop`."""
         tag = None if touched is None else frozenset(touched)
 
         def hit(t: str, covers: frozenset[str] | None) -> bool:
             return (topic is None or t == topic) and _overlaps(covers, tag)
 
         again: list[Refresh] = []
+        now = time.monotonic()
         with self._lock:
             for key in [k for k, e in self._entries.items() if hit(e.topic, e.covers)]:
-                e = self._entries.pop(key)
-                if e.refresh is not None and e.covers is not None:
-                    again.append(Refresh(key, e.refresh, e.covers, e.topic))
+                e = self._entries[key]
+                if e.refresh is not None and e.covers is not None and e.expires > now:
+                    again.append(Refresh(key, e.refresh, e.covers, e.topic, e))
+                    if keep:
+                        continue
+                del self._entries[key]
             for key in [k for k, f in self._flights.items() if hit(f.topic, f.covers)]:
                 self._flights.pop(key).stale = True  # later askers start afresh
         return again
+
+    def renew(self, r: Refresh) -> None:
+        """Compute `r` again and keep the new answer in place of the one kept meanwhile (dropped if this fails)."""
+        with self._lock:
+            flight = self._flights.get(r.key)
+            leader = flight is None
+            if flight is None:
+                flight = self._flights[r.key] = _Flight(r.topic, r.covers, r.compute)
+        try:
+            if leader:
+                self._lead(r.key, flight, r.compute, r.covers)
+            elif not (flight.done.wait(self.wait_s) and flight.ok):  # a reader began it after the write
+                self.drop(r)
+        except BaseException:
+            self.drop(r)
+            raise
+
+    def drop(self, r: Refresh) -> None:
+        """Drop the answer kept for `r` if it is still the one from before the write."""
+        with self._lock:
+            if self._entries.get(r.key) is r.entry:
+                del self._entries[r.key]
 
     def __len__(self) -> int:
         return len(self._entries)

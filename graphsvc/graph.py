@@ -89,25 +89,29 @@ class Graph:
 
     def cached_many(
         self, keys: Sequence[Hashable], compute: Callable[[list[Hashable]], dict[Hashable, T]],
-        covers: Callable[[Hashable], Collection[str]], topic: str = "graph", *, refresh: bool = False,
+        covers: Callable[[Hashable], Collection[str]], topic: str = "graph",
     ) -> dict[Hashable, T]:
         """Like `cached` for many keys: the missing ones computed by one compute(missing keys) call."""
-        return self._answers.get_many(keys, compute, covers, topic, refresh=refresh)
+        return self._answers.get_many(keys, compute, covers, topic)
 
-    def _wrote(self, touched: Mapping[str, Collection[str]] | None = None) -> list[Refresh]:
-        """Drop the cached answers a write may have changed (None: every one); returns those to compute again."""
+    def _wrote(self, touched: Mapping[str, Collection[str]] | None = None, *, keep: bool = False) -> list[Refresh]:
+        """Drop the cached answers a write may have changed (None: every one); returns those to compute
+        again, which `keep` leaves in place (readers get them) until they are."""
         if not touched:
             self._answers.invalidate()
             return []
-        return [r for topic, communities in touched.items() for r in self._answers.invalidate(communities, topic)]
+        return [r for t, communities in touched.items() for r in self._answers.invalidate(communities, t, keep=keep)]
 
-    def _refresh(self, dropped: list[Refresh]) -> None:
-        """Compute again, in the writer's request, the answers its write dropped that asked for it
-        (at most MAX_REFRESH, oldest first: the parts a summary is added up from come before the summary)."""
-        for r in dropped[:MAX_REFRESH]:
+    def _refresh(self, touched: list[Refresh]) -> None:
+        """Compute again, in the writer's request, the answers its write touched that asked for it (at most
+        MAX_REFRESH, oldest first); until each is done readers get it as it was before the write."""
+        for i, r in enumerate(touched):
+            if i >= MAX_REFRESH:
+                self._answers.drop(r)
+                continue
             try:
-                self._answers.get(r.key, r.compute, r.covers, r.topic, refresh=True)
-            except Exception as e:  # the write is done; a reader will compute it instead
+                self._answers.renew(r)
+            except Exception as e:  # the write is done (and that answer dropped): a reader will compute it
                 log.warning("refreshing a cached answer failed: %s", type(e).__name__)
 
     def _query(self, name: str) -> Query:
@@ -170,9 +174,9 @@ class Graph:
                     time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))
             raise AssertionError("unreachable")
         finally:
-            dropped = self._wrote(touched or None)
-            if committed:  # read-your-writes: what the write dropped is ready again when it returns
-                self._refresh(dropped)
+            touched_answers = self._wrote(touched or None, keep=committed)
+            if committed:  # read-your-writes: what the write touched is fresh again when it returns
+                self._refresh(touched_answers)
 
     def apply_schema(self) -> None:
         """Constraints and indexes, idempotent (IF NOT EXISTS), the same text on Neo4j 5 and ArcadeDB."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import threading
 import time
 
@@ -131,10 +132,41 @@ def test_many_keys_wait_for_a_key_another_request_computes() -> None:
 def test_a_write_hands_back_the_answers_to_refresh_but_not_those_covering_everything() -> None:
     cache = AnswerCache(ttl_s=60)
     cache.get("part", lambda: "p", covers=["c1"], topic="coverage", refresh=True)
-    cache.get_many(["m"], lambda keys: dict.fromkeys(keys, "m"), lambda k: ["c1"], "coverage", refresh=True)
+    cache.get("summary", lambda: "s", covers=["c1", "c2"], topic="coverage", refresh=True)
     cache.get("plain", lambda: "x", covers=["c1"], topic="coverage")
     cache.get("everything", lambda: "all", covers=None, topic="coverage", refresh=True)
     again = cache.invalidate(["c1"], "coverage")
-    assert [r.key for r in again] == ["part", "m"] and [r.compute() for r in again] == ["p", "m"]
+    assert [r.key for r in again] == ["part", "summary"] and [r.compute() for r in again] == ["p", "s"]
     assert len(cache) == 0
     assert cache.invalidate(["c2"], "coverage") == []
+
+
+def test_readers_get_the_answer_from_before_the_write_until_the_writer_renews_it() -> None:
+    cache, state, started, release = AnswerCache(ttl_s=60), {"n": 1}, threading.Event(), threading.Event()
+
+    def count() -> int:
+        if state["n"] == 2:
+            started.set()
+            release.wait(5)
+        return state["n"]
+
+    assert cache.get("summary", count, covers=["c1"], refresh=True) == 1
+    state["n"] = 2  # the write commits
+    (r,) = cache.invalidate(["c1"], keep=True)
+    renewing = threading.Thread(target=cache.renew, args=(r,))
+    renewing.start()
+    started.wait(5)
+    assert cache.get("summary", lambda: -1) == 1  # a reader during the renewal: no wait, the old answer
+    release.set()
+    renewing.join(5)
+    assert cache.get("summary", lambda: -1) == 2  # after the write returns: the new answer, nothing computed
+
+
+def test_a_failed_renewal_drops_the_answer_kept_for_it() -> None:
+    cache = AnswerCache(ttl_s=60)
+    cache.get("summary", lambda: "old", covers=["c1"], refresh=True)
+    (r,) = cache.invalidate(["c1"], keep=True)
+    broken = dataclasses.replace(r, compute=lambda: 1 / 0)
+    with contextlib.suppress(ZeroDivisionError):
+        cache.renew(broken)
+    assert cache.get("summary", lambda: "recomputed") == "recomputed"

@@ -44,8 +44,9 @@ class Part:
 def summary(graph: Graph, scope: Scope, area: s.Area, params: s.GapParams) -> s.CoverageSummary:
     """For every rule: how much of its population is covered, and which communities hold the gaps.
 
-    Cached per caller scope, area and parameters; a coverage write computes the summaries it dropped
-    again before it returns (only their touched parts are counted again), so the next reader waits for none.
+    Cached per caller scope, area and parameters. A coverage write computes the summaries it touched
+    again before it returns, counting again only the parts of its communities (all of them at once);
+    meanwhile readers get the summary from before the write: no reader waits for a write.
     """
     key = ("coverage.summary", scope, area.model_dump_json(), params.model_dump_json())
 
@@ -61,14 +62,15 @@ def summary(graph: Graph, scope: Scope, area: s.Area, params: s.GapParams) -> s.
 
 def parts(graph: Graph, communities: list[str], grid_id: str | None, params: s.GapParams) -> dict[str, Part]:
     """Each community's part, cached on its own (whoever asks: a part holds counts only, and a caller
-    gets the parts of the communities in its scope); the missing ones are counted together."""
+    gets the parts of the communities in its scope); the missing ones are counted together. A write drops
+    the parts of its communities (the summaries it refreshes count them again, together)."""
     by_key: dict[Hashable, str] = {("coverage.summary.part", c, grid_id, params.model_dump_json()): c for c in communities}
 
     def compute(keys: list[Hashable]) -> dict[Hashable, Part]:
         counted = count_parts(graph, [by_key[k] for k in keys], grid_id, params)
         return {k: counted[by_key[k]] for k in keys}
 
-    found = graph.cached_many(list(by_key), compute, lambda k: [by_key[k]], "coverage", refresh=True)
+    found = graph.cached_many(list(by_key), compute, lambda k: [by_key[k]], "coverage")
     return {by_key[k]: part for k, part in found.items()}
 
 
