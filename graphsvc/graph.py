@@ -27,6 +27,7 @@ T = TypeVar("T")
 ENGINE_DOWN = "图数据库暂时不可用，请稍后再试"
 RACE_RETRIES = 12
 MAX_REFRESH = 16  # answers a write computes again before it returns
+REFRESH_WAIT_S = 1.0  # how long a write waits for them; past that it returns and they finish on their own
 
 
 def _lost_race(e: Exception) -> bool:
@@ -69,6 +70,7 @@ class Graph:
     database: str
     timeout_s: float = 60.0
     cache_s: float = 0.0  # how long cached() answers live after they are computed
+    refresh_wait_s: float = REFRESH_WAIT_S
     _answers: AnswerCache = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -81,7 +83,8 @@ class Graph:
     ) -> T:
         """compute()'s answer, computed once for everyone asking at once and reused for cache_s seconds,
         unless a write through this gateway touches `topic` in one of the communities it `covers` (None = all).
-        `refresh`: the write that drops it computes it again before it returns (the next reader finds it).
+        `refresh`: a write touching it computes it again before it returns (waiting at most refresh_wait_s;
+        the next reader finds it ready), readers meanwhile get it as it was.
 
         The key must hold everything else the answer depends on, the caller's scope included.
         """
@@ -103,8 +106,8 @@ class Graph:
         return [r for t, communities in touched.items() for r in self._answers.invalidate(communities, t, keep=keep)]
 
     def _refresh(self, touched: list[Refresh]) -> None:
-        """Compute again, in the writer's request, the answers its write touched that asked for it (at most
-        MAX_REFRESH, oldest first); until each is done readers get it as it was before the write."""
+        """Compute again the answers a write touched that asked for it (at most MAX_REFRESH, oldest first);
+        until each is done readers get it as it was before the write."""
         for i, r in enumerate(touched):
             if i >= MAX_REFRESH:
                 self._answers.drop(r)
@@ -175,8 +178,10 @@ class Graph:
             raise AssertionError("unreachable")
         finally:
             touched_answers = self._wrote(touched or None, keep=committed)
-            if committed:  # read-your-writes: what the write touched is fresh again when it returns
-                self._refresh(touched_answers)
+            if committed and touched_answers:  # read-your-writes: what it touched is fresh again when it returns
+                refreshing = threading.Thread(target=self._refresh, args=(touched_answers,), daemon=True)
+                refreshing.start()
+                refreshing.join(self.refresh_wait_s)  # a machine too busy to keep up: return, they finish later
 
     def apply_schema(self) -> None:
         """Constraints and indexes, idempotent (IF NOT EXISTS), the same text on Neo4j 5 and ArcadeDB."""

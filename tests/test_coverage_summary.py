@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from graphsvc.demo import street_ledger
-from graphsvc.graph import Graph
+from graphsvc.graph import REFRESH_WAIT_S, Graph
 from graphsvc.ingest.ledger_io import RawLedger
 from graphsvc.ingest.load import import_ledger
 from graphsvc.schemas.coverage import AcceptCovers, Area, GapParams, GapRule
@@ -90,7 +90,11 @@ def test_a_coverage_write_refreshes_only_its_community_before_it_returns(both: G
     old = parts(both, communities, None, params)
     suggestions = coverage.suggest_groups(both, LOCAL_ADMIN, Area(community_id="c-xf09"), params)
     pair = next(s.accept_covers for s in suggestions.items if s.accept_covers)
-    coverage.accept_covers(both, LOCAL_ADMIN, AcceptCovers(items=[pair]))
+    both.refresh_wait_s = 120  # a busy test machine must not cut the writer's refresh short
+    try:
+        coverage.accept_covers(both, LOCAL_ADMIN, AcceptCovers(items=[pair]))
+    finally:
+        both.refresh_wait_s = REFRESH_WAIT_S
     named = both.read("scope/visible", ids=[pair.org_id, pair.building_id], communities=None)
     touched = {c for r in named for c in r["communities"]}
     assert "c-xf09" in touched and len(touched) < len(communities)
