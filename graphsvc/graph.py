@@ -27,7 +27,7 @@ T = TypeVar("T")
 ENGINE_DOWN = "图数据库暂时不可用，请稍后再试"
 RACE_RETRIES = 12
 MAX_REFRESH = 16  # answers a write computes again before it returns
-REFRESH_WAIT_S = 1.0  # how long a write waits for them; past that it returns and they finish on their own
+REFRESH_WAIT_S = 1.0  # how long a write waits for them; past that it drops those not renewed yet and returns
 
 
 def _lost_race(e: Exception) -> bool:
@@ -83,8 +83,8 @@ class Graph:
     ) -> T:
         """compute()'s answer, computed once for everyone asking at once and reused for cache_s seconds,
         unless a write through this gateway touches `topic` in one of the communities it `covers` (None = all).
-        `refresh`: a write touching it computes it again before it returns (waiting at most refresh_wait_s;
-        the next reader finds it ready), readers meanwhile get it as it was.
+        `refresh`: a write touching it computes it again before it returns, readers meanwhile getting it as it
+        was (a write waits at most refresh_wait_s: then it is dropped, and the next readers wait for it).
 
         The key must hold everything else the answer depends on, the caller's scope included.
         """
@@ -116,6 +116,19 @@ class Graph:
                 self._answers.renew(r)
             except Exception as e:  # the write is done (and that answer dropped): a reader will compute it
                 log.warning("refreshing a cached answer failed: %s", type(e).__name__)
+
+    def _renew(self, touched: list[Refresh]) -> None:
+        """Read-your-writes: what a committed write touched is fresh again when it returns. Waits at most
+        refresh_wait_s; past that, what is not renewed yet is dropped (the next readers wait for it), so no
+        read after the write sees the answer from before it."""
+        if not touched:
+            return
+        refreshing = threading.Thread(target=self._refresh, args=(touched,), daemon=True)
+        refreshing.start()
+        refreshing.join(self.refresh_wait_s)
+        if refreshing.is_alive():
+            for r in touched:
+                self._answers.drop(r)
 
     def _query(self, name: str) -> Query:
         return Query(self.queries[name], timeout=self.timeout_s)
@@ -178,10 +191,8 @@ class Graph:
             raise AssertionError("unreachable")
         finally:
             touched_answers = self._wrote(touched or None, keep=committed)
-            if committed and touched_answers:  # read-your-writes: what it touched is fresh again when it returns
-                refreshing = threading.Thread(target=self._refresh, args=(touched_answers,), daemon=True)
-                refreshing.start()
-                refreshing.join(self.refresh_wait_s)  # a machine too busy to keep up: return, they finish later
+            if committed:
+                self._renew(touched_answers)
 
     def apply_schema(self) -> None:
         """Constraints and indexes, idempotent (IF NOT EXISTS), the same text on Neo4j 5 and ArcadeDB."""

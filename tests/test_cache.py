@@ -170,3 +170,22 @@ def test_a_failed_renewal_drops_the_answer_kept_for_it() -> None:
     with contextlib.suppress(ZeroDivisionError):
         cache.renew(broken)
     assert cache.get("summary", lambda: "recomputed") == "recomputed"
+
+
+def test_a_write_too_slow_to_renew_drops_the_old_answer_and_readers_wait_for_the_new() -> None:
+    from graphsvc.graph import Graph
+
+    graph = Graph(driver=None, database="unused", cache_s=60, refresh_wait_s=0.05)  # type: ignore[arg-type]
+    state = {"n": 1}
+
+    def slow_count() -> int:
+        if state["n"] == 2:
+            time.sleep(0.5)
+        return state["n"]
+
+    assert graph.cached("summary", slow_count, ["c1"], "coverage", refresh=True) == 1
+    state["n"] = 2  # the write commits
+    started = time.monotonic()
+    graph._renew(graph._wrote({"coverage": {"c1"}}, keep=True))
+    assert time.monotonic() - started < 0.4  # the write did not wait for the whole renewal
+    assert graph.cached("summary", lambda: -1, ["c1"], "coverage") == 2  # waited for it: never the old answer

@@ -46,7 +46,7 @@ def summary(graph: Graph, scope: Scope, area: s.Area, params: s.GapParams) -> s.
 
     Cached per caller scope, area and parameters. A coverage write computes the summaries it touched
     again before it returns, counting again only the parts of its communities (all of them at once);
-    meanwhile readers get the summary from before the write: no reader waits for a write.
+    meanwhile readers get the summary from before the write (see Graph.cached's `refresh`).
     """
     key = ("coverage.summary", scope, area.model_dump_json(), params.model_dump_json())
 
