@@ -9,7 +9,7 @@ import os
 import random
 import threading
 import time
-from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -19,7 +19,7 @@ from neo4j import Driver, GraphDatabase, Query, RoutingControl
 from neo4j.exceptions import ConstraintError, DatabaseError, ServiceUnavailable, SessionExpired, TransientError
 
 from graphsvc import engine
-from graphsvc.cache import AnswerCache, Covers
+from graphsvc.cache import AnswerCache, Covers, Refresh
 from graphsvc.cypher import catalog, names
 from graphsvc.errors import EngineUnavailable
 from graphsvc.settings import Settings
@@ -29,6 +29,8 @@ T = TypeVar("T")
 
 ENGINE_DOWN = "图数据库暂时不可用，请稍后再试"
 RACE_RETRIES = 12
+MAX_REFRESH = 16  # answers a write computes again before it returns
+REFRESH_WAIT_S = 1.0  # how long a write waits for them; past that it drops those not renewed yet and returns
 
 
 def _lost_race(e: Exception) -> bool:
@@ -71,26 +73,65 @@ class Graph:
     database: str
     timeout_s: float = 60.0
     cache_s: float = 0.0  # how long cached() answers live after they are computed
+    refresh_wait_s: float = REFRESH_WAIT_S
     _answers: AnswerCache = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.queries = catalog()
         self._answers = AnswerCache(self.cache_s, wait_s=self.timeout_s * 2)
 
-    def cached(self, key: Hashable, compute: Callable[[], T], covers: Covers[T] = None, topic: str = "graph") -> T:
+    def cached(
+        self, key: Hashable, compute: Callable[[], T], covers: Covers[T] = None, topic: str = "graph",
+        *, refresh: bool = False,
+    ) -> T:
         """compute()'s answer, computed once for everyone asking at once and reused for cache_s seconds,
         unless a write through this gateway touches `topic` in one of the communities it `covers` (None = all).
+        `refresh`: a write touching it computes it again before it returns, readers meanwhile getting it as it
+        was (a write waits at most refresh_wait_s: then it is dropped, and the next readers wait for it).
 
         The key must hold everything else the answer depends on, the caller's scope included.
         """
-        return self._answers.get(key, compute, covers, topic)
+        return self._answers.get(key, compute, covers, topic, refresh=refresh)
 
-    def _wrote(self, touched: Mapping[str, Collection[str]] | None = None) -> None:
-        """Drop the cached answers a write may have changed (None: every one)."""
+    def cached_many(
+        self, keys: Sequence[Hashable], compute: Callable[[list[Hashable]], dict[Hashable, T]],
+        covers: Callable[[Hashable], Collection[str]], topic: str = "graph",
+    ) -> dict[Hashable, T]:
+        """Like `cached` for many keys: the missing ones computed by one compute(missing keys) call."""
+        return self._answers.get_many(keys, compute, covers, topic)
+
+    def _wrote(self, touched: Mapping[str, Collection[str]] | None = None, *, keep: bool = False) -> list[Refresh]:
+        """Drop the cached answers a write may have changed (None: every one); returns those to compute
+        again, which `keep` leaves in place (readers get them) until they are."""
         if not touched:
             self._answers.invalidate()
-        for topic, communities in (touched or {}).items():
-            self._answers.invalidate(communities, topic)
+            return []
+        return [r for t, communities in touched.items() for r in self._answers.invalidate(communities, t, keep=keep)]
+
+    def _refresh(self, touched: list[Refresh]) -> None:
+        """Compute again the answers a write touched that asked for it (at most MAX_REFRESH, oldest first);
+        until each is done readers get it as it was before the write."""
+        for i, r in enumerate(touched):
+            if i >= MAX_REFRESH:
+                self._answers.drop(r)
+                continue
+            try:
+                self._answers.renew(r)
+            except Exception as e:  # the write is done (and that answer dropped): a reader will compute it
+                log.warning("refreshing a cached answer failed: %s", type(e).__name__)
+
+    def _renew(self, touched: list[Refresh]) -> None:
+        """Read-your-writes: what a committed write touched is fresh again when it returns. Waits at most
+        refresh_wait_s; past that, what is not renewed yet is dropped (the next readers wait for it), so no
+        read after the write sees the answer from before it."""
+        if not touched:
+            return
+        refreshing = threading.Thread(target=self._refresh, args=(touched,), daemon=True)
+        refreshing.start()
+        refreshing.join(self.refresh_wait_s)
+        if refreshing.is_alive():
+            for r in touched:
+                self._answers.drop(r)
 
     def _query(self, name: str) -> Query:
         return Query(self.queries[name], timeout=self.timeout_s)
@@ -138,18 +179,23 @@ class Graph:
         def attempt_work(tx: neo4j.ManagedTransaction, /) -> T:
             return work(Tx(tx, self.queries, touched))
 
+        committed = False
         try:
             for attempt in range(RACE_RETRIES):
                 try:
                     with _engine_errors(), self.driver.session(database=self.database) as s:
-                        return s.execute_write(attempt_work)
+                        result = s.execute_write(attempt_work)
+                    committed = True
+                    return result
                 except (ConstraintError, TransientError, DatabaseError) as e:
                     if attempt == RACE_RETRIES - 1 or not _lost_race(e):
                         raise
                     time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))
             raise AssertionError("unreachable")
         finally:
-            self._wrote(touched or None)
+            touched_answers = self._wrote(touched or None, keep=committed)
+            if committed:
+                self._renew(touched_answers)
 
     def apply_schema(self) -> None:
         """Constraints and indexes, idempotent (IF NOT EXISTS), the same text on Neo4j 5 and ArcadeDB."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import threading
 import time
 
@@ -92,3 +93,99 @@ def test_a_write_drops_only_the_answers_of_its_topic() -> None:
     assert cache.get("summary", lambda: "new", covers=["c1"], topic="coverage") == "coverage answer"
     cache.invalidate(["c1"], "coverage")
     assert cache.get("summary", lambda: "new", covers=["c1"], topic="coverage") == "new"
+
+
+def test_many_keys_the_missing_ones_in_one_computation() -> None:
+    cache, calls = AnswerCache(ttl_s=60), []
+
+    def compute(keys: list[object]) -> dict[object, str]:
+        calls.append(sorted(map(str, keys)))
+        return {k: f"part {k}" for k in keys}
+
+    assert cache.get_many(["a", "b"], compute, lambda k: [str(k)]) == {"a": "part a", "b": "part b"}
+    assert cache.get_many(["a", "b", "c"], compute, lambda k: [str(k)]) == {"a": "part a", "b": "part b", "c": "part c"}
+    assert calls == [["a", "b"], ["c"]]  # a and b were cached: only c was computed
+    cache.invalidate(["b"])
+    assert cache.get_many(["a", "b", "c"], compute, lambda k: [str(k)])["b"] == "part b"
+    assert calls[-1] == ["b"]  # each key is dropped by its own community only
+
+
+def test_many_keys_wait_for_a_key_another_request_computes() -> None:
+    cache, calls, started = AnswerCache(ttl_s=60), [], threading.Event()
+
+    def slow(keys: list[object]) -> dict[object, str]:
+        calls.append(list(keys))
+        started.set()
+        time.sleep(0.3)
+        return dict.fromkeys(keys, "slow")
+
+    t = threading.Thread(target=lambda: cache.get_many(["a"], slow, lambda k: ["c1"]))
+    t.start()
+    started.wait(5)
+    assert cache.get_many(["a", "b"], lambda keys: dict.fromkeys(keys, "fast"), lambda k: ["c1"]) == {
+        "a": "slow", "b": "fast"
+    }
+    t.join(5)
+    assert calls == [["a"]]
+
+
+def test_a_write_hands_back_the_answers_to_refresh_but_not_those_covering_everything() -> None:
+    cache = AnswerCache(ttl_s=60)
+    cache.get("part", lambda: "p", covers=["c1"], topic="coverage", refresh=True)
+    cache.get("summary", lambda: "s", covers=["c1", "c2"], topic="coverage", refresh=True)
+    cache.get("plain", lambda: "x", covers=["c1"], topic="coverage")
+    cache.get("everything", lambda: "all", covers=None, topic="coverage", refresh=True)
+    again = cache.invalidate(["c1"], "coverage")
+    assert [r.key for r in again] == ["part", "summary"] and [r.compute() for r in again] == ["p", "s"]
+    assert len(cache) == 0
+    assert cache.invalidate(["c2"], "coverage") == []
+
+
+def test_readers_get_the_answer_from_before_the_write_until_the_writer_renews_it() -> None:
+    cache, state, started, release = AnswerCache(ttl_s=60), {"n": 1}, threading.Event(), threading.Event()
+
+    def count() -> int:
+        if state["n"] == 2:
+            started.set()
+            release.wait(5)
+        return state["n"]
+
+    assert cache.get("summary", count, covers=["c1"], refresh=True) == 1
+    state["n"] = 2  # the write commits
+    (r,) = cache.invalidate(["c1"], keep=True)
+    renewing = threading.Thread(target=cache.renew, args=(r,))
+    renewing.start()
+    started.wait(5)
+    assert cache.get("summary", lambda: -1) == 1  # a reader during the renewal: no wait, the old answer
+    release.set()
+    renewing.join(5)
+    assert cache.get("summary", lambda: -1) == 2  # after the write returns: the new answer, nothing computed
+
+
+def test_a_failed_renewal_drops_the_answer_kept_for_it() -> None:
+    cache = AnswerCache(ttl_s=60)
+    cache.get("summary", lambda: "old", covers=["c1"], refresh=True)
+    (r,) = cache.invalidate(["c1"], keep=True)
+    broken = dataclasses.replace(r, compute=lambda: 1 / 0)
+    with contextlib.suppress(ZeroDivisionError):
+        cache.renew(broken)
+    assert cache.get("summary", lambda: "recomputed") == "recomputed"
+
+
+def test_a_write_too_slow_to_renew_drops_the_old_answer_and_readers_wait_for_the_new() -> None:
+    from graphsvc.graph import Graph
+
+    graph = Graph(driver=None, database="unused", cache_s=60, refresh_wait_s=0.05)  # type: ignore[arg-type]
+    state = {"n": 1}
+
+    def slow_count() -> int:
+        if state["n"] == 2:
+            time.sleep(0.5)
+        return state["n"]
+
+    assert graph.cached("summary", slow_count, ["c1"], "coverage", refresh=True) == 1
+    state["n"] = 2  # the write commits
+    started = time.monotonic()
+    graph._renew(graph._wrote({"coverage": {"c1"}}, keep=True))
+    assert time.monotonic() - started < 0.4  # the write did not wait for the whole renewal
+    assert graph.cached("summary", lambda: -1, ["c1"], "coverage") == 2  # waited for it: never the old answer

@@ -240,6 +240,11 @@ def accept_joint(graph: Graph, scope: Scope, body: s.AcceptJoint) -> s.Accepted:
         rows = tx.run("coverage/accept_joint", unit_id=body.unit_id, joint_id=body.joint_branch_id, stamp=stamp)
         if not rows:
             raise InvalidInput("该单位没有需要转入联合党支部的党员", details=[{"field": "unit_id", "id": body.unit_id}])
+        # The moved members now count where the joint branch serves (when they live nowhere) and their rule 8
+        # (双重管理) changes where they live: those communities' answers go too, and the former organisations'.
+        moved = sorted({r["member_id"] for r in rows} | {r["from_org_id"] for r in rows})
+        for r in tx.run("scope/visible", ids=moved, communities=None):
+            tx.touch("coverage", r["communities"])
         audit.record(tx, scope, "coverage.accept_joint", body.joint_branch_id, {"members": len(rows)}, source="suggestion")
         return [f"{r['member_id']}->{body.joint_branch_id}" for r in rows]
 

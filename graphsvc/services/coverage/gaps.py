@@ -1,8 +1,8 @@
-"""Coverage gaps (the ten rules), the summary of how much each rule covers, and a community's picture."""
+"""Coverage gaps (the ten rules), counted or listed, and a community's picture (the summary is in `summary`)."""
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Hashable, Iterable, Sequence
 from typing import Any
 
@@ -92,9 +92,11 @@ def gap_item(rule: GapRule, row: dict[str, Any], scope: Scope, p: s.GapParams) -
 
 
 def _service_circle_rows(
-    graph: Graph, q: dict[str, Any], p: s.GapParams, table: dict[tuple[Hashable, Hashable], float]
+    graph: Graph, q: dict[str, Any], p: s.GapParams, table: dict[tuple[Hashable, Hashable], float],
+    nearest: bool = True,
 ) -> list[dict[str, Any]]:
-    """Rule 9: residential buildings with no point of some required kind within the walk."""
+    """Rule 9: residential buildings with no point of some required kind within the walk (with the metres
+    to the nearest point of each missing kind unless not `nearest`: counting them needs no distances)."""
     buildings = graph.read("coverage/residential_buildings", communities=q["communities"], grid_id=q["grid_id"])
     if not buildings:
         return []
@@ -108,7 +110,7 @@ def _service_circle_rows(
         missing = [k for k in kinds if k not in reached]
         if missing:
             rows.append({**b, "missing": missing, "reach_m": round(p.reach_m / p.detour)})
-    return _nearest(graph, rows, p) if rows else rows
+    return _nearest(graph, rows, p) if rows and nearest else rows
 
 
 NEAREST_SEARCH = 4  # how many walks' reach to look for the nearest point of a missing kind
@@ -169,11 +171,16 @@ def rule_rows(
 
 
 def rule_counts(graph: Graph, rule: GapRule, q: dict[str, Any], p: s.GapParams,
-                table: dict[tuple[Hashable, Hashable], float]) -> tuple[Counter[str | None], list[dict[str, Any]] | None]:
-    """Gaps per community, and the rows when they had to be read to count them."""
+                table: dict[tuple[Hashable, Hashable], float], *,
+                nearest: bool = True) -> tuple[Counter[str | None], list[dict[str, Any]] | None]:
+    """Gaps per community, and the rows when they had to be read to count them (rule 9's rows without
+    the metres to the nearest missing point when not `nearest`)."""
     if rule in COUNT_QUERIES:
         return Counter({r["community_id"]: int(r["count"]) for r in graph.read(COUNT_QUERIES[rule], **q)}), None
-    rows = rule_rows(graph, rule, q, p, table)
+    if rule is GapRule.service_circle_gap and not nearest:
+        rows = _service_circle_rows(graph, q, p, table, nearest=False)
+    else:
+        rows = rule_rows(graph, rule, q, p, table)
     return Counter(r.get("community_id") for r in rows), rows
 
 
@@ -226,48 +233,6 @@ def _gaps(
             clusters=_clusters(graph, q, params) if rule is GapRule.building_needs_branch else None,
         )
     return s.GapReport(communities=communities, grid_id=area.grid_id, params=params, rules=out)
-
-
-def summary(graph: Graph, scope: Scope, area: s.Area, params: s.GapParams) -> s.CoverageSummary:
-    """For every rule: how much of its population is covered, and which communities hold the gaps."""
-    key = ("coverage.summary", scope, area.model_dump_json(), params.model_dump_json())
-    found = graph.cached(key, lambda: _summary(graph, scope, area, params), lambda both: both[1], "coverage")
-    return found[0]
-
-
-def _summary(
-    graph: Graph, scope: Scope, area: s.Area, params: s.GapParams
-) -> tuple[s.CoverageSummary, list[str] | None]:
-    """The summary, and the communities it covers (None = all)."""
-    # Counts, not lists: the engine counts each rule per community (a city's rows never reach Python).
-    # The summary holds only counts, so it counts what a masked caller cannot list (the flagged rules).
-    communities = communities_of(graph, scope, area)
-    q = query_params(communities, area.grid_id, params)
-    counted = {rule: rule_counts(graph, rule, q, params, {})[0] for rule in GapRule}
-    totals = graph.read("coverage/totals_places", **q)[0] | graph.read("coverage/totals_members", **q)[0]
-    over = graph.read("coverage/building_residents", **q | {"min_members": params.branch_threshold + 1})
-    totals["branch_buildings"] = len(over)
-    items = []
-    where: dict[str, Counter[str]] = defaultdict(Counter)
-    for rule in GapRule:
-        found = sum(counted[rule].values())
-        population, key = POPULATION[rule]
-        total = int(totals[key] or 0)
-        ratio = round(1 - found / total, 4) if total else None
-        items.append(s.RuleSummary(rule=rule, zh=rule.zh, population=population, total=total, gaps=found, ratio=ratio))
-        for c, n in counted[rule].items():
-            if c and n:
-                where[c][rule.value] += n
-    ids = sorted(where)
-    names = {r["id"]: r["name"] for r in graph.read("coverage/community_context", ids=ids)} if ids else {}
-    communities_out = sorted(
-        (
-            s.CommunityGaps(community_id=c, community_name=names.get(c), gaps=dict(n), total=sum(n.values()))
-            for c, n in where.items()
-        ),
-        key=lambda c: (-c.total, c.community_id),
-    )
-    return s.CoverageSummary(items=items, count=len(items), communities=communities_out), communities
 
 
 # --- the picture -----------------------------------------------------------------------------------
