@@ -7,6 +7,8 @@ import dataclasses
 import threading
 import time
 
+import pytest
+
 from graphsvc.cache import AnswerCache
 
 
@@ -189,3 +191,39 @@ def test_a_write_too_slow_to_renew_drops_the_old_answer_and_readers_wait_for_the
     graph._renew(graph._wrote({"coverage": {"c1"}}, keep=True))
     assert time.monotonic() - started < 0.4  # the write did not wait for the whole renewal
     assert graph.cached("summary", lambda: -1, ["c1"], "coverage") == 2  # waited for it: never the old answer
+
+
+def test_a_burst_of_requests_for_one_key_runs_twice_and_the_last_with_the_newest_arguments() -> None:
+    from graphsvc.coalesce import Coalescer
+
+    c, seen, entered, release = Coalescer(), [], threading.Event(), threading.Event()
+
+    def work(n: int) -> None:
+        seen.append(n)
+        if n == 0:
+            entered.set()
+            release.wait(5)
+
+    first = threading.Thread(target=c.run, args=("s-xf", work, 0))
+    first.start()
+    assert entered.wait(5)
+    # while the first run is under way, five more requests for the key and one for another key
+    assert [c.run("s-xf", work, n) for n in range(1, 6)] == [False] * 5
+    assert c.run("s-hl", work, 100) is True  # another key runs at once
+    release.set()
+    first.join(5)
+    assert seen == [0, 100, 5]  # the burst: one more run, with the newest arguments
+    assert c.run("s-xf", work, 6) is True and seen[-1] == 6  # idle again: runs at once
+
+
+def test_a_failed_run_frees_its_key() -> None:
+    from graphsvc.coalesce import Coalescer
+
+    c = Coalescer()
+
+    def boom() -> None:
+        raise RuntimeError("engine gone")
+
+    with pytest.raises(RuntimeError):
+        c.run("k", boom)
+    assert c.run("k", lambda: None) is True

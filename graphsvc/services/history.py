@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any, Protocol, TypeVar
 
 from graphsvc import audit
+from graphsvc.coalesce import Coalescer
 from graphsvc.graph import Graph, Tx
 from graphsvc.schemas import history as h
 from graphsvc.schemas.coverage import Area, GapParams, GapRule
@@ -19,6 +20,7 @@ from graphsvc.services.coverage.gaps import POPULATION
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+SNAPSHOTS = Coalescer()  # the snapshots taken after accepted suggestions, per database and scope
 
 
 class Later(Protocol):
@@ -126,8 +128,10 @@ def accepted(graph: Graph, scope: Scope, params: GapParams, result: T, later: La
     has gone out when `later` (FastAPI's BackgroundTasks) is given, so accepting stays quick."""
     if later is None:
         after_write(graph, params, communities=scope.community_list, source="accept")
-    else:
-        later.add_task(after_write, graph, params, communities=scope.community_list, source="accept")
+    else:  # a burst of accepts in the same streets: one snapshot under way and one after it, not one each
+        key = (id(graph), scope.community_list and tuple(scope.community_list))
+        later.add_task(SNAPSHOTS.run, key, after_write, graph, params, communities=scope.community_list,
+                       source="accept")
     return result
 
 
