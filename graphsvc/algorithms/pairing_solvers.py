@@ -318,7 +318,7 @@ def _deferred_acceptance(
     recv_o, rank_o = recv[order].astype(small), rank[order]
     del rank
     starts = [0, *np.cumsum(np.bincount(prop, minlength=len(pcap))).tolist()]
-    recv_l, rank_l = memoryview(recv_o), memoryview(rank_o)
+    recv_l, rank_l = recv_o.data, rank_o.data  # memoryviews: item k is a Python int, no list of them
     free, rcap_l = pcap.tolist(), rcap.tolist()
     nxt = starts[:-1]
     held: list[list[tuple[int, int, int]]] = [[] for _ in rcap_l]  # max-heap (-rank, k, proposer): worst on top
