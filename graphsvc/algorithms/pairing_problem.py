@@ -133,16 +133,22 @@ def build_problem(
     closed = np.array(
         [ui[u] * len(rural) + ri[r] for u, r in (ban | set(fixed_pairs)) if u in ui and r in ri], dtype=np.int64
     )
+    src = _open_in_id_order(code, closed)
+    del code
+    if src is not None:
+        ei, ej, w = ei[src], ej[src], w[src]
+    return Problem(urban, rural, ei, ej, w, fixed, ucap - used_u, rcap - used_r, ucap, rcap, scores, src)
+
+
+def _open_in_id_order(code: np.ndarray, closed: np.ndarray) -> np.ndarray | None:
+    """Positions of the pairs not `closed`, sorted by `code` (unique); None when that is every position in order."""
     src: np.ndarray | None = None
     if len(code) > 1 and not bool(np.all(code[1:] > code[:-1])):  # not already in id order
         src = np.argsort(code, kind="stable")
     if len(closed):
         keep = ~np.isin(code if src is None else code[src], closed)
         src = np.flatnonzero(keep) if src is None else src[keep]
-    del code
-    if src is not None:
-        ei, ej, w = ei[src], ej[src], w[src]
-    return Problem(urban, rural, ei, ej, w, fixed, ucap - used_u, rcap - used_r, ucap, rcap, scores, src)
+    return src
 
 
 def _score_ids(scores: Mapping[Pair, float]) -> tuple[list[str], list[str]]:
