@@ -375,12 +375,12 @@ def pair_scores(
     ties = ties or {}
     lo_hi, w, items = _pair_scores_input(urban, rural, ties, preferred_km, weights)
     u_ids, r_ids = [s.id for s in urban], [s.id for s in rural]
-    ui, ri = {u: i for i, u in enumerate(u_ids)}, {r: j for j, r in enumerate(r_ids)}
     (ulat, ulon), (rlat, rlon) = _coords(urban), _coords(rural)
     lo, hi = lo_hi
     u_load = 1.0 / (1 + np.array([s.load for s in urban], dtype=np.float64))
     r_load = 1.0 / (1 + np.array([s.load for s in rural], dtype=np.float64))
-    S = np.empty((len(urban), len(rural)))
+    # Filled a block of rows at a time: no whole matrix, no whole list of floats next to the dict.
+    out: dict[Pair, float] = {}
     for a in range(0, len(urban), block):
         b = slice(a, a + block)
         km = haversine_grid_m(ulat[b], ulon[b], rlat, rlon) / 1000.0
@@ -388,15 +388,16 @@ def pair_scores(
             fit = np.where(km < lo, km / lo if lo > 0 else 1.0, 1.0)
             fit = np.where(km > hi, np.maximum(0.0, 1.0 - (km - hi) / hi) if hi > 0 else 0.0, fit)
         fit[np.isnan(km)] = 1.0  # a side without coordinates: distance neutral, as in pair_score
-        S[b] = (
+        S = (
             w["rural_needs"] * _share(items["urban", "offers"][b], items["rural", "needs"])
             + w["urban_needs"] * _share(items["rural", "offers"], items["urban", "needs"][b]).T
             + w["distance"] * fit
             + w["load"] * 0.5 * (u_load[b, None] + r_load[None, :])
         )
-    for (u, r), t in ties.items():
-        S[ui[u], ri[r]] += w["ties"] * _ties_value(t)
-    return dict(zip(itertools.product(u_ids, r_ids), S.ravel().tolist()))
+        out.update(zip(itertools.product(u_ids[b], r_ids), S.ravel().tolist()))
+    for pair, t in ties.items():
+        out[pair] += w["ties"] * _ties_value(t)
+    return out
 
 
 def _pair_scores_input(

@@ -234,10 +234,16 @@ def _side_scores(prob: Problem, rural_scores: Mapping[Pair, float] | None) -> tu
         return wu, wu
     if not isinstance(rural_scores, Mapping) or rural_scores.keys() != prob.scores.keys():
         raise InvalidInput("rural_scores must have exactly the same pairs as scores")
-    wr = np.array([rural_scores[(prob.urban[i], prob.rural[j])] for i, j in zip(prob.ei.tolist(), prob.ej.tolist())])
-    if len(wr) and not np.all(np.isfinite(wr.astype(np.float64))):
+    # Read in the order of `scores` (same keys, so one lookup each and no key tuple built), then put in pair order.
+    try:
+        wr = np.fromiter(map(rural_scores.__getitem__, prob.scores), dtype=np.float64, count=len(prob.scores))
+    except (TypeError, ValueError):
+        raise InvalidInput("rural_scores must be finite numbers") from None
+    if prob.src is not None:
+        wr = wr[prob.src]
+    if not np.all(np.isfinite(wr)):
         raise InvalidInput("rural_scores must be finite numbers")
-    return wu, wr.astype(np.float64)
+    return wu, wr
 
 
 def stable_pairing(
@@ -278,47 +284,61 @@ def stable_pairing(
         locked=locked, forbidden=forbidden, existing=existing, released=released,
     )
     wu, wr = _side_scores(prob, rural_scores)
-    ok = np.flatnonzero((wu > 0) & (wr > 0) & (prob.ucap[prob.ei] > 0) & (prob.rcap[prob.ej] > 0))
+    ok_mask = (wu > 0) & (wr > 0) & (prob.ucap > 0)[prob.ei] & (prob.rcap > 0)[prob.ej]
+    ok = None if ok_mask.all() else np.flatnonzero(ok_mask)  # None: every open pair (no copies then)
+    del ok_mask
+    ei, ej = (prob.ei, prob.ej) if ok is None else (prob.ei[ok], prob.ej[ok])
+    wu, wr = (wu, wr) if ok is None else (wu[ok], wr[ok])
     if proposing == "rural":
-        prop, recv, own, their, pcap, rcap = prob.ej[ok], prob.ei[ok], wr[ok], wu[ok], prob.rcap, prob.ucap
+        chosen = _deferred_acceptance(ej, ei, wr, wu, prob.rcap, prob.ucap)
     else:
-        prop, recv, own, their, pcap, rcap = prob.ei[ok], prob.ej[ok], wu[ok], wr[ok], prob.ucap, prob.rcap
-    held = _deferred_acceptance(prop, recv, own, their, pcap, rcap)
-    chosen = sorted(ok[e] for heap in held for _, e in heap)
-    return pairing_result(prob, [(int(prob.ei[e]), int(prob.ej[e])) for e in chosen], "deferred_acceptance")
+        chosen = _deferred_acceptance(ei, ej, wu, wr, prob.ucap, prob.rcap)
+    edges = chosen if ok is None else ok[chosen]
+    return pairing_result(prob, zip(prob.ei[edges].tolist(), prob.ej[edges].tolist()), "deferred_acceptance")
 
 
 def _deferred_acceptance(
     prop: np.ndarray, recv: np.ndarray, own: np.ndarray, their: np.ndarray, pcap: np.ndarray, rcap: np.ndarray
-) -> list[list[tuple[int, int]]]:
+) -> np.ndarray:
     """Many-to-many deferred acceptance over acceptable edges (proposer `prop`, receiver `recv`, scored `own` by
-    the proposer and `their` by the receiver). Per receiver, the (-rank, edge) it holds at the end."""
+    the proposer and `their` by the receiver). The edges held at the end, sorted.
+
+    Memory: the preference lists stay numpy arrays (4-byte where they fit), read through memoryviews,
+    never Python lists: at 10 M edges a list of ints is ~360 MB, an int32 array 40 MB."""
+    n_edges = len(prop)
+    small = np.int32 if n_edges < 2**31 else np.int64
     # Sorted ids make index order id order, so the last lexsort key breaks ties by id.
-    order = np.lexsort((recv, -own, prop))  # each proposer's list, best first, contiguous
     by_recv = np.lexsort((prop, -their, recv))
-    rank = np.empty(len(prop), dtype=np.intp)  # each receiver's rank of the proposer on edge e
-    rank[by_recv] = np.arange(len(prop)) - np.searchsorted(recv[by_recv], recv[by_recv], side="left")
-    starts = np.searchsorted(prop[order], np.arange(len(pcap) + 1), side="left").tolist()
-    order_l, prop_l, recv_l, rank_l = order.tolist(), prop.tolist(), recv.tolist(), rank.tolist()
+    counts = np.bincount(recv, minlength=len(rcap))
+    rank = np.empty(n_edges, dtype=small)  # each receiver's rank of the proposer on edge e
+    rank[by_recv] = np.arange(n_edges, dtype=small) - np.repeat((np.cumsum(counts) - counts).astype(small), counts)
+    del by_recv
+    order = np.lexsort((recv, -own, prop))  # each proposer's list, best first, contiguous
+    # Position k in `order` stands for edge order[k]: proposer p's list is positions starts[p]..starts[p+1]-1.
+    recv_o, rank_o = recv[order].astype(small), rank[order]
+    del rank
+    starts = [0, *np.cumsum(np.bincount(prop, minlength=len(pcap))).tolist()]
+    recv_l, rank_l = recv_o.data, rank_o.data  # memoryviews: item k is a Python int, no list of them
     free, rcap_l = pcap.tolist(), rcap.tolist()
     nxt = starts[:-1]
-    held: list[list[tuple[int, int]]] = [[] for _ in rcap_l]  # max-heap of (-rank, edge): worst on top
+    held: list[list[tuple[int, int, int]]] = [[] for _ in rcap_l]  # max-heap (-rank, k, proposer): worst on top
     queue = deque(range(len(pcap)))
     while queue:
         p = queue.popleft()
         while free[p] > 0 and nxt[p] < starts[p + 1]:
-            e = order_l[nxt[p]]
+            k = nxt[p]
             nxt[p] += 1
-            heap = held[recv_l[e]]
-            if len(heap) < rcap_l[recv_l[e]]:
-                heapq.heappush(heap, (-rank_l[e], e))
+            r = recv_l[k]
+            heap = held[r]
+            if len(heap) < rcap_l[r]:
+                heapq.heappush(heap, (-rank_l[k], k, p))
                 free[p] -= 1
-            elif -heap[0][0] > rank_l[e]:
-                _, out = heapq.heapreplace(heap, (-rank_l[e], e))
+            elif -heap[0][0] > rank_l[k]:
+                _, _, out = heapq.heapreplace(heap, (-rank_l[k], k, p))
                 free[p] -= 1
-                free[prop_l[out]] += 1
-                queue.append(prop_l[out])  # the dropped proposer goes on down its list
-    return held
+                free[out] += 1
+                queue.append(out)  # the dropped proposer goes on down its list
+    return np.sort(order[np.array([k for heap in held for _, k, _ in heap], dtype=np.intp)])
 
 
 def blocking_pairs(
@@ -351,7 +371,7 @@ def blocking_pairs(
         locked=locked, forbidden=forbidden, existing=existing, released=released,
     )
     made = {(row[0], row[1]) for row in pairs}
-    missing = sorted(made - scores.keys())
+    missing = sorted(p for p in made if p not in scores)
     _raise("pairs not in scores", [{"pair": list(p), "problem": "not a candidate"} for p in missing])
     wu, wr = _side_scores(prob, rural_scores)
     ui = {u: i for i, u in enumerate(prob.urban)}
@@ -370,12 +390,15 @@ def blocking_pairs(
             worst_u[i] = min(worst_u[i], scores[(u, r)])
             worst_r[j] = min(worst_r[j], by_side[(u, r)])
     # Full caps here, not what is left: the fixed pairs are among `made` and counted there.
+    # Whole-array steps on bool gathers; only the few candidates left are checked against `made`.
     ei, ej = prob.ei, prob.ej
-    u_wants = (count_u[ei] < prob.ucap_full[ei]) | (wu > worst_u[ei])
-    r_wants = (count_r[ej] < prob.rcap_full[ej]) | (wr > worst_r[ej])
-    code = ei.astype(np.int64) * len(prob.rural) + ej
+    u_wants = (count_u < prob.ucap_full)[ei] | (wu > worst_u[ei])
+    r_wants = (count_r < prob.rcap_full)[ej] | (wr > worst_r[ej])
+    cand = np.flatnonzero(u_wants & r_wants & (wu > 0) & (wr > 0))
+    del u_wants, r_wants
+    code = ei[cand].astype(np.int64) * len(prob.rural) + ej[cand]
     in_made = np.isin(code, np.array([ui[u] * len(prob.rural) + ri[r] for u, r in made], dtype=np.int64))
-    hit = np.flatnonzero(u_wants & r_wants & (wu > 0) & (wr > 0) & ~in_made)
+    hit = cand[~in_made]
     return sorted((prob.urban[ei[e]], prob.rural[ej[e]]) for e in hit.tolist())
 
 
