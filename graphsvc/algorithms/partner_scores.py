@@ -262,7 +262,8 @@ def _components(
     out = np.zeros((len(ci), 5))
     np.divide(_POPCOUNT[needed & brought], n_needed, out=out[:, 0], where=n_needed > 0)
     np.divide(_POPCOUNT[need_kinds & offered], c[:, 4], out=out[:, 1], where=c[:, 4] > 0)
-    out[:, 2] = np.maximum(0.0, 1.0 - distance_m / (max_km * 1000.0))  # `closeness`
+    with np.errstate(over="ignore"):  # a tiny max_km: the ratio overflows to inf, closeness is 0 as per pair
+        out[:, 2] = np.maximum(0.0, 1.0 - distance_m / (max_km * 1000.0))  # `closeness`
     out[:, 3] = located | shares
     out[:, 4] = u[:, 4]
     return out, distance_m
