@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from graphsvc import audit
 from graphsvc.api import deps
 from graphsvc.graph import Graph
-from graphsvc.ingest.ledger_io import read_path
+from graphsvc.ingest.ledger_io import RawLedger, read_path
 from graphsvc.main import create_app
 from graphsvc.scope import LOCAL_ADMIN, Scope
 from graphsvc.services import report
@@ -135,3 +135,12 @@ def test_street_report_has_its_sheets_and_native_charts(client: TestClient, grap
     gaps = wb["10三无居委"]
     assert gaps["A4"].value == "c-by" and "办公用房" in gaps["E4"].value
     assert client.get("/reports/street", params={"street_id": "s-nowhere"}).status_code == 404
+
+
+def test_a_household_task_names_its_building_and_number(client: TestClient, graph: Graph) -> None:
+    household = {"id": "h-kl1-0302", "building_id": "b-kl-1", "size": 2, "hardship": False, "disabled": False,
+                 "elderly_alone": False, "low_income": False, "separated": False, "unemployed": False}
+    import_raw(graph, LOCAL_ADMIN, RawLedger(tables={"households": [household]}), batch_size=1000, source="test")
+    r = assign(client, rule="household_unlinked", target_id="h-kl1-0302", note=None)  # no member links it
+    assert r.status_code == 201, r.text
+    assert r.json()["target_name"] == "康乐小区1号楼 0302户"  # the ledger's name of b-kl-1, not the id

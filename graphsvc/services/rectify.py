@@ -17,10 +17,19 @@ from graphsvc.schemas.coverage import Area, Gap, GapParams, GapRule
 from graphsvc.scope import Role, Scope, mask_name, require
 from graphsvc.services import coverage
 from graphsvc.services.coverage.gaps import MEMBER_RULES
+from graphsvc.views.planner import household_label
 
 WRITERS: tuple[Role, ...] = ("admin", "street", "community")  # analysts read only
 COMPUTED = ("rule", "rule_zh", "status", "status_zh", "person", "overdue", "recheck")
 
+
+
+def _target_name(gap: Gap) -> str | None:
+    """What people call the gap's subject: its name, or for a household its building and number."""
+    if gap.name:
+        return gap.name
+    building = gap.detail.get("building_name") if gap.detail else None
+    return household_label(building, gap.id) if building else None
 
 def today() -> date:
     return datetime.now(UTC).date()
@@ -70,7 +79,7 @@ def create(graph: Graph, scope: Scope, params: GapParams, body: r.RectificationC
             raise Infeasible("这个缺口已有未完成的整改任务", details=[{"field": "target_id", "id": body.target_id}])
         org = _org(tx, body.org_id)
         row = {
-            "id": rect_id, "rule": body.rule.value, "target_id": gap.id, "target_name": gap.name,
+            "id": rect_id, "rule": body.rule.value, "target_id": gap.id, "target_name": _target_name(gap),
             "community_id": gap.community_id, "community_name": gap.community_name, "street_id": gap.street_id,
             "grid_id": gap.grid_id, "org_id": org["id"], "org_name": org["name"], "person": body.person,
             "due": body.due.isoformat(), "status": r.RectStatus.open.value, "note": body.note,
