@@ -3,21 +3,23 @@ the same instances through generic networkx algorithms. Not used by graphsvc its
 
 - `allocate_networkx_reference`: `graphsvc.algorithms.allocation.allocate`'s problem as a min-cost flow
 - `optimal_pairing_networkx_reference`: caps-1 `optimal_pairing` as networkx `max_weight_matching`
+- `assign_pooled_networkx_reference`: `assign_pooled`'s problem on the full bipartite graph (`assign_households`)
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 
 import networkx as nx
 import numpy as np
 
 from graphsvc.algorithms.allocation import Allocation, build_instance, report
+from graphsvc.algorithms.assignment import Assignment, assign_households
 from graphsvc.algorithms.matching import Need, Resource
 from graphsvc.algorithms.pairing import Pair, PairingResult
 from graphsvc.algorithms.pairing_problem import build_problem, pairing_result
 
-__all__ = ["allocate_networkx_reference", "optimal_pairing_networkx_reference"]
+__all__ = ["allocate_networkx_reference", "assign_pooled_networkx_reference", "optimal_pairing_networkx_reference"]
 
 # networkx network simplex is exact only on integers: values are scaled to micro-units.
 _NX_SCALE = 1_000_000
@@ -78,7 +80,6 @@ def allocate_networkx_reference(
     return report(inst, units)
 
 
-
 def optimal_pairing_networkx_reference(scores: Mapping[Pair, float]) -> PairingResult:
     """Caps-1 optimal pairing with networkx `max_weight_matching` (benchmark reference only).
 
@@ -97,3 +98,28 @@ def optimal_pairing_networkx_reference(scores: Mapping[Pair, float]) -> PairingR
     )
     chosen = [(min(a, b), max(a, b) - n) for a, b in nx.max_weight_matching(G)]
     return pairing_result(prob, chosen, "networkx")
+
+
+def assign_pooled_networkx_reference(
+    households: Sequence[tuple[Hashable, Hashable, Hashable, bool]],
+    pools: Sequence[tuple[Hashable, Hashable, Hashable, int]],
+    *,
+    same_grid: int = 1,
+    elsewhere: int = 3,
+) -> Assignment:
+    """`assign_pooled`'s problem as the service solved it before: every pool joined to every household
+    (cost 0 same building, `same_grid` same grid, `elsewhere` otherwise) and `assign_households`."""
+    G = nx.Graph()
+    for pool, _, _, capacity in pools:
+        G.add_node(("pool", pool), kind="member", capacity=capacity)
+    for h, building, grid, vulnerable in households:
+        G.add_node(("household", h), kind="household", vulnerable=vulnerable)
+        for pool, pool_building, pool_grid, _ in pools:
+            if pool_building == building:
+                cost = 0
+            elif grid is not None and pool_grid == grid:
+                cost = same_grid
+            else:
+                cost = elsewhere
+            G.add_edge(("pool", pool), ("household", h), cost=cost)
+    return assign_households(G, cap=max((p[3] for p in pools), default=0))

@@ -120,6 +120,30 @@ def assignment_graph(
     return G, dict(pools)
 
 
+def pooled_rows(
+    households: Iterable[Row],
+    members: Iterable[Row],
+    *,
+    cap: int,
+    vulnerable: Mapping[Hashable, bool],
+    cannot_serve: Iterable[str],
+) -> tuple[list[tuple[Any, Any, Any, bool]], list[tuple[Any, Any, Any, int]], dict[tuple[str, str], list[Row]]]:
+    """The input of `assign_pooled` for one community: the same pools as `assignment_graph` (members
+    pooled by building, none at the cap or of a category in `cannot_serve`) without the pool x household
+    edges. Returns households (id, building, grid, vulnerable), pools (id, building, grid, capacity) and
+    pool -> its members."""
+    skip = set(cannot_serve)
+    pools: dict[tuple[str, str], list[Row]] = defaultdict(list)
+    for m in members:
+        if m["links"] < cap and m["category"] not in skip:
+            pools[("pool", m["building_id"])].append(m)
+    pool_rows = [
+        (pool, pool[1], rows[0]["grid_id"], sum(cap - m["links"] for m in rows)) for pool, rows in pools.items()
+    ]
+    rows = [(h["id"], h["building_id"], h["grid_id"], bool(vulnerable.get(h["id"], False))) for h in households]
+    return rows, pool_rows, dict(pools)
+
+
 def unpool(members: Sequence[Row], households: Sequence[Hashable], *, cap: int) -> list[tuple[Row, Hashable]]:
     """Hand a pool's households to its members, balanced: each next one to the member with the fewest links."""
     load = [(m["links"], m["id"], m) for m in members]

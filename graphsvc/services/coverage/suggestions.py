@@ -7,7 +7,8 @@ from collections import Counter, defaultdict
 from collections.abc import Hashable, Mapping
 from typing import Any
 
-from graphsvc.algorithms.assignment import assign_households
+from graphsvc.algorithms.assignment import Assignment, assign_households
+from graphsvc.algorithms.assignment_pooled import assign_pooled, grids_agree
 from graphsvc.algorithms.coverage import propose_building_branches, suggest_group_for_buildings
 from graphsvc.graph import Graph
 from graphsvc.projection import coverage as proj
@@ -98,6 +99,20 @@ def _by_community(rows: list[dict[str, Any]]) -> defaultdict[str, list[dict[str,
     return out
 
 
+def _assign_community(
+    households: list[dict[str, Any]], members: list[dict[str, Any]], vulnerable: Mapping[Hashable, bool], cap: int
+) -> tuple[Assignment, dict[tuple[str, str], list[proj.Row]]]:
+    """One community's optimal assignment to member pools, and pool -> its members."""
+    rows, pool_rows, pools = proj.pooled_rows(
+        households, members, cap=cap, vulnerable=vulnerable, cannot_serve=CANNOT_LINK
+    )
+    if grids_agree(rows, pool_rows):  # costs are distances in the building - grid - community tree
+        return assign_pooled(rows, pool_rows, same_grid=proj.SAME_GRID, elsewhere=proj.SAME_COMMUNITY), pools
+    G, pools = proj.assignment_graph(households, members, cap=cap, vulnerable=vulnerable, cannot_serve=CANNOT_LINK)
+    # A pool takes up to its members' room together: the per-node cap must not clip it.
+    return assign_households(G, cap=max((G.nodes[p]["capacity"] for p in pools), default=cap)), pools
+
+
 def _assign_links(
     households: list[dict[str, Any]], members: list[dict[str, Any]], vulnerable: Mapping[Hashable, bool], cap: int
 ) -> tuple[list[_Pair], dict[Hashable, str], int]:
@@ -110,11 +125,7 @@ def _assign_links(
     # Members link within the community they live in, so each community is a flow problem of its own:
     # solving them one at a time keeps a city's graph (400k households) out of memory.
     for community in sorted(waiting):
-        G, pools = proj.assignment_graph(
-            waiting[community], living[community], cap=cap, vulnerable=vulnerable, cannot_serve=CANNOT_LINK
-        )
-        # A pool takes up to its members' room together: the per-node cap must not clip it.
-        result = assign_households(G, cap=max((G.nodes[p]["capacity"] for p in pools), default=cap))
+        result, pools = _assign_community(waiting[community], living[community], vulnerable, cap)
         unassigned |= result.unassigned
         total_cost += result.total_cost
         given: dict[Any, list[Hashable]] = defaultdict(list)  # pool -> households
