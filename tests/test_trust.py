@@ -212,8 +212,8 @@ def test_analysts_link_plan_does_not_favour_the_vulnerable(clients: dict[str, Te
     assert seen["count"] > 0 and all(i["vulnerable"] is None for i in seen["items"])
     pairs = sorted((i["member_id"], i["household_id"]) for i in seen["items"])
     assert pairs == sorted((i.member_id, i.household_id) for i in blind.items)
-    favoured = coverage.suggest_links(graph, LOCAL_ADMIN, Area(), GapParams(link_cap=1))
-    assert pairs != sorted((i.member_id, i.household_id) for i in favoured.items)  # the priority shows at this cap
+    # Here every household has room, so the priority cannot show in who is served; where room is short it does,
+    # and an analyst's plan still ignores it: tests/test_trust_links.py.
 
 
 def test_analysts_never_see_a_members_category(clients: dict[str, TestClient]) -> None:
