@@ -20,7 +20,7 @@ from graphsvc.services.coverage.gaps import POPULATION
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-SNAPSHOTS = Coalescer()  # the snapshots taken after accepted suggestions, per database and scope
+SNAPSHOTS = Coalescer()  # the snapshots taken after accepted suggestions, per graph and scope
 
 
 class Later(Protocol):
@@ -129,7 +129,7 @@ def accepted(graph: Graph, scope: Scope, params: GapParams, result: T, later: La
     if later is None:
         after_write(graph, params, communities=scope.community_list, source="accept")
     else:  # a burst of accepts in the same streets: one snapshot under way and one after it, not one each
-        key = (id(graph), scope.community_list and tuple(scope.community_list))
+        key = (id(graph), scope.communities)
         later.add_task(SNAPSHOTS.run, key, after_write, graph, params, communities=scope.community_list,
                        source="accept")
     return result

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from graphsvc.graph import Graph
 from graphsvc.schemas.coverage import Area, GapParams, GapRule
 from graphsvc.schemas.geomap import MapQuery
 from graphsvc.schemas.history import HistoryQuery
 from graphsvc.schemas.rectify import RectificationPageQuery, RectStatus
 from graphsvc.scope import Scope
-from graphsvc.services import coverage, geomap, history, pages, rectify
+from graphsvc.services import coverage, explore, geomap, history, pages, rectify
 from graphsvc.views import map_pages as view
 from graphsvc.views.templating import Page
 
@@ -41,8 +43,9 @@ def rectifications_page(graph: Graph, scope: Scope, query: RectificationPageQuer
     if writer:
         communities = coverage.communities_of(graph, scope, Area(street_id=query.street_id,
                                                                    community_id=query.community_id))
-        orgs = [(r["id"], r["name"] or r["id"]) for r in graph.read(
-            "read/orgs", community_id=None, level=None, skip=0, limit=ORG_CHOICES, communities=communities)]
+        narrowed = replace(scope, communities=None if communities is None else tuple(communities))
+        orgs = [(o.id, o.name or o.id) for o in explore.orgs(graph, narrowed, community_id=None, level=None, skip=0,
+                                                             limit=ORG_CHOICES).items]
     page = view.rectifications_page(rectify.ledger(graph, scope, query), where=where, writer=writer,
                                     params=query.model_dump(mode="json"), statuses=list(RectStatus), orgs=orgs)
     return pages.with_chrome(page, graph, scope, query.street_id, query.community_id)

@@ -112,10 +112,11 @@ def _sections(graph: Graph, scope: Scope, q: PlannerQuery, settings_gaps: s.GapP
         build = BUILDERS.get(rule)
         head, rows, note = build(graph, scope, area, params, q, rg) if build else (
             _gap_head(rule), _gap_rows(report, rule, scope.masked), ADVICE.get(rule, ""))
+        rows = rows[:SHOWN]
         for row in rows:
             row.rectify = url("/pages/rectifications", street_id=area.street_id, community_id=area.community_id,
-                            rule=rule.value, target_id=row.target) if row.target else ""
-        out.append(Section(rule.value, rg.zh, _short(rg.zh), rg.count, head, rows[:SHOWN], note))
+                              rule=rule.value, target_id=row.target) if row.target else ""
+        out.append(Section(rule.value, rg.zh, _short(rg.zh), rg.count, head, rows, note))
     _name_grids(graph, report.communities, out)
     return out
 

@@ -81,14 +81,13 @@
       const s = network.getScale();
       if (!s || (lastScale && Math.abs(s - lastScale) / s < 0.02)) return;
       lastScale = s;
-      const bySize = ids => ids.filter(id => nodes.get(id)).sort((a, b) => (nodes.get(b).size || 0) - (nodes.get(a).size || 0));
-      const order = new Set(bySize([...[...closed].map(k => CLUSTER + k), ...important]));
-      if (nodes.length <= CULL_ALL)  // small enough to check every name: the rest by size
-        nodes.get().sort((a, b) => (b.size || 0) - (a.size || 0)).forEach(n => order.add(n.id));
+      // the important ones (collapsed communities among them) first, then (small pictures) the rest; by size
+      const bySize = list => list.sort((a, b) => (b.size || 0) - (a.size || 0)).map(n => n.id);
+      const order = new Set(bySize([...important].map(id => nodes.get(id)).filter(Boolean)));
+      if (nodes.length <= CULL_ALL) bySize(nodes.get()).forEach(id => order.add(id));
       const shown = [], update = [];
       labelled = [];
       for (const id of order) {
-        if (!nodes.get(id)) continue;
         const own = base.get(id) || 16, lead = important.has(id);
         const big = lead ? Math.max(own, Math.round(LABEL_PX / s)) : own;
         if (big * s < DRAWN_PX) continue;  // vis does not draw this name at this zoom anyway
