@@ -22,12 +22,26 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from graphsvc.errors import GraphsvcError
 from graphsvc.graph import Graph, connect
 from graphsvc.schemas.coverage import Area, GapParams, GapRule
+from graphsvc.schemas.matching import AllocationRequest
 from graphsvc.schemas.network import Selection
+from graphsvc.schemas.pairing import PlanRequest
 from graphsvc.scope import LOCAL_ADMIN
-from graphsvc.services import coverage, matching, network
+from graphsvc.services import coverage, matching, network, pairing
+from graphsvc.services.coverage.suggestions import suggest_links
 from graphsvc.settings import Settings
+
+# What the same whole-city calls took before this work (demo city, load average 2-6, whole service calls).
+BEFORE_CITY = {
+    "household_unlinked": "73", "employed_unregistered": "14.7", "service_circle_gap": "11.0",
+    "vulnerable_without_helper": "10.4", "building_needs_branch": "5.8", "member_overloaded": "3.3",
+    "summary": "101", "assign 15": "104", "assign 20": "274", "partners": "33", "allocate": "15.7",
+    "pair": "fails (cap 1 but 2 kept pairs)",
+}
+BEFORE_STREET = {"member_overloaded": "2.1", "network/sharings": "4.5", "network/member_ties": "1.9",
+                 "matching/resources": "4.3", "network overview": "8"}
 
 
 def median_s(work: Callable[[], Any], repeat: int) -> tuple[float, Any]:
@@ -39,7 +53,7 @@ def median_s(work: Callable[[], Any], repeat: int) -> tuple[float, Any]:
     return statistics.median(spent), result
 
 
-def gaps_rows(graph: Graph, area: Area, where: str, repeat: int) -> None:
+def gaps_rows(graph: Graph, area: Area, where: str, repeat: int, before: dict[str, str]) -> None:
     for rule in GapRule:
         full_s, full = median_s(partial(coverage.gaps, graph, LOCAL_ADMIN, area, GapParams(), rules=[rule]), repeat)
         page_s, page = median_s(
@@ -47,7 +61,34 @@ def gaps_rows(graph: Graph, area: Area, where: str, repeat: int) -> None:
         )
         n, p = full.rules[rule.value].count, page.rules[rule.value]
         assert p.count == n, (rule, p.count, n)
-        print(f"| {rule.value} | {where} | {n} | {full_s:.3f} | {page_s:.3f} | {len(p.items)} |", flush=True)
+        was = before.get(rule.value, "–")
+        print(f"| {rule.value} | {where} | {n} | {was} | {full_s:.3f} | {page_s:.3f} | {len(p.items)} |", flush=True)
+
+
+def optimiser_rows(graph: Graph, street: str, repeat: int) -> None:
+    """The optimisers as whole service calls, whole city and one street, next to the figure before."""
+    urban = [street]
+    calls: list[tuple[str, str, Callable[[], Any], Callable[[Any], str]]] = []
+    for where, area, sid in (("all", Area(), None), (f"street {street}", Area(street_id=street), street)):
+        for cap in (15, 20):
+            calls.append((f"assign {cap}", where, partial(suggest_links, graph, LOCAL_ADMIN, area, GapParams(link_cap=cap)),
+                          lambda r: f"{r.count} links, {len(r.unassigned)} unassigned"))
+        calls.append(("partners", where, partial(matching.partners, graph, LOCAL_ADMIN, street_id=sid),
+                      lambda r: f"{r.count} pairs ({r.suggested} new)"))
+        calls.append(("allocate", where, partial(matching.allocate, graph, LOCAL_ADMIN, AllocationRequest(street_id=sid)),
+                      lambda r: f"{r.met_units}/{r.needed_units} units met"))
+        req = PlanRequest() if sid is None else PlanRequest(urban_street_ids=urban)
+        calls.append(("pair", where, partial(pairing.plan, graph, LOCAL_ADMIN, req),
+                      lambda r: f"{len(r.optimal)} optimal pairs, {len(r.over_cap)} over caps"))
+    print("\n| call | where | before s | p50 s | answer |\n|---|---|---|---|---|")
+    for name, where, call, says in calls:
+        was = BEFORE_CITY.get(name, "–") if where == "all" else "–"
+        try:
+            s, result = median_s(call, repeat)
+        except (GraphsvcError, AttributeError) as e:  # say what failed, time the rest
+            print(f"| {name} | {where} | {was} | failed | {type(e).__name__}: {e} |", flush=True)
+            continue
+        print(f"| {name} | {where} | {was} | {s:.3f} | {says(result)} |", flush=True)
 
 
 def main() -> None:
@@ -62,20 +103,22 @@ def main() -> None:
     graph = conn.graph
     try:
         print(f"load average at start: {os.getloadavg()}", flush=True)
-        print("| rule | where | gaps | full list p50 s | counts + first page p50 s | rows on page |\n|---|---|---|---|---|---|")
-        gaps_rows(graph, Area(), "all", args.repeat)
-        gaps_rows(graph, Area(street_id=args.street), f"street {args.street}", args.repeat)
-        print("\n| call | where | p50 s |\n|---|---|---|")
-        for where, area in (("all", Area()), (f"street {args.street}", Area(street_id=args.street))):
+        print("| rule | where | gaps | before s | full list p50 s | counts + first page p50 s | rows on page |\n"
+              "|---|---|---|---|---|---|---|")
+        gaps_rows(graph, Area(), "all", args.repeat, BEFORE_CITY)
+        gaps_rows(graph, Area(street_id=args.street), f"street {args.street}", args.repeat, BEFORE_STREET)
+        print("\n| call | where | before s | p50 s |\n|---|---|---|---|")
+        for where, area, was in (("all", Area(), BEFORE_CITY["summary"]),
+                                 (f"street {args.street}", Area(street_id=args.street), "–")):
             s, _ = median_s(partial(coverage.summary, graph, LOCAL_ADMIN, area, GapParams()), args.repeat)
-            print(f"| coverage summary (ten rules) | {where} | {s:.3f} |", flush=True)
+            print(f"| coverage summary (ten rules) | {where} | {was} | {s:.3f} |", flush=True)
         calls: dict[str, Callable[[], Any]] = {
-            "network/sharings (named query)": lambda: graph.read("network/sharings", ids=ids),
-            "network/member_ties (named query)": lambda: graph.read("network/member_ties", ids=ids),
-            "matching/resources (named query)": lambda: graph.read("matching/resources", communities=pool),
-            "network overview (service)": lambda: network.overview(
+            "network/sharings": lambda: graph.read("network/sharings", ids=ids),
+            "network/member_ties": lambda: graph.read("network/member_ties", ids=ids),
+            "matching/resources": lambda: graph.read("matching/resources", communities=pool),
+            "network overview": lambda: network.overview(
                 graph, LOCAL_ADMIN, Selection(street_id=args.street)),
-            "match needs (service)": lambda: matching.opportunities(graph, LOCAL_ADMIN, street_id=args.street),
+            "match needs": lambda: matching.opportunities(graph, LOCAL_ADMIN, street_id=args.street),
         }
         ids = [r["id"] for r in graph.read("network/orgs", communities=None, street_id=args.street, community_id=None)]
         pool = coverage.communities_of(graph, LOCAL_ADMIN, Area(street_id=args.street))
@@ -86,14 +129,16 @@ def main() -> None:
                                       capture_output=True, text=True).stdout
                 s, _ = median_s(partial(graph.driver.execute_query, text, params, database_=graph.database),
                                 args.repeat)
-                print(f"| {name} as at {args.before} (named query) | street {args.street} | {s:.3f} |", flush=True)
+                print(f"| {name} as at {args.before} | street {args.street} | – | {s:.3f} |", flush=True)
         for name, call in calls.items():
+            was = BEFORE_STREET.get(name, "–")
             try:
                 s, _ = median_s(call, args.repeat)
             except TypeError as e:  # a service signature this script does not know: say so, time the rest
-                print(f"| {name} | street {args.street} | not timed ({e}) |")
+                print(f"| {name} | street {args.street} | {was} | not timed ({e}) |")
                 continue
-            print(f"| {name} | street {args.street} | {s:.3f} |", flush=True)
+            print(f"| {name} | street {args.street} | {was} | {s:.3f} |", flush=True)
+        optimiser_rows(graph, args.street, args.repeat)
         print(f"load average at end: {os.getloadavg()}", flush=True)
     finally:
         conn.close()

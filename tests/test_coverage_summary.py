@@ -110,3 +110,19 @@ def test_a_coverage_write_refreshes_only_its_community_before_it_returns(both: G
     new_parts = {keys[k]: p for k, p in new.items()}
     assert new_parts["c-xf09"] is not old["c-xf09"] and new_parts["c-xf09"].gaps[rule] == old["c-xf09"].gaps[rule] - 1
     assert all(new_parts[c] is old[c] for c in communities if c not in touched)  # the others were not counted again
+
+
+def test_the_from_communities_variants_answer_the_same_rows(both: Graph) -> None:
+    """A street's rule-3 rows found from its buildings equal the whole graph's rows of its communities."""
+    from graphsvc.services.coverage.area import FROM_COMMUNITIES
+
+    areas = _areas(both)[1:]
+    q: dict[str, Any] = {"threshold": 1, "min_members": 1, "cap": 1, "grid_id": None}
+    for name, variant in FROM_COMMUNITIES.items():
+        every = both.read(name, communities=None, **q)
+        assert every, name  # the comparison means something
+        for what, communities, grid in areas:
+            q["grid_id"] = grid
+            mine = both.read(variant, communities=communities, **q)
+            assert mine == [r for r in both.read(name, communities=None, **q) if r["community_id"] in communities], (name, what)
+        q["grid_id"] = None

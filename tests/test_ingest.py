@@ -181,3 +181,16 @@ def test_reimport_never_revives_an_ended_pairing(graph: Graph, example: dict[str
     import_ledger(graph, ledger_io.read_json(json.dumps(example)))  # an older ledger, without ended_at
     (pairing,) = export_ledger(graph)["pairings"]
     assert pairing["ended_at"] == "2026-01-01T00:00:00+00:00"
+
+
+def test_a_pairing_id_given_other_ends_moves(graph: Graph, example: dict[str, Any]) -> None:
+    """The same pairing id between other organisations replaces the old pair (no second pair of that id)."""
+    import_ledger(graph, ledger_io.read_json(json.dumps(example)))
+    doc = copy.deepcopy(example)
+    doc["pairings"][0]["org_b"] = "po-by"
+    import_ledger(graph, ledger_io.read_json(json.dumps(doc)))
+    (pairing,) = export_ledger(graph)["pairings"]
+    assert (pairing["id"], pairing["org_a"], pairing["org_b"]) == ("pr-1", "po-kl", "po-by")
+    import_ledger(graph, ledger_io.read_json(json.dumps(example)))  # and back
+    (pairing,) = export_ledger(graph)["pairings"]
+    assert pairing["org_b"] == "po-tax"

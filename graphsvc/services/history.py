@@ -16,6 +16,7 @@ from graphsvc.schemas import history as h
 from graphsvc.schemas.coverage import Area, GapParams, GapRule
 from graphsvc.scope import Scope
 from graphsvc.services import coverage
+from graphsvc.services.coverage.area import scoped
 from graphsvc.services.coverage.gaps import POPULATION
 
 log = logging.getLogger(__name__)
@@ -57,7 +58,7 @@ def _totals(graph: Graph, ids: list[str], params: GapParams, street_of: dict[str
             for k in MEMBER_KEYS:
                 out[p][k] += r[k] or 0
     over = graph.read(
-        "coverage/building_residents", communities=ids, grid_id=None, min_members=params.branch_threshold + 1
+        scoped("coverage/building_residents", ids), communities=ids, grid_id=None, min_members=params.branch_threshold + 1
     )
     for b in over:
         places = [("community", b["community_id"]), ("street", street_of[b["community_id"]])]

@@ -8,6 +8,7 @@ algorithm and explains the result in plain words.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -17,7 +18,7 @@ from graphsvc.algorithms import evaluation as evaluation_algo
 from graphsvc.algorithms import matching as algo
 from graphsvc.algorithms import partners as partners_algo
 from graphsvc.errors import Infeasible, NotFound
-from graphsvc.graph import Graph
+from graphsvc.graph import Graph, together
 from graphsvc.projection import matching as proj
 from graphsvc.schemas import matching as m
 from graphsvc.schemas.ledger import ResourceKind
@@ -76,16 +77,27 @@ def _fetch(graph: Graph, scope: Scope, *, street_id: str | None, community_id: s
         raise NotFound(f"找不到街道 {street_id}（或不在权限范围内）", details=[{"field": "street_id", "id": street_id}])
     # The narrowed list is a subset of the caller's scope: every later query stays inside it.
     pool = sorted(c["id"] for c in rows)
-    return StreetRows(
-        communities=rows,
-        pairings=graph.read("records/pairings", communities=pool, id=None, kind=None, active=True, community_id=None,
-                            street_id=None),
-        projects=graph.read("records/projects", communities=pool, id=None, year=None, street_id=None),
-        needs=graph.read("matching/needs", communities=pool),
-        resources=graph.read("matching/resources", communities=pool),
-        branches=graph.read("matching/community_orgs", communities=pool) if partners else [],
-        units=graph.read("matching/unit_orgs", communities=pool) if partners else [],
+    read = partial(graph.read, communities=pool)
+    pairings, projects, needs, resources, *orgs = together(  # side by side: a city's reads are engine time
+        partial(read, "records/pairings", id=None, kind=None, active=True, community_id=None, street_id=None),
+        partial(read, "records/projects", id=None, year=None, street_id=None),
+        partial(read, "matching/needs"),
+        partial(_resources, graph, pool, everything=scope.community_list is None and street_id is None
+                and community_id is None),
+        *((partial(read, "matching/community_orgs"), partial(read, "matching/unit_orgs")) if partners else ()),
     )
+    branches, units = orgs or ([], [])
+    return StreetRows(communities=rows, pairings=pairings, projects=projects, needs=needs, resources=resources,
+                      branches=branches, units=units)
+
+
+def _resources(graph: Graph, pool: list[str], *, everything: bool) -> list[dict[str, Any]]:
+    """The resources of the communities of `pool`; for every community, read without the list (the engine
+    checks each owner against a city's thousand ids otherwise) and kept where they have a home in it."""
+    if not everything:
+        return graph.read("matching/resources", communities=pool)
+    held = set(pool)
+    return [r for r in graph.read("matching/resources", communities=None) if held.intersection(r["homes"])]
 
 
 def project(rows: StreetRows) -> Street:

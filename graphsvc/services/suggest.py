@@ -10,7 +10,7 @@ from graphsvc.schemas import planner as p
 from graphsvc.schemas.ledger import OrgDomain
 from graphsvc.scope import Scope, mask_name
 from graphsvc.services.coverage.accepting import accept_member_pairs
-from graphsvc.services.coverage.area import communities_of, community_leads, query_params
+from graphsvc.services.coverage.area import communities_of, community_leads, household_rows, query_params
 
 HELP_CAP = 3  # households one member helps at most (一帮一 is one to one; a few at most)
 
@@ -19,7 +19,7 @@ def suggest_helpers(graph: Graph, scope: Scope, area: s.Area, params: s.GapParam
                     help_cap: int = HELP_CAP) -> p.HelperSuggestions:
     """Rule 5: for each vulnerable household no member helps, the nearest member with room (same building, then grid)."""
     communities = communities_of(graph, scope, area)
-    households = graph.read("coverage/vulnerable_without_helper", **query_params(communities, area.grid_id, params))
+    households = household_rows(graph, "coverage/vulnerable_without_helper", **query_params(communities, area.grid_id, params))
     if not households:
         return p.HelperSuggestions(items=[], count=0, unassigned=[], help_cap=help_cap, accept=[])
     members = graph.read("coverage/help_members", communities=sorted({h["community_id"] for h in households}))

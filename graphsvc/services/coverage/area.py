@@ -34,6 +34,37 @@ def communities_of(graph: Graph, scope: Scope, area: s.Area) -> list[str] | None
     return found
 
 
+# Named queries with a variant found from the given communities first: a street's answer never scans a
+# city's members. The variant answers the same rows; it is used whenever `$communities` is a list.
+FROM_COMMUNITIES = {
+    "coverage/member_overloaded": "coverage/member_overloaded_in",
+    "coverage/building_residents": "coverage/building_residents_in",
+    "coverage/building_needs_branch": "coverage/building_needs_branch_in",
+}
+
+
+def scoped(name: str, communities: list[str] | None) -> str:
+    """The named query to run for `$communities` (None = all): the from-the-communities variant for a list.
+
+    >>> scoped("coverage/building_residents", ["c-1"]), scoped("coverage/building_residents", None)
+    ('coverage/building_residents_in', 'coverage/building_residents')
+    """
+    return FROM_COMMUNITIES.get(name, name) if communities is not None else name
+
+
+def household_rows(graph: Graph, name: str, **params: Any) -> list[dict[str, Any]]:
+    """A household rule's rows (the named query answers one row per building), one per household, by id:
+    id, community_id, grid_id, building_id, building_name, size, flags."""
+    rows = [
+        {"id": hid, "community_id": b["community_id"], "grid_id": b["grid_id"], "building_id": b["building_id"],
+         "building_name": b["building_name"], "size": size, "flags": flags}
+        for b in graph.read(name, **params)
+        for hid, size, flags in zip(b["ids"], b["sizes"], b["flags"], strict=True)
+    ]
+    rows.sort(key=lambda r: r["id"])
+    return rows
+
+
 def query_params(communities: list[str] | None, grid_id: str | None, p: s.GapParams) -> dict[str, Any]:
     return {
         "communities": communities,

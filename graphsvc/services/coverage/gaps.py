@@ -14,7 +14,15 @@ from graphsvc.projection import coverage as proj
 from graphsvc.schemas import coverage as s
 from graphsvc.schemas.coverage import GapRule
 from graphsvc.scope import Scope, mask_name
-from graphsvc.services.coverage.area import communities_of, distance_table, points_near, query_params, walk_params
+from graphsvc.services.coverage.area import (
+    communities_of,
+    distance_table,
+    household_rows,
+    points_near,
+    query_params,
+    scoped,
+    walk_params,
+)
 
 # Rule 9 is computed in Python (distances); every other rule is one named query.
 RULE_QUERIES: dict[GapRule, str] = {
@@ -133,7 +141,7 @@ def _nearest(graph: Graph, rows: list[dict[str, Any]], p: s.GapParams) -> list[d
 def _clusters(graph: Graph, q: dict[str, Any], p: s.GapParams) -> list[s.Cluster]:
     """Rule 3 for neighbours: buildings each below the threshold that together pass it."""
     rows = graph.read(
-        "coverage/building_residents",
+        scoped("coverage/building_residents", q["communities"]),
         communities=q["communities"],
         grid_id=q["grid_id"],
         min_members=p.cluster_min_members,
@@ -157,10 +165,10 @@ def rule_rows(
 ) -> list[dict[str, Any]]:
     if rule is GapRule.service_circle_gap:
         return _service_circle_rows(graph, q, p, table)
-    name = RULE_QUERIES[rule]
-    if rule is GapRule.member_overloaded and q["communities"] is not None:
-        name = "coverage/member_overloaded_in"  # from the communities first: a street never scans a city's members
-    rows = graph.read(name, **q)
+    if rule in HOUSEHOLD_RULES:
+        rows = household_rows(graph, RULE_QUERIES[rule], **q)
+    else:
+        rows = graph.read(scoped(RULE_QUERIES[rule], q["communities"]), **q)
     if rule in HOUSEHOLD_RULES and rows:  # narrow rows: the communities' names and streets come once each
         ids = sorted({r["community_id"] for r in rows})
         context = {c["id"]: c for c in graph.read("coverage/community_context", ids=ids)}

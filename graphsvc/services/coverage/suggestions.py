@@ -10,12 +10,19 @@ from typing import Any
 from graphsvc.algorithms.assignment import Assignment, assign_households
 from graphsvc.algorithms.assignment_pooled import assign_pooled, grids_agree
 from graphsvc.algorithms.coverage import propose_building_branches, suggest_group_for_buildings
-from graphsvc.graph import Graph
+from graphsvc.graph import Graph, together
 from graphsvc.projection import coverage as proj
 from graphsvc.schemas import coverage as s
 from graphsvc.schemas.ledger import OrgDomain
 from graphsvc.scope import Scope, mask_name
-from graphsvc.services.coverage.area import communities_of, community_leads, parent_org, query_params
+from graphsvc.services.coverage.area import (
+    communities_of,
+    community_leads,
+    household_rows,
+    parent_org,
+    query_params,
+    scoped,
+)
 
 # The domain of a unit's own Party organisation, by unit kind (docs/domain.md).
 UNIT_ORG_DOMAIN = {
@@ -168,8 +175,11 @@ def suggest_links(graph: Graph, scope: Scope, area: s.Area, params: s.GapParams)
     """Rule 4: the optimal member -> household assignment for unlinked households: vulnerable households
     first, then as many as possible, then the nearest members; no member past the cap; mobile members left out."""
     communities = communities_of(graph, scope, area)
-    households = graph.read("coverage/household_unlinked", **query_params(communities, area.grid_id, params))
-    members = graph.read("coverage/link_members", communities=sorted({h["community_id"] for h in households}))
+    # Both at once (members of the whole area: those of communities without a waiting household are not used).
+    households, members = together(
+        lambda: household_rows(graph, "coverage/household_unlinked", **query_params(communities, area.grid_id, params)),
+        lambda: graph.read("coverage/link_members", communities=communities),
+    )
     wanted = {v.value for v in params.vulnerable}
     # Masked callers get the plan without the "vulnerable first" priority: which households it favours would
     # reveal their flags (sensitive under PIPL art. 28).
@@ -193,7 +203,7 @@ def suggest_branches(graph: Graph, scope: Scope, area: s.Area, params: s.GapPara
     """Rule 3: building branches where more than the threshold live, clustering neighbours until they pass it."""
     communities = communities_of(graph, scope, area)
     rows = graph.read(
-        "coverage/building_residents",
+        scoped("coverage/building_residents", communities),
         **query_params(communities, area.grid_id, params)
         | {"min_members": min(params.cluster_min_members, params.branch_threshold + 1)},
     )

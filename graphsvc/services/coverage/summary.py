@@ -17,13 +17,14 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
-from graphsvc.graph import Graph
+from graphsvc.graph import Graph, together
 from graphsvc.schemas import coverage as s
 from graphsvc.schemas.coverage import GapRule
 from graphsvc.scope import Scope
-from graphsvc.services.coverage.area import communities_of, query_params
+from graphsvc.services.coverage.area import communities_of, query_params, scoped
 from graphsvc.services.coverage.gaps import POPULATION, rule_counts
 
 # The denominators of the rules (POPULATION's totals keys) as the totals queries name them.
@@ -77,17 +78,18 @@ def parts(graph: Graph, communities: list[str], grid_id: str | None, params: s.G
 def count_parts(graph: Graph, communities: list[str], grid_id: str | None, params: s.GapParams) -> dict[str, Part]:
     """The parts of `communities`, counted with one query per rule and total for all of them."""
     q = query_params(communities, grid_id, params)
+    rules: list[GapRule] = [rule for rule in GapRule if rule is not GapRule.building_needs_branch]
     # Rule 3's buildings are those of `over` (more than the threshold live there) without a building branch.
-    over = graph.read("coverage/building_residents", **q | {"min_members": params.branch_threshold + 1})
-    counted = {
-        rule: rule_counts(graph, rule, q, params, {}, nearest=False)[0]
-        if rule is not GapRule.building_needs_branch
-        else Counter(r["community_id"] for r in over if not r["has_branch"])
-        for rule in GapRule
-    }
+    *found, over, places, members = together(
+        *(partial(rule_counts, graph, rule, q, params, {}, nearest=False) for rule in rules),
+        partial(graph.read, scoped("coverage/building_residents", communities), **q | {"min_members": params.branch_threshold + 1}),
+        partial(graph.read, "coverage/totals_places_by_community", **q),
+        partial(graph.read, "coverage/totals_members_by_community", **q),
+    )
+    counted: dict[GapRule, Counter[str | None]] = {rule: f[0] for rule, f in zip(rules, found, strict=True)}
+    counted[GapRule.building_needs_branch] = Counter(r["community_id"] for r in over if not r["has_branch"])
     totals: dict[str, Counter[str]] = defaultdict(Counter)
-    places = graph.read("coverage/totals_places_by_community", **q)
-    for row in places + graph.read("coverage/totals_members_by_community", **q):
+    for row in places + members:
         for k in PLACE_TOTALS + MEMBER_TOTALS:
             if k in row:
                 totals[row["community_id"]][k] += int(row[k] or 0)
@@ -117,9 +119,13 @@ def counted_at_once(
     # Counts, not lists: the engine counts each rule per community (a city's rows never reach Python).
     # The summary holds only counts, so it counts what a masked caller cannot list (the flagged rules).
     q = query_params(communities, grid_id, params)
-    counted = {rule: rule_counts(graph, rule, q, params, {}, nearest=False)[0] for rule in GapRule}
-    totals = graph.read("coverage/totals_places", **q)[0] | graph.read("coverage/totals_members", **q)[0]
-    over = graph.read("coverage/building_residents", **q | {"min_members": params.branch_threshold + 1})
+    *found, places, members, over = together(
+        *(partial(rule_counts, graph, rule, q, params, {}, nearest=False) for rule in GapRule),
+        partial(graph.read, "coverage/totals_places", **q), partial(graph.read, "coverage/totals_members", **q),
+        partial(graph.read, scoped("coverage/building_residents", communities), **q | {"min_members": params.branch_threshold + 1}),
+    )
+    counted = {rule: f[0] for rule, f in zip(GapRule, found, strict=True)}
+    totals = places[0] | members[0]
     totals["branch_buildings"] = len(over)
     ids = sorted({c for n in counted.values() for c, k in n.items() if c and k})
     names = {r["id"]: r["name"] for r in graph.read("coverage/community_context", ids=ids)} if ids else {}
