@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Sequence
+from functools import partial
 from typing import Any
 
-from graphsvc.graph import Graph
+from graphsvc.graph import Graph, together
 from graphsvc.schemas import coverage as s
 from graphsvc.schemas.coverage import GapRule
 from graphsvc.scope import Scope
@@ -104,11 +105,11 @@ def gap_page(
     q = query_params(communities, area.grid_id, params)
     table = distance_table(distances)
     chosen = list(rules or GapRule)
-    counted = {rule: rule_counts(graph, rule, q, params, table) for rule in chosen}
-    places = _places(graph, (n for n, _ in counted.values()))
-    street_ids = sorted({p["street_id"] for p in places.values() if p["street_id"]})
-    streets = {r["id"]: r["name"] for r in graph.read("read/streets", communities=None)
-               if r["id"] in street_ids} if street_ids else {}
+    counted = dict(zip(chosen, together(*(partial(rule_counts, graph, rule, q, params, table) for rule in chosen)),
+                       strict=True))
+    places, every_street = together(partial(_places, graph, (n for n, _ in counted.values())),
+                                    partial(graph.read, "read/streets", communities=None))
+    streets = {r["id"]: r["name"] for r in every_street}
     out: dict[str, s.RulePage] = {}
     for rule, (counts, rows) in counted.items():
         order = ranked(counts)
