@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from graphsvc.cypher import catalog, cypher_dir
 from graphsvc.ingest.validate import LABELS
 from graphsvc.schemas.ledger import TABLES
+from graphsvc.services.coverage.area import FROM_COMMUNITIES
 from graphsvc.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,7 +40,20 @@ def _file_gateway_names(tree: ast.AST) -> set[str]:
         if isinstance(n, ast.Call) and n.args
         and (n.func.attr if isinstance(n.func, ast.Attribute) else getattr(n.func, "id", None)) in GATEWAY
     ]
-    found = {c.args[0].value for c in calls if isinstance(c.args[0], ast.Constant) and isinstance(c.args[0].value, str)}
+    # partial(graph.read, NAME, ...) and partials of such a partial: NAME is the statement.
+    bound = {n.targets[0].id for n in ast.walk(tree) if isinstance(n, ast.Assign) and isinstance(n.value, ast.Call)
+             and getattr(n.value.func, "id", None) == "partial" and n.value.args
+             and isinstance(n.value.args[0], ast.Attribute) and n.value.args[0].attr in GATEWAY
+             and len(n.value.args) == 1 and isinstance(n.targets[0], ast.Name)}
+    partials = [
+        ast.Call(func=n.func, args=n.args[1:], keywords=[]) for n in ast.walk(tree)
+        if isinstance(n, ast.Call) and getattr(n.func, "id", None) == "partial" and len(n.args) > 1
+        and ((isinstance(n.args[0], ast.Attribute) and n.args[0].attr in GATEWAY)
+             or (isinstance(n.args[0], ast.Name) and n.args[0].id in bound))
+    ]
+    calls += partials
+    # The name as a literal, or the literals of the expression that computes it (scoped("coverage/…", …)).
+    found = set().union(*(_strings(c.args[0]) for c in calls)) if calls else set()
     via = set().union(*(_names(c.args[0]) for c in calls)) if calls else set()
     helpers: dict[str, list[int]] = {}  # function name -> positions of its parameters that carry a statement name
     while True:
@@ -82,7 +96,8 @@ def _used(name: str) -> bool:
         return 'names("schema/")' in CODE
     if name.startswith("export/"):
         return 'graph.stream(f"export/{name}"' in CODE and name.removeprefix("export/") in TABLES
-    return name in GATEWAY_NAMES
+    # A street's variant of a query (FROM_COMMUNITIES) runs wherever its whole-graph query does.
+    return name in GATEWAY_NAMES or any(v == name and k in GATEWAY_NAMES for k, v in FROM_COMMUNITIES.items())
 
 
 def test_every_cypher_file_is_used() -> None:
