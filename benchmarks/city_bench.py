@@ -98,12 +98,15 @@ def main() -> None:
     ap.add_argument("--street", required=True, help="the street for the one-street rows")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--before", metavar="REV", help="also time the street's named queries as they were at this git revision")
-    ap.add_argument("--only", choices=["street-gaps"], help="time only this part (the street's gap answers)")
+    ap.add_argument("--only", choices=["street-gaps", "optimisers"], help="time only this part")
     args = ap.parse_args()
     conn = connect(Settings(data_dir=args.data_dir, engine_heap=args.heap, query_timeout_s=3600, cache_s=0))
     graph = conn.graph
     try:
         print(f"load average at start: {os.getloadavg()}", flush=True)
+        if args.only == "optimisers":
+            optimiser_rows(graph, args.street, args.repeat)
+            return
         print("| rule | where | gaps | before s | full list p50 s | counts + first page p50 s | rows on page |\n"
               "|---|---|---|---|---|---|---|")
         if args.only == "street-gaps":
