@@ -52,7 +52,6 @@ def _engine_errors() -> Iterator[None]:
 # What a row's values are as Python: Record.data()'s conversion (nodes become property maps), without its
 # per-element walk through lists of plain values (a city's household lists made it a third of a read).
 _PLAIN = frozenset((str, int, float, bool, type(None)))
-_EXPORT = neo4j._data.RecordExporter()
 
 
 def plain(value: Any) -> Any:
@@ -68,7 +67,7 @@ def plain(value: Any) -> Any:
         return value if {type(v) for v in value} <= _PLAIN else [plain(v) for v in value]
     if kind is dict:
         return {k: plain(v) for k, v in value.items()}
-    return _EXPORT.transform(value)
+    return neo4j.Record({"v": value}).data()["v"]  # a node, relationship, path or temporal value: the driver's own
 
 
 def together(*work: Callable[[], Any]) -> list[Any]:
@@ -84,9 +83,14 @@ def together(*work: Callable[[], Any]) -> list[Any]:
         return list(pool.map(lambda w: w(), work))
 
 
+def row(keys: Sequence[str], record: neo4j.Record) -> dict[str, Any]:
+    """A record as a dict, as Record.data() gives it."""
+    return dict(zip(keys, map(plain, record), strict=True))
+
+
 def rows(records: Iterable[neo4j.Record], keys: Sequence[str]) -> list[dict[str, Any]]:
     """Records as dicts, as Record.data() gives them."""
-    return [dict(zip(keys, map(plain, r), strict=True)) for r in records]
+    return [row(keys, r) for r in records]
 
 
 class Tx:
@@ -208,7 +212,7 @@ class Graph:
             result = s.run(self._query(name), params)
             keys = result.keys()
             for record in result:
-                yield dict(zip(keys, map(plain, record), strict=True))
+                yield row(keys, record)
 
     def transaction(self, work: Callable[[Tx], T]) -> T:
         """Run `work(tx)` in one write transaction: all of it commits or none of it.

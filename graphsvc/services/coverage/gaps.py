@@ -165,11 +165,10 @@ def rule_rows(
 ) -> list[dict[str, Any]]:
     if rule is GapRule.service_circle_gap:
         return _service_circle_rows(graph, q, p, table)
-    if rule in HOUSEHOLD_RULES:
-        rows = household_rows(graph, RULE_QUERIES[rule], **q)
-    else:
-        rows = graph.read(scoped(RULE_QUERIES[rule], q["communities"]), **q)
-    if rule in HOUSEHOLD_RULES and rows:  # narrow rows: the communities' names and streets come once each
+    if rule not in HOUSEHOLD_RULES:
+        return graph.read(scoped(RULE_QUERIES[rule], q["communities"]), **q)
+    rows = household_rows(graph, RULE_QUERIES[rule], **q)
+    if rows:  # narrow rows: the communities' names and streets come once each
         ids = sorted({r["community_id"] for r in rows})
         context = {c["id"]: c for c in graph.read("coverage/community_context", ids=ids)}
         for r in rows:
