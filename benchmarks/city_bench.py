@@ -6,7 +6,10 @@
     .venv/bin/python benchmarks/city_bench.py --data-dir /tmp/city-data --street s-u01 [--repeat 3]
 
 Every figure is a whole service call with the answer cache off (`cache_s=0`): no timed call is a
-cache hit. Medians of `--repeat` runs (no warm-up run is discarded: the first call is counted like
+cache hit. The gap pages' counts and the summary read the coverage counters the graph keeps (dropped by
+every write, counted again by the next reader); the counters rows time them both ways.
+
+Medians of `--repeat` runs (no warm-up run is discarded: the first call is counted like
 the others). Prints Markdown rows for BENCHMARKS.md.
 """
 
@@ -65,6 +68,32 @@ def gaps_rows(graph: Graph, area: Area, where: str, repeat: int, before: dict[st
         print(f"| {rule.value} | {where} | {n} | {was} | {full_s:.3f} | {page_s:.3f} | {len(p.items)} |", flush=True)
 
 
+def counter_rows(graph: Graph, street: str, repeat: int) -> None:
+    """The summary and the pages' counts read from the coverage counters, next to counting them again: all of
+    them (after an import, which drops every counter) and one community's (after a write there)."""
+    one = (coverage.communities_of(graph, LOCAL_ADMIN, Area(street_id=street)) or [""])[0]
+
+    def dropped(communities: list[str] | None) -> None:
+        graph.transaction(lambda tx: tx.touch("coverage", communities) if communities else None)
+
+    print("\n| counters | where | p50 s |\n|---|---|---|")
+    for where, area in (("all", Area()), (f"street {street}", Area(street_id=street))):
+        summary = partial(coverage.summary, graph, LOCAL_ADMIN, area, GapParams())
+        for what, before in (("every counter dropped (as after an import)", None),
+                             (f"one community's dropped (as after a write in {one})", [one])):
+            spent = []
+            for _ in range(repeat):
+                dropped(before)
+                t0 = time.perf_counter()
+                summary()
+                spent.append(time.perf_counter() - t0)
+            print(f"| summary, {what} | {where} | {statistics.median(spent):.3f} |", flush=True)
+        s, _ = median_s(summary, repeat)
+        print(f"| summary, counters kept | {where} | {s:.3f} |", flush=True)
+        s, _ = median_s(partial(coverage.gap_page, graph, LOCAL_ADMIN, area, GapParams(), limit=50), repeat)
+        print(f"| counts + first page of all eleven rules, counters kept | {where} | {s:.3f} |", flush=True)
+
+
 def optimiser_rows(graph: Graph, street: str, repeat: int) -> None:
     """The optimisers as whole service calls, whole city and one street, next to the figure before."""
     urban = [street]
@@ -98,7 +127,7 @@ def main() -> None:
     ap.add_argument("--street", required=True, help="the street for the one-street rows")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--before", metavar="REV", help="also time the street's named queries as they were at this git revision")
-    ap.add_argument("--only", choices=["street-gaps", "optimisers"], help="time only this part")
+    ap.add_argument("--only", choices=["street-gaps", "optimisers", "counters"], help="time only this part")
     args = ap.parse_args()
     conn = connect(Settings(data_dir=args.data_dir, engine_heap=args.heap, query_timeout_s=3600, cache_s=0))
     graph = conn.graph
@@ -106,6 +135,9 @@ def main() -> None:
         print(f"load average at start: {os.getloadavg()}", flush=True)
         if args.only == "optimisers":
             optimiser_rows(graph, args.street, args.repeat)
+            return
+        if args.only == "counters":
+            counter_rows(graph, args.street, args.repeat)
             return
         print("| rule | where | gaps | before s | full list p50 s | counts + first page p50 s | rows on page |\n"
               "|---|---|---|---|---|---|---|")
@@ -145,6 +177,7 @@ def main() -> None:
                 print(f"| {name} | street {args.street} | {was} | not timed ({e}) |")
                 continue
             print(f"| {name} | street {args.street} | {was} | {s:.3f} |", flush=True)
+        counter_rows(graph, args.street, args.repeat)
         optimiser_rows(graph, args.street, args.repeat)
         print(f"load average at end: {os.getloadavg()}", flush=True)
     finally:

@@ -32,6 +32,11 @@ ENGINE_DOWN = "图数据库暂时不可用，请稍后再试"
 RACE_RETRIES = 12
 MAX_REFRESH = 16  # answers a write computes again before it returns
 REFRESH_WAIT_S = 1.0  # how long a write waits for them; past that it drops those not renewed yet and returns
+# The coverage counters kept in the graph (services/coverage/counters): a write that touches the topic
+# "coverage" in some communities, or says nothing of what it touched, drops theirs in its own transaction.
+COVERAGE = "coverage"
+COUNTERS_DROP = "coverage/counters/drop"
+COUNTERS_LOCK = "coverage-counters"
 
 
 def _lost_race(e: Exception) -> bool:
@@ -189,15 +194,17 @@ class Graph:
             )
         return rows(res.records, res.keys)
 
-    def write(self, name: str, **params: Any) -> list[dict[str, Any]]:
-        """Run one write statement in its own transaction, retrying a lost MERGE race."""
+    def write(self, name: str, *, derived: bool = False, **params: Any) -> list[dict[str, Any]]:
+        """Run one write statement in its own transaction, retrying a lost MERGE race. `derived`: it writes
+        only what is counted from the graph (coverage counters), so no cached answer changes."""
         for attempt in range(5):
             try:
                 with _engine_errors():
                     res = self.driver.execute_query(
                         self._query(name), params, database_=self.database, routing_=RoutingControl.WRITE
                     )
-                self._wrote()
+                if not derived:
+                    self._wrote()
                 return rows(res.records, res.keys)
             except ConstraintError:
                 # ArcadeDB fails (rather than waits) a MERGE that races another on a unique key.
@@ -224,7 +231,11 @@ class Graph:
         touched: dict[str, set[str]] = {}  # what the work says it touched; nothing said: assume everything
 
         def attempt_work(tx: neo4j.ManagedTransaction, /) -> T:
-            return work(Tx(tx, self.queries, touched))
+            result = work(Tx(tx, self.queries, touched))
+            if not touched or COVERAGE in touched:  # last: the lock it takes is held for the shortest time
+                communities = sorted(touched[COVERAGE]) if touched else None
+                tx.run(self.queries[COUNTERS_DROP], lock=COUNTERS_LOCK, communities=communities).consume()
+            return result
 
         committed = False
         try:

@@ -1,10 +1,11 @@
-"""The coverage summary added up from per-community parts: equal to counting the area at once, and
-after a coverage write only the touched community is counted again, by the writer."""
+"""The coverage summary added up from per-community parts kept in the graph: equal to counting the area at
+once, and after a coverage write only the touched community is counted again, by the writer."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Hashable, Iterator
+from collections.abc import Iterator
+from functools import partial
 from typing import Any
 
 import pytest
@@ -16,7 +17,8 @@ from graphsvc.ingest.load import import_ledger
 from graphsvc.schemas.coverage import AcceptCovers, Area, GapParams, GapRule
 from graphsvc.scope import LOCAL_ADMIN
 from graphsvc.services import coverage
-from graphsvc.services.coverage.summary import compose, count_parts, counted_at_once, parts
+from graphsvc.services.coverage.counters import NOWHERE, decode, kept
+from graphsvc.services.coverage.summary import compose, count_parts, counted_at_once, place_ids
 from tests.conftest import FIXTURES
 
 # The defaults, and tight ones under which every rule finds gaps somewhere.
@@ -60,34 +62,76 @@ def test_the_sum_of_the_parts_is_the_area_counted_at_once(both: Graph, params: G
         if grid is None:  # and the parts counted together for all communities
             assert _plain(compose(every_part[c] for c in communities)) == _plain(at_once), what
     whole = counted_at_once(both, areas[0][1], None, params)
+    everything = count_parts(both, place_ids(both, None), None, params)  # every community, and members nowhere
+    assert set(everything) == set(areas[0][1]) | {NOWHERE}
+    assert _plain(compose(everything.values())) == _plain(counted_at_once(both, None, None, params))
     if params is PARAMS[1]:  # the comparison means something for every rule: each has gaps and a population
         assert all(i.gaps > 0 and i.total > 0 for i in whole.items), [(i.rule.value, i.gaps) for i in whole.items]
     assert len({c.community_id for c in whole.communities}) > 2
 
 
-def test_the_summary_of_a_street_is_added_up_from_cached_parts(both: Graph) -> None:
-    params = GapParams()
-    street = coverage.summary(both, LOCAL_ADMIN, Area(street_id="s-xf"), params)
-    communities = [r["id"] for r in both.read("coverage/filter_communities", street_id="s-xf", community_id=None,
-                                              grid_id=None)]
-    assert _plain(street) == _plain(counted_at_once(both, communities, None, params))
-    cached = parts(both, communities, None, params)
-    assert parts(both, communities, None, params) == cached and all(
-        parts(both, communities, None, params)[c] is cached[c] for c in communities
-    )  # a second ask computes nothing
+def _street(graph: Graph) -> list[str]:
+    return [r["id"] for r in graph.read("coverage/filter_communities", street_id="s-xf", community_id=None, grid_id=None)]
 
 
-def _boom() -> Any:
+def _kept(graph: Graph, params: GapParams) -> dict[str, str]:
+    """community id -> its counter's text, as the graph keeps them for `params`."""
+    from graphsvc.services.coverage.counters import params_key
+
+    return {r["community_id"]: r["part"]
+            for r in graph.read("coverage/counters/read", params=params_key(None, params), communities=None)}
+
+
+def _boom(*_: Any) -> Any:
     raise AssertionError("computed again: the writer should have refreshed it")
+
+
+def test_the_summary_of_a_street_is_added_up_from_kept_parts(both: Graph) -> None:
+    params = GapParams()
+    both.transaction(lambda tx: None)  # a write that says nothing of what it touched drops every counter
+    assert _kept(both, params) == {}
+    street = coverage.summary(both, LOCAL_ADMIN, Area(street_id="s-xf"), params)
+    communities = _street(both)
+    assert _plain(street) == _plain(counted_at_once(both, communities, None, params))
+    held = _kept(both, params)
+    assert set(held) == set(communities)  # the street's parts, kept; nothing else counted
+    again = kept(both, communities, None, params, _boom)  # a second ask counts nothing
+    assert again == {c: decode(held[c]) for c in communities}
+
+
+def test_the_summary_of_everything_adds_the_members_placed_nowhere(both: Graph) -> None:
+    params = GapParams(link_cap=1)
+    whole = coverage.summary(both, LOCAL_ADMIN, Area(), params)
+    assert _plain(whole) == _plain(counted_at_once(both, None, None, params))
+    nowhere = decode(_kept(both, params)[NOWHERE])
+    assert nowhere.totals["members"] > 0  # the demo's unit members living elsewhere: the part counts someone
+
+
+def test_a_count_that_raced_a_coverage_write_is_not_kept(both: Graph) -> None:
+    params = GapParams(branch_threshold=2)
+    communities = _street(both)
+
+    def count(ids: list[str]) -> dict[str, Any]:
+        counted = count_parts(both, ids, None, params)
+        both.transaction(lambda tx: tx.touch("coverage", ["c-xf01"]))  # a write lands while this counted
+        return counted
+
+    answered = kept(both, communities, None, params, count)
+    assert set(answered) == set(communities)  # answered once ...
+    assert _kept(both, params) == {}  # ... and not kept
+    kept(both, communities, None, params, partial(count_parts, both, grid_id=None, params=params))
+    assert set(_kept(both, params)) == set(communities)
+    both.transaction(lambda tx: tx.touch("coverage", ["c-xf01"]))  # a write in one community drops its part only
+    assert set(_kept(both, params)) == set(communities) - {"c-xf01"}
 
 
 def test_a_coverage_write_refreshes_only_its_community_before_it_returns(both: Graph) -> None:
     params = GapParams()
     area = Area(street_id="s-xf")
-    communities = [r["id"] for r in both.read("coverage/filter_communities", street_id="s-xf", community_id=None,
-                                              grid_id=None)]
+    communities = _street(both)
     before = coverage.summary(both, LOCAL_ADMIN, area, params)
-    old = parts(both, communities, None, params)
+    old = _kept(both, params)
+    assert set(communities) <= set(old)
     suggestions = coverage.suggest_groups(both, LOCAL_ADMIN, Area(community_id="c-xf09"), params)
     pair = next(s.accept_covers for s in suggestions.items if s.accept_covers)
     both.refresh_wait_s = 120  # a busy test machine must not cut the writer's refresh short
@@ -105,11 +149,9 @@ def test_a_coverage_write_refreshes_only_its_community_before_it_returns(both: G
     rule = GapRule.building_without_group
     gaps = {i.rule: i.gaps for i in after.items}
     assert gaps[rule] == {i.rule: i.gaps for i in before.items}[rule] - 1
-    keys: dict[Hashable, str] = {("coverage.summary.part", c, None, params.model_dump_json()): c for c in communities}
-    new = both.cached_many(list(keys), lambda _: _boom(), lambda k: [keys[k]], "coverage")
-    new_parts = {keys[k]: p for k, p in new.items()}
-    assert new_parts["c-xf09"] is not old["c-xf09"] and new_parts["c-xf09"].gaps[rule] == old["c-xf09"].gaps[rule] - 1
-    assert all(new_parts[c] is old[c] for c in communities if c not in touched)  # the others were not counted again
+    new = _kept(both, params)  # the writer's refresh counted its community again and kept it
+    assert decode(new["c-xf09"]).gaps[rule] == decode(old["c-xf09"]).gaps[rule] - 1
+    assert all(new[c] == old[c] for c in communities if c not in touched)  # the others were not counted again
 
 
 def test_the_from_communities_variants_answer_the_same_rows(both: Graph) -> None:

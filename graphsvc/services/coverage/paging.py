@@ -1,7 +1,8 @@
 """Gap answers shaped for a district or a city: per rule, counts by street and community and one page.
 
-Counts come from set-based named queries (`cypher/coverage/counts/`) that return one row per
-community, so a city's 340k unlinked households are counted in the engine, not shipped to Python.
+Counts are the coverage counters the graph keeps per community (`counters`, what the summary adds up); a
+grid's, or with distances given, come from set-based named queries (`cypher/coverage/counts/`) that
+return one row per community, so a city's 340k unlinked households are never shipped to Python to count.
 A page reads the rule's own rows only for the communities it shows (those with the most gaps
 first), so the rows a page needs are fetched from the communities it names, not from the city.
 The full list stays `gaps()` (the API's /coverage/gaps, `graphsvc gaps`, exports).
@@ -20,6 +21,7 @@ from graphsvc.schemas.coverage import GapRule
 from graphsvc.scope import Scope
 from graphsvc.services.coverage.area import communities_of, distance_table, query_params
 from graphsvc.services.coverage.gaps import FLAG_RULES, gap_item, rule_counts, rule_rows
+from graphsvc.services.coverage.summary import parts, place_ids
 
 Row = dict[str, Any]
 
@@ -105,8 +107,13 @@ def gap_page(
     q = query_params(communities, area.grid_id, params)
     table = distance_table(distances)
     chosen = list(rules or GapRule)
-    counted = dict(zip(chosen, together(*(partial(rule_counts, graph, rule, q, params, table) for rule in chosen)),
-                       strict=True))
+    counted: dict[GapRule, tuple[Counter[str | None], list[Row] | None]]
+    if area.grid_id is None and not table:  # the counts the summary keeps (only a page's rows are read)
+        held = parts(graph, place_ids(graph, communities), params).values()
+        counted = {rule: (Counter({p.community_id or None: p.gaps[rule] for p in held}), None) for rule in chosen}
+    else:
+        counted = dict(zip(chosen, together(*(partial(rule_counts, graph, rule, q, params, table) for rule in chosen)),
+                           strict=True))
     places, every_street = together(partial(_places, graph, (n for n, _ in counted.values())),
                                     partial(graph.read, "read/streets", communities=None))
     streets = {r["id"]: r["name"] for r in every_street}

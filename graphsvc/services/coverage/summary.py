@@ -1,22 +1,20 @@
 """The coverage summary: for every rule, how much of its population is covered, and where the gaps are.
 
-A summary of named communities (a street, a community, a grid, a scoped caller's communities) is
-added up from one part per community, each cached on its own and dropped only by a write touching
-that community: after a write in one community of a street, the street's summary is the other
-communities' cached parts plus that one community counted again, not the whole street counted again.
-Every figure of a rule is a sum over communities (each gap and each counted entity belongs to exactly
-one community: where a building, household or unit is, where a member lives, else where their
-organisation serves), so the sum of the parts equals counting the whole area at once.
+A summary of communities (a street, a district, a whole city, a scoped caller's communities) is added up
+from one part per community, kept in the graph as coverage counters (`counters`): a write drops the parts
+of the communities it touched, and the next summary counts only those again. Every figure of a rule is a
+sum over communities (each gap and each counted entity belongs to exactly one community: where a
+building, household or unit is, where a member lives, else where their organisation serves), so the sum
+of the parts equals counting the whole area at once. The summary of everything adds the part of the
+members placed in no community (NOWHERE).
 
-The summary of everything (a caller who sees every community, no area) is counted at once: it also
-counts the members placed in no community, which belong to no part.
+A grid's summary is counted at once each time (its parts are not kept).
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Hashable, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
 from functools import partial
 from typing import Any
 
@@ -25,21 +23,13 @@ from graphsvc.schemas import coverage as s
 from graphsvc.schemas.coverage import GapRule
 from graphsvc.scope import Scope
 from graphsvc.services.coverage.area import communities_of, query_params, scoped
+from graphsvc.services.coverage.counters import NOWHERE, Part, kept
 from graphsvc.services.coverage.gaps import POPULATION, rule_counts
 
 # The denominators of the rules (POPULATION's totals keys) as the totals queries name them.
 PLACE_TOTALS = ("communities", "residential_buildings", "households", "vulnerable_households", "units_with_members")
 MEMBER_TOTALS = ("members", "linking_members", "mobile_members", "unit_members_living_here")
-
-
-@dataclass(frozen=True)
-class Part:
-    """One community's share of a summary: its gaps per rule and the populations of the rules there."""
-
-    community_id: str
-    name: str | None
-    gaps: Mapping[GapRule, int]
-    totals: Mapping[str, int]
+NOWHERE_RULES = (GapRule.member_overloaded, GapRule.mobile_unregistered)  # what members placed nowhere can miss
 
 
 def summary(graph: Graph, scope: Scope, area: s.Area, params: s.GapParams) -> s.CoverageSummary:
@@ -53,30 +43,34 @@ def summary(graph: Graph, scope: Scope, area: s.Area, params: s.GapParams) -> s.
 
     def compute() -> tuple[s.CoverageSummary, list[str] | None]:
         communities = communities_of(graph, scope, area)
-        if communities is None:
-            return counted_at_once(graph, None, area.grid_id, params), None
-        return compose(parts(graph, communities, area.grid_id, params).values()), communities
+        if area.grid_id is not None:
+            return counted_at_once(graph, communities, area.grid_id, params), communities
+        return compose(parts(graph, place_ids(graph, communities), params).values()), communities
 
     found = graph.cached(key, compute, lambda both: both[1], "coverage", refresh=True)
     return found[0]
 
 
-def parts(graph: Graph, communities: list[str], grid_id: str | None, params: s.GapParams) -> dict[str, Part]:
-    """Each community's part, cached on its own (whoever asks: a part holds counts only, and a caller
-    gets the parts of the communities in its scope); the missing ones are counted together. A write drops
-    the parts of its communities (the summaries it refreshes count them again, together)."""
-    by_key: dict[Hashable, str] = {("coverage.summary.part", c, grid_id, params.model_dump_json()): c for c in communities}
-
-    def compute(keys: list[Hashable]) -> dict[Hashable, Part]:
-        counted = count_parts(graph, [by_key[k] for k in keys], grid_id, params)
-        return {k: counted[by_key[k]] for k in keys}
-
-    found = graph.cached_many(list(by_key), compute, lambda k: [by_key[k]], "coverage")
-    return {by_key[k]: part for k, part in found.items()}
+def place_ids(graph: Graph, communities: list[str] | None) -> list[str]:
+    """The parts a summary of `communities` adds up: those communities, or (None) every community and NOWHERE."""
+    if communities is not None:
+        return communities
+    every = graph.read("coverage/filter_communities", street_id=None, community_id=None, grid_id=None)
+    return [r["id"] for r in every] + [NOWHERE]
 
 
-def count_parts(graph: Graph, communities: list[str], grid_id: str | None, params: s.GapParams) -> dict[str, Part]:
-    """The parts of `communities`, counted with one query per rule and total for all of them."""
+def parts(graph: Graph, ids: list[str], params: s.GapParams) -> dict[str, Part]:
+    """The part of each of `ids` (community ids, NOWHERE): as the graph keeps them, the missing ones counted
+    together (and kept)."""
+    return kept(graph, ids, None, params, partial(count_parts, graph, grid_id=None, params=params))
+
+
+def count_parts(graph: Graph, ids: list[str], grid_id: str | None, params: s.GapParams) -> dict[str, Part]:
+    """The parts of `ids` (community ids, NOWHERE), counted with one query per rule and total for all of them."""
+    communities = [c for c in ids if c != NOWHERE]
+    out = {NOWHERE: _nowhere(graph, params)} if NOWHERE in ids else {}
+    if not communities:
+        return out
     q = query_params(communities, grid_id, params)
     rules: list[GapRule] = [rule for rule in GapRule if rule is not GapRule.building_needs_branch]
     # Rule 3's buildings are those of `over` (more than the threshold live there) without a building branch.
@@ -84,7 +78,7 @@ def count_parts(graph: Graph, communities: list[str], grid_id: str | None, param
         *(partial(rule_counts, graph, rule, q, params, {}, nearest=False) for rule in rules),
         partial(graph.read, scoped("coverage/building_residents", communities), **q | {"min_members": params.branch_threshold + 1}),
         partial(graph.read, "coverage/totals_places_by_community", **q),
-        partial(graph.read, "coverage/totals_members_by_community", **q),
+        partial(graph.read, scoped("coverage/totals_members_by_community", communities), **q),
     )
     counted: dict[GapRule, Counter[str | None]] = {rule: f[0] for rule, f in zip(rules, found, strict=True)}
     counted[GapRule.building_needs_branch] = Counter(r["community_id"] for r in over if not r["has_branch"])
@@ -96,16 +90,23 @@ def count_parts(graph: Graph, communities: list[str], grid_id: str | None, param
     for row in over:
         totals[row["community_id"]]["branch_buildings"] += 1
     names = {r["community_id"]: r["name"] for r in places}
-    return {
+    return out | {
         c: Part(c, names.get(c), {rule: counted[rule].get(c, 0) for rule in GapRule}, dict(totals[c]))
         for c in communities
     }
 
 
+def _nowhere(graph: Graph, params: s.GapParams) -> Part:
+    """The part of the members placed in no community."""
+    row = graph.read("coverage/counts/nowhere", cap=params.link_cap)[0]
+    gaps = {rule: int(row[rule.value] or 0) if rule in NOWHERE_RULES else 0 for rule in GapRule}
+    return Part(NOWHERE, None, gaps, {k: int(row[k] or 0) for k in ("members", "linking_members", "mobile_members")})
+
+
 def compose(parts: Iterable[Part]) -> s.CoverageSummary:
     """The summary of the communities of `parts`, added up."""
     parts = list(parts)
-    counted = {rule: Counter({p.community_id: p.gaps.get(rule, 0) for p in parts}) for rule in GapRule}
+    counted = {rule: Counter({p.community_id or None: p.gaps.get(rule, 0) for p in parts}) for rule in GapRule}
     totals: Counter[str] = Counter()
     for p in parts:
         totals.update(p.totals)
@@ -115,7 +116,8 @@ def compose(parts: Iterable[Part]) -> s.CoverageSummary:
 def counted_at_once(
     graph: Graph, communities: list[str] | None, grid_id: str | None, params: s.GapParams
 ) -> s.CoverageSummary:
-    """The summary of `communities` (None = all, members placed in no community included), counted at once."""
+    """The summary of `communities` (None = all, members placed in no community included), counted at once:
+    a grid's summary, and what the sum of the parts must equal."""
     # Counts, not lists: the engine counts each rule per community (a city's rows never reach Python).
     # The summary holds only counts, so it counts what a masked caller cannot list (the flagged rules).
     q = query_params(communities, grid_id, params)
