@@ -166,5 +166,6 @@ def test_the_from_communities_variants_answer_the_same_rows(both: Graph) -> None
         for what, communities, grid in areas:
             q["grid_id"] = grid
             mine = both.read(variant, communities=communities, **q)
-            assert mine == [r for r in both.read(name, communities=None, **q) if r["community_id"] in communities], (name, what)
+            theirs = [r for r in both.read(name, communities=None, **q) if r["community_id"] in communities]
+            assert sorted(mine, key=repr) == sorted(theirs, key=repr), (name, what)  # some answer in no order
         q["grid_id"] = None

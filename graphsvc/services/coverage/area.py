@@ -42,6 +42,7 @@ FROM_COMMUNITIES = {
     "coverage/building_residents": "coverage/building_residents_in",
     "coverage/building_needs_branch": "coverage/building_needs_branch_in",
     "coverage/totals_members_by_community": "coverage/totals_members_by_community_in",
+    "coverage/link_members": "coverage/link_members_in",
 }
 FROM_COMMUNITIES_MAX = 200
 

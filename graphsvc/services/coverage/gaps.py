@@ -9,6 +9,7 @@ from typing import Any
 from graphsvc.algorithms.common import haversine_m
 from graphsvc.algorithms.coverage import neighbour_clusters
 from graphsvc.errors import NotFound
+from graphsvc.gcpause import paused
 from graphsvc.graph import Graph
 from graphsvc.projection import coverage as proj
 from graphsvc.schemas import coverage as s
@@ -213,6 +214,7 @@ def gaps(
     return compute() if fresh else graph.cached(key, compute, lambda report: report.communities, "coverage")
 
 
+@paused()
 def _gaps(
     graph: Graph,
     scope: Scope,

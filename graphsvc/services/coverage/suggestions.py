@@ -7,9 +7,12 @@ from collections import Counter, defaultdict
 from collections.abc import Hashable, Mapping
 from typing import Any
 
+from pydantic import TypeAdapter
+
 from graphsvc.algorithms.assignment import Assignment, assign_households
 from graphsvc.algorithms.assignment_pooled import assign_pooled, grids_agree
 from graphsvc.algorithms.coverage import propose_building_branches, suggest_group_for_buildings
+from graphsvc.gcpause import paused
 from graphsvc.graph import Graph, together
 from graphsvc.projection import coverage as proj
 from graphsvc.schemas import coverage as s
@@ -32,6 +35,8 @@ UNIT_ORG_DOMAIN = {
     "private_enterprise": OrgDomain.non_public,
     "social_org": OrgDomain.non_public,
 }
+SUGGESTIONS = TypeAdapter(list[s.LinkSuggestion])  # a whole list validated at once (a city's 340k)
+PAIRS = TypeAdapter(list[s.LinkPair])
 CANNOT_LINK = ("mobile",)  # 流动党员 are often away: never proposed to link households
 GROUP_NEIGHBOUR_M = 300.0  # a group next door (another community) may take a building this near
 _Pair = tuple[Mapping[str, Any], str, int]  # a suggested link: (member, household id, cost)
@@ -151,27 +156,28 @@ def _link_items(
     """The pairs as suggestions, by household id; names masked and flags hidden for masked callers."""
     household = {h["id"]: h for h in households}
     taken = Counter(m["id"] for m, _, _ in pairs)
-    # Built without validating again what the graph and the solver just gave (a city: 340k of them, ~4 s).
-    return [
-        s.LinkSuggestion.model_construct(
-            member_id=m["id"],
-            member_name=mask_name(m["name"]) if scope.masked else m["name"],
-            household_id=h_id,
-            building_id=household[h_id]["building_id"],
-            community_id=household[h_id]["community_id"],
-            vulnerable=None if scope.masked else vulnerable[h_id],
-            cost=c,
-            why={
+    # Validated as one list (a city: 340k of them, 1.6 s; one model at a time, even unvalidated, took 2.6 s).
+    return SUGGESTIONS.validate_python([
+        {
+            "member_id": m["id"],
+            "member_name": mask_name(m["name"]) if scope.masked else m["name"],
+            "household_id": h_id,
+            "building_id": household[h_id]["building_id"],
+            "community_id": household[h_id]["community_id"],
+            "vulnerable": None if scope.masked else vulnerable[h_id],
+            "cost": c,
+            "why": {
                 "relation": proj.RELATION[c],
                 "member_links_before": m["links"],
                 "member_links_after": m["links"] + taken[m["id"]],
                 "link_cap": cap,
             },
-        )
+        }
         for m, h_id, c in sorted(pairs, key=lambda p: p[1])
-    ]
+    ])
 
 
+@paused()
 def suggest_links(graph: Graph, scope: Scope, area: s.Area, params: s.GapParams) -> s.LinkAssignment:
     """Rule 4: the optimal member -> household assignment for unlinked households: vulnerable households
     first, then as many as possible, then the nearest members; no member past the cap; mobile members left out."""
@@ -179,8 +185,9 @@ def suggest_links(graph: Graph, scope: Scope, area: s.Area, params: s.GapParams)
     # Both at once (members of the whole area: those of communities without a waiting household are not used).
     households, members = together(
         lambda: household_rows(graph, "coverage/household_unlinked", **query_params(communities, area.grid_id, params)),
-        lambda: graph.read("coverage/link_members", communities=communities),
+        lambda: graph.read(scoped("coverage/link_members", communities), communities=communities),
     )
+    members.sort(key=lambda m: m["id"])
     wanted = {v.value for v in params.vulnerable}
     # Masked callers get the plan without the "vulnerable first" priority: which households it favours would
     # reveal their flags (sensitive under PIPL art. 28).
@@ -196,7 +203,7 @@ def suggest_links(graph: Graph, scope: Scope, area: s.Area, params: s.GapParams)
             s.Unassigned(household_id=str(h), reason=r)  # type: ignore[arg-type]
             for h, r in sorted(unassigned.items())
         ],
-        accept=[s.LinkPair.model_construct(member_id=i.member_id, household_id=i.household_id) for i in items],
+        accept=PAIRS.validate_python([{"member_id": i.member_id, "household_id": i.household_id} for i in items]),
     )
 
 
