@@ -18,6 +18,7 @@ from graphsvc.algorithms import evaluation as evaluation_algo
 from graphsvc.algorithms import matching as algo
 from graphsvc.algorithms import partners as partners_algo
 from graphsvc.errors import Infeasible, NotFound
+from graphsvc.gcpause import paused
 from graphsvc.graph import Graph, together
 from graphsvc.projection import matching as proj
 from graphsvc.schemas import matching as m
@@ -221,6 +222,7 @@ def _check_pairs(s: Street, request: m.AllocationRequest) -> None:
                                  f"（{_kind_zh(kinds[p.resource_id])}）类型不同", details=where)
 
 
+@paused()
 def allocate(graph: Graph, scope: Scope, request: m.AllocationRequest) -> m.AllocationResult:
     """The street's optimal capacity-constrained allocation of resources to needs, honouring locks and bans."""
     s = _read(graph, scope, street_id=request.street_id, community_id=None)
@@ -285,6 +287,7 @@ def _explain_partner(parts: dict[str, Any], pairing_id: str | None) -> str:
     return "；".join(bits)
 
 
+@paused()
 def partners(
     graph: Graph, scope: Scope, *, street_id: str | None = None, community_id: str | None = None,
     unit_cap: int = 2, community_min: int = 3, community_max: int | None = None, max_km: float = 5.0,

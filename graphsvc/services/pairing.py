@@ -24,6 +24,7 @@ from graphsvc.algorithms.pairing import (
 )
 from graphsvc.algorithms.pairing_solvers import blocking_pairs, compare, diff, optimal_pairing, stable_pairing
 from graphsvc.errors import Infeasible, InvalidInput, NotFound
+from graphsvc.gcpause import paused
 from graphsvc.graph import Graph
 from graphsvc.projection.pairing import KIND, RURAL_KINDS, URBAN_KINDS, Candidates, Org, TieFacts, candidates
 from graphsvc.schemas import pairing as s
@@ -287,6 +288,7 @@ def _plan(sc: Scored) -> tuple[s.UrbanRuralPlan, PairingResult, PairingResult]:
     return plan, optimal, stable
 
 
+@paused()
 def plan(graph: Graph, scope: Scope, req: s.PlanRequest) -> s.UrbanRuralPlan:
     """The optimal and the stable urban–rural pairing side by side, each pair explained."""
     return _plan(scored(graph, scope, req))[0]
