@@ -39,6 +39,7 @@ def communities_of(graph: Graph, scope: Scope, area: s.Area) -> list[str] | None
 # FROM_COMMUNITIES_MAX (for a district's or a city's list one scan is faster: 8 s against 2 s for a city's totals).
 FROM_COMMUNITIES = {
     "coverage/member_overloaded": "coverage/member_overloaded_in",
+    "coverage/mobile_unregistered": "coverage/mobile_unregistered_in",
     "coverage/building_residents": "coverage/building_residents_in",
     "coverage/building_needs_branch": "coverage/building_needs_branch_in",
     "coverage/totals_members_by_community": "coverage/totals_members_by_community_in",

@@ -37,6 +37,7 @@ UNIT_ORG_DOMAIN = {
 }
 SUGGESTIONS = TypeAdapter(list[s.LinkSuggestion])  # a whole list validated at once (a city's 340k)
 PAIRS = TypeAdapter(list[s.LinkPair])
+UNASSIGNED = TypeAdapter(list[s.Unassigned])
 CANNOT_LINK = ("mobile",)  # 流动党员 are often away: never proposed to link households
 GROUP_NEIGHBOUR_M = 300.0  # a group next door (another community) may take a building this near
 _Pair = tuple[Mapping[str, Any], str, int]  # a suggested link: (member, household id, cost)
@@ -199,10 +200,7 @@ def suggest_links(graph: Graph, scope: Scope, area: s.Area, params: s.GapParams)
         count=len(items),
         total_cost=total_cost,
         link_cap=params.link_cap,
-        unassigned=[
-            s.Unassigned(household_id=str(h), reason=r)  # type: ignore[arg-type]
-            for h, r in sorted(unassigned.items())
-        ],
+        unassigned=UNASSIGNED.validate_python([{"household_id": str(h), "reason": r} for h, r in sorted(unassigned.items())]),
         accept=PAIRS.validate_python([{"member_id": i.member_id, "household_id": i.household_id} for i in items]),
     )
 
