@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -13,6 +14,7 @@ from typing import Any, Literal
 from graphsvc.ingest.safety import csv_escape
 
 Format = Literal["table", "json", "csv", "xlsx"]
+WIDE = re.compile("[\u2e81-\U0010ffff]")
 FORMATS = ("table", "json", "csv", "xlsx")
 
 
@@ -32,13 +34,13 @@ def table(rows: Sequence[Mapping[str, Any]], headers: Mapping[str, str] | None =
     heads = [(headers or {}).get(c, c) for c in cols]
     cells = [[str(_flat(r.get(c))) for c in cols] for r in rows]
 
-    def width(s: str) -> int:  # CJK characters take two columns in a terminal
-        return sum(2 if ord(ch) > 0x2E80 else 1 for ch in s)
+    def width(s: str) -> int:  # CJK characters (past U+2E80) take two columns in a terminal
+        return len(s) if s.isascii() else len(s) + len(WIDE.findall(s))
 
-    ws = [max(width(h), *(width(row[i]) for row in cells)) for i, h in enumerate(heads)]
-    pad = lambda s, w: s + " " * (w - width(s))  # noqa: E731
-    lines = ["  ".join(pad(h, w) for h, w in zip(heads, ws)), "  ".join("-" * w for w in ws)]
-    lines += ["  ".join(pad(c, w) for c, w in zip(row, ws)) for row in cells]
+    sized = [[(c, width(c)) for c in row] for row in [heads, *cells]]  # each cell measured once
+    ws = [max(row[i][1] for row in sized) for i in range(len(heads))]
+    lines = ["  ".join(c + " " * (w - n) for (c, n), w in zip(row, ws)) for row in sized]
+    lines.insert(1, "  ".join("-" * w for w in ws))
     return "\n".join(lines)
 
 
