@@ -106,9 +106,15 @@ class Tx:
     ) -> None:
         self._tx, self._queries = tx, queries
         self.touched = touched
+        self.counted: set[str] | None = None  # see counters()
 
     def run(self, name: str, **params: Any) -> list[dict[str, Any]]:
         return self._tx.run(self._queries[name], params).data()
+
+    def counters(self, communities: Iterable[str]) -> None:
+        """This write changes coverage in these communities only (an import, which says nothing else of what it
+        touched, so every cached answer goes): only their coverage counters are dropped, not every one."""
+        self.counted = set(communities)
 
     def touch(self, topic: str, communities: Iterable[str | None]) -> None:
         """This write changes what these communities' answers of `topic` say ("coverage", "records"):
@@ -231,9 +237,11 @@ class Graph:
         touched: dict[str, set[str]] = {}  # what the work says it touched; nothing said: assume everything
 
         def attempt_work(tx: neo4j.ManagedTransaction, /) -> T:
-            result = work(Tx(tx, self.queries, touched))
-            if not touched or COVERAGE in touched:  # last: the lock it takes is held for the shortest time
-                communities = sorted(touched[COVERAGE]) if touched else None
+            mine = Tx(tx, self.queries, touched)
+            result = work(mine)
+            if mine.counted is not None or not touched or COVERAGE in touched:  # last: the lock is held briefly
+                counted = mine.counted if mine.counted is not None else touched.get(COVERAGE) if touched else None
+                communities = sorted(counted) if counted is not None else None
                 tx.run(self.queries[COUNTERS_DROP], lock=COUNTERS_LOCK, communities=communities).consume()
             return result
 

@@ -125,6 +125,28 @@ def test_a_count_that_raced_a_coverage_write_is_not_kept(both: Graph) -> None:
     assert set(_kept(both, params)) == set(communities) - {"c-xf01"}
 
 
+def test_an_import_drops_the_counters_of_the_communities_its_rows_change(both: Graph) -> None:
+    params = GapParams()
+    ledger = street_ledger()
+    communities = _street(both)
+    kept(both, communities, None, params, partial(count_parts, both, grid_id=None, params=params))
+    assert set(_kept(both, params)) >= set(communities)
+
+    household = next(h for h in ledger["households"] if h["building_id"].startswith("b-xf01-"))
+    moved = dict(household, disabled=not household["disabled"])  # a flag changed: rule 5 and the totals there
+    report = import_ledger(both, RawLedger(tables={"households": [moved]}))
+    assert report.changes["households"]["updated"] == 1
+    assert set(communities) - set(_kept(both, params)) == {"c-xf01"}  # only its community counted again
+
+    kept(both, communities, None, params, partial(count_parts, both, grid_id=None, params=params))
+    point = dict(ledger["service_points"][0], name="新的服务点名称")  # rule 9 reaches across communities
+    import_ledger(both, RawLedger(tables={"service_points": [point]}))
+    assert not set(communities) & set(_kept(both, params))  # every counter dropped
+    summary = coverage.summary(both, LOCAL_ADMIN, Area(street_id="s-xf"), params)
+    assert _plain(summary) == _plain(counted_at_once(both, communities, None, params))
+    import_ledger(both, RawLedger(tables={"households": [household]}))  # as it was
+
+
 def test_a_coverage_write_refreshes_only_its_community_before_it_returns(both: Graph) -> None:
     params = GapParams()
     area = Area(street_id="s-xf")

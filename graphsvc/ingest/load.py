@@ -48,6 +48,12 @@ NEW_STATEMENTS = {
 # them, a demo loaded into a graph without members (write_tables' `only_writer`).
 NEW_LINK_STATEMENTS = {"ingest/member_links": "ingest/new/member_links", "ingest/member_helps": "ingest/new/member_helps"}
 
+# Tables whose rows never change a coverage answer (records, matching, posts): an import of only these keeps
+# every coverage counter. Service points change rule 9 in neighbouring communities too: they drop every one.
+NOT_COVERAGE = frozenset({"streets", "pairings", "sharings", "projects", "resources", "needs", "posts", "seats"})
+EVERY_COMMUNITY = frozenset({"service_points"})
+COUNTED_IDS_MAX = 20_000  # past this many ids an import drops every counter rather than look each one up
+
 Progress = Callable[[int], None]
 # Statements that only undo a row's earlier ends (a pairing id that comes again between other organisations).
 MOVED_CHECKS = ("ingest/pairings_moved",)
@@ -139,19 +145,50 @@ def import_ledger(
     skip = () if changes.get("pairings", {}).get("updated") else MOVED_CHECKS
 
     attempts = 0
+    ids = _coverage_ids(todo, fresh)
 
     def work(tx: Tx) -> None:
         nonlocal attempts
         attempts += 1
         # Run again after a lost race (Graph.transaction), rows thought new may exist by now: all go through MERGE.
         tables, new = (todo, fresh) if attempts == 1 else ({t: todo.get(t, []) + fresh.get(t, []) for t in TABLES}, None)
+        before = _communities(tx, ids)
         write_tables(lambda name, batch: tx.run(name, rows=batch), tables, batch_size=batch_size, progress=progress,
                      skip=skip, new=new)
+        if ids is not None and before is not None and (after := _communities(tx, ids)) is not None:
+            tx.counters(before | after)  # where the changed rows were and are: only their counters go
         if on_commit:
             on_commit(tx, report)
 
     graph.transaction(work)
     return report
+
+
+def _coverage_ids(*tables: Mapping[str, list[dict[str, Any]]]) -> list[str] | None:
+    """Every id the coverage-changing rows of `tables` name (their own and their references); None when there
+    are too many to look up, or a table that changes coverage beyond its own communities."""
+    ids: set[str] = set()
+    for rows_of in tables:
+        for name, rows in rows_of.items():
+            if not rows or name in NOT_COVERAGE:
+                continue
+            if name in EVERY_COMMUNITY:
+                return None
+            cols = ("id", *TABLES[name].refs) if TABLES[name].has_id else tuple(TABLES[name].refs)
+            for r in rows:
+                for c in cols:
+                    v = r.get(c)
+                    ids.update(v if isinstance(v, list) else [v] if v else [])
+            if len(ids) > COUNTED_IDS_MAX:
+                return None
+    return sorted(ids)
+
+
+def _communities(tx: Tx, ids: list[str] | None) -> set[str] | None:
+    """The communities `ids` belong to (by scope/visible's rule: where they are, live, serve or work)."""
+    if ids is None:
+        return None
+    return {c for r in tx.run("scope/visible", ids=ids, communities=None) for c in r["communities"] if c}
 
 
 # A link table's row is the same link when these columns match (default: its references).
