@@ -147,6 +147,24 @@ def test_an_import_drops_the_counters_of_the_communities_its_rows_change(both: G
     import_ledger(both, RawLedger(tables={"households": [household]}))  # as it was
 
 
+def test_an_import_snapshots_only_the_streets_whose_coverage_it_changed(both: Graph) -> None:
+    from graphsvc.services.ledger import import_raw
+
+    household = next(h for h in street_ledger()["households"] if h["building_id"].startswith("b-xf01-"))
+    seen = {r["id"] for r in both.driver.execute_query("MATCH (s:CoverageSnapshot) RETURN s.snapshot_id AS id",
+                                                        database_=both.database).records}
+    for flagged in (not household["disabled"], household["disabled"]):  # changed, then as it was
+        import_raw(both, LOCAL_ADMIN, RawLedger(tables={"households": [dict(household, disabled=flagged)]}),
+                   batch_size=500, source="test", snapshot=GapParams())
+        rows = both.driver.execute_query(
+            "MATCH (s:CoverageSnapshot) WHERE s.source = 'import' RETURN s.snapshot_id AS id, s.street_id AS street",
+            database_=both.database).records
+        taken = {r["id"] for r in rows} - seen
+        assert len(taken) == 1  # one snapshot for the import ...
+        seen.update(taken)
+        assert {r["street"] for r in rows if r["id"] in taken} == {"s-xf"}  # ... of its street, not s-jz
+
+
 def test_a_coverage_write_refreshes_only_its_community_before_it_returns(both: Graph) -> None:
     params = GapParams()
     area = Area(street_id="s-xf")

@@ -65,6 +65,8 @@ class ImportReport:
     # per table: {"new": N, "updated": M, "unchanged": K} against what the graph held before
     changes: dict[str, dict[str, int]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    # the communities whose coverage the import changed (where its rows were and are); None: any of them
+    communities: list[str] | None = None
 
     @property
     def total(self) -> int:
@@ -155,8 +157,10 @@ def import_ledger(
         before = _communities(tx, ids)
         write_tables(lambda name, batch: tx.run(name, rows=batch), tables, batch_size=batch_size, progress=progress,
                      skip=skip, new=new)
+        report.communities = None
         if ids is not None and before is not None and (after := _communities(tx, ids)) is not None:
-            tx.counters(before | after)  # where the changed rows were and are: only their counters go
+            report.communities = sorted(before | after)
+            tx.counters(report.communities)  # where the changed rows were and are: only their counters go
         if on_commit:
             on_commit(tx, report)
 

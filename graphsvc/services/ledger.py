@@ -50,15 +50,16 @@ def import_raw(
     snapshot: GapParams | None = None,
 ) -> ImportResult:
     """Validate and write a ledger, all or nothing; an audit entry in the same transaction when anything changed;
-    then, given `snapshot` (the rule settings) and a change, a coverage snapshot for the trend."""
+    then, given `snapshot` (the rule settings) and a change, a coverage snapshot for the trend of the streets
+    whose coverage changed (every street when the import cannot say which)."""
     require(scope, "admin")
 
     def audited(tx: Tx, report: ImportReport) -> None:
         audit.record(tx, scope, "ledger.import", "ledger", {"rows": report.rows, "changes": report.changes}, source=source)
 
     report = import_ledger(graph, raw, batch_size=batch_size, progress=progress, on_commit=audited)
-    if snapshot is not None and any(c["new"] or c["updated"] for c in report.changes.values()):
-        history.after_write(graph, snapshot, communities=None, source="import")
+    if snapshot is not None and report.changed and report.communities != []:  # the streets whose coverage changed
+        history.after_write(graph, snapshot, communities=report.communities, source="import")
     return ImportResult(rows=report.rows, total=report.total, changes=report.changes, warnings=report.warnings)
 
 
