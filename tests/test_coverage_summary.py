@@ -209,3 +209,19 @@ def test_the_from_communities_variants_answer_the_same_rows(both: Graph) -> None
             theirs = [r for r in both.read(name, communities=None, **q) if r["community_id"] in communities]
             assert sorted(mine, key=repr) == sorted(theirs, key=repr), (name, what)  # some answer in no order
         q["grid_id"] = None
+
+
+def test_an_accept_by_a_caller_who_sees_everything_snapshots_only_its_street(both: Graph) -> None:
+    from graphsvc.services import history
+
+    params = GapParams()
+    suggestions = coverage.suggest_groups(both, LOCAL_ADMIN, Area(street_id="s-xf"), params)
+    pair = next(s.accept_covers for s in suggestions.items if s.accept_covers)
+    seen = {r["id"] for r in both.driver.execute_query("MATCH (s:CoverageSnapshot) RETURN s.snapshot_id AS id",
+                                                        database_=both.database).records}
+    result = history.accepted(both, LOCAL_ADMIN, params, coverage.accept_covers(both, LOCAL_ADMIN, AcceptCovers(items=[pair])))
+    assert result.communities and "accepted_by" in result.model_dump() and "communities" not in result.model_dump()
+    rows = both.driver.execute_query(
+        "MATCH (s:CoverageSnapshot) WHERE s.source = 'accept' RETURN s.snapshot_id AS id, s.street_id AS street",
+        database_=both.database).records
+    assert {r["street"] for r in rows if r["id"] not in seen} == {"s-xf"}  # not s-jz, which LOCAL_ADMIN also sees

@@ -416,6 +416,8 @@ class Accepted(BaseModel):
     ids: list[str]  # the relationships as "from->to", or the new organisation's id
     accepted_by: str
     accepted_at: str
+    # Where the write changed coverage (what the snapshot after it covers); not part of the answer.
+    communities: list[str] | None = Field(default=None, exclude=True)
 
 
 class GapQuery(Area, GapParams):

@@ -125,14 +125,16 @@ def after_write(graph: Graph, params: GapParams, *, communities: list[str] | Non
 
 
 def accepted(graph: Graph, scope: Scope, params: GapParams, result: T, later: Later | None = None) -> T:
-    """`result` of an accepted suggestion; the streets the caller works in are snapshotted — after the answer
-    has gone out when `later` (FastAPI's BackgroundTasks) is given, so accepting stays quick."""
+    """`result` of an accepted suggestion; the streets it changed coverage in are snapshotted (those the caller
+    works in when it does not say) — after the answer has gone out when `later` (FastAPI's BackgroundTasks) is
+    given, so accepting stays quick."""
+    where = getattr(result, "communities", None)
+    communities = where if where is not None else scope.community_list
     if later is None:
-        after_write(graph, params, communities=scope.community_list, source="accept")
+        after_write(graph, params, communities=communities, source="accept")
     else:  # a burst of accepts in the same streets: one snapshot under way and one after it, not one each
-        key = (id(graph), scope.communities)
-        later.add_task(SNAPSHOTS.run, key, after_write, graph, params, communities=scope.community_list,
-                       source="accept")
+        key = (id(graph), tuple(communities) if communities is not None else None)
+        later.add_task(SNAPSHOTS.run, key, after_write, graph, params, communities=communities, source="accept")
     return result
 
 

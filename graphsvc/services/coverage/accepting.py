@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Literal
 
 from graphsvc import audit
@@ -69,10 +69,22 @@ def _over_cap(now: dict[str, list[str]], pairs: Iterable[tuple[str, str]], cap: 
     ]
 
 
-def _accepted(action: str, rows: list[str], stamp: dict[str, str]) -> s.Accepted:
+def _accepted(action: str, written: tuple[list[str], list[str] | None], stamp: dict[str, str]) -> s.Accepted:
+    rows, where = written
     return s.Accepted(
-        action=action, written=len(rows), ids=rows, accepted_by=stamp["accepted_by"], accepted_at=stamp["accepted_at"]
+        action=action, written=len(rows), ids=rows, accepted_by=stamp["accepted_by"], accepted_at=stamp["accepted_at"],
+        communities=where,
     )
+
+
+def _written(graph: Graph, work: Callable[[Tx], list[str]]) -> tuple[list[str], list[str] | None]:
+    """work's rows in one transaction, and the communities it changed coverage in (None: it did not say)."""
+    def run(tx: Tx) -> tuple[list[str], list[str] | None]:
+        rows = work(tx)
+        where = (tx.touched or {}).get("coverage")
+        return rows, sorted(where) if where is not None else None
+
+    return graph.transaction(run)
 
 
 def accept_covers(graph: Graph, scope: Scope, body: s.AcceptCovers) -> s.Accepted:
@@ -88,7 +100,7 @@ def accept_covers(graph: Graph, scope: Scope, body: s.AcceptCovers) -> s.Accepte
         audit.record(tx, scope, "coverage.accept_covers", "COVERS", {"pairs": len(rows)}, source="suggestion")
         return [f"{r['org_id']}->{r['building_id']}" for r in rows]
 
-    return _accepted("covers", graph.transaction(work), stamp)
+    return _accepted("covers", _written(graph, work), stamp)
 
 
 # Accepting member -> household pairs, by kind: (the members' current pairs, the write, the tie, over the cap).
@@ -128,7 +140,7 @@ def accept_member_pairs(
         audit.record(tx, scope, f"coverage.accept_{kind}", tie, {"pairs": len(rows)}, source="suggestion")
         return [f"{r['member_id']}->{r['household_id']}" for r in rows]
 
-    return _accepted(kind, graph.transaction(work), stamp)
+    return _accepted(kind, _written(graph, work), stamp)
 
 
 def accept_links(graph: Graph, scope: Scope, body: s.AcceptLinks) -> s.Accepted:
@@ -218,7 +230,7 @@ def accept_org(graph: Graph, scope: Scope, body: s.NewOrg) -> s.Accepted:
         audit.record(tx, scope, "coverage.accept_org", org_id, {"buildings": len(pairs)}, source="suggestion")
         return [org_id]
 
-    return _accepted("org", graph.transaction(work), stamp)
+    return _accepted("org", _written(graph, work), stamp)
 
 
 def accept_joint(graph: Graph, scope: Scope, body: s.AcceptJoint) -> s.Accepted:
@@ -248,4 +260,4 @@ def accept_joint(graph: Graph, scope: Scope, body: s.AcceptJoint) -> s.Accepted:
         audit.record(tx, scope, "coverage.accept_joint", body.joint_branch_id, {"members": len(rows)}, source="suggestion")
         return [f"{r['member_id']}->{body.joint_branch_id}" for r in rows]
 
-    return _accepted("joint", graph.transaction(work), stamp)
+    return _accepted("joint", _written(graph, work), stamp)
