@@ -228,7 +228,9 @@ class Graph:
                 yield row(keys, record)
 
     def transaction(self, work: Callable[[Tx], T]) -> T:
-        """Run `work(tx)` in one write transaction: all of it commits or none of it.
+        """Run `work(tx)` in one write transaction: all of it commits or none of it. Last in it, the coverage
+        counters (services/coverage/counters) of what it changed are dropped: the communities given to
+        `tx.counters`, else those it touched under "coverage", else (it said nothing) every one.
 
         A transaction that lost a race on ArcadeDB (a unique key made at once, or a record two
         transactions changed) fails at commit rather than waiting: it is run again from the start,
