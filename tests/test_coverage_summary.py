@@ -163,6 +163,7 @@ def test_an_import_snapshots_only_the_streets_whose_coverage_it_changed(both: Gr
         assert len(taken) == 1  # one snapshot for the import ...
         seen.update(taken)
         assert {r["street"] for r in rows if r["id"] in taken} == {"s-xf"}  # ... of its street, not s-jz
+        assert {"c-xf01", NOWHERE} <= set(_kept(both, GapParams()))  # and its counters counted again, ready
 
 
 def test_a_coverage_write_refreshes_only_its_community_before_it_returns(both: Graph) -> None:

@@ -36,7 +36,7 @@ def cmd_import(settings: Settings, args: argparse.Namespace) -> None:
             with progress_bar(total, "导入台账") as bar:
                 result = import_raw(
                     graph, cli_scope(), raw, batch_size=settings.batch_size, source="cli", progress=bar.update,
-                    snapshot=settings.gaps,
+                    snapshot=settings.gaps, stage=say,
                 )
         except InvalidInput as e:
             if args.errors_to and annotate_file(path, raw, e, Path(args.errors_to)):

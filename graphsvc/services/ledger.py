@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import logging
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Literal
@@ -19,7 +21,10 @@ from graphsvc.schemas.coverage import Area, GapParams
 from graphsvc.scope import Scope, require
 from graphsvc.services import history
 from graphsvc.services.coverage.area import communities_of
+from graphsvc.services.coverage.summary import recount
 from graphsvc.settings import Settings
+
+log = logging.getLogger(__name__)
 
 MEDIA = {
     "json": "application/json",
@@ -48,10 +53,12 @@ def import_raw(
     source: str,
     progress: Progress | None = None,
     snapshot: GapParams | None = None,
+    stage: Callable[[str], None] | None = None,
 ) -> ImportResult:
     """Validate and write a ledger, all or nothing; an audit entry in the same transaction when anything changed;
     then, given `snapshot` (the rule settings) and a change, a coverage snapshot for the trend of the streets
-    whose coverage changed (every street when the import cannot say which)."""
+    whose coverage changed (every street when the import cannot say which) and their communities' coverage
+    counters counted again; `stage` hears when that starts (it takes a while for a city)."""
     require(scope, "admin")
 
     def audited(tx: Tx, report: ImportReport) -> None:
@@ -59,7 +66,13 @@ def import_raw(
 
     report = import_ledger(graph, raw, batch_size=batch_size, progress=progress, on_commit=audited)
     if snapshot is not None and report.changed and report.communities != []:  # the streets whose coverage changed
+        if stage:
+            stage("正在更新覆盖统计（趋势快照和各社区的缺口计数）……")
         history.after_write(graph, snapshot, communities=report.communities, source="import")
+        try:  # the counters the import dropped, counted again now: the next summary finds them ready
+            recount(graph, report.communities, snapshot)
+        except Exception as e:  # the import stands; the next reader counts them
+            log.warning("counting coverage again after an import failed: %s", type(e).__name__)
     return ImportResult(rows=report.rows, total=report.total, changes=report.changes, warnings=report.warnings)
 
 

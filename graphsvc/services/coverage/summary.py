@@ -59,6 +59,13 @@ def place_ids(graph: Graph, communities: list[str] | None) -> list[str]:
     return [r["id"] for r in every] + [NOWHERE]
 
 
+def recount(graph: Graph, communities: list[str] | None, params: s.GapParams) -> None:
+    """Count again, and keep, the parts a write dropped (`communities`, None = all, and the members placed
+    nowhere): after an import the next summary finds them ready instead of counting them itself."""
+    ids = place_ids(graph, communities)
+    parts(graph, ids if NOWHERE in ids else [*ids, NOWHERE], params)
+
+
 def parts(graph: Graph, ids: list[str], params: s.GapParams) -> dict[str, Part]:
     """The part of each of `ids` (community ids, NOWHERE): as the graph keeps them, the missing ones counted
     together (and kept)."""
