@@ -226,3 +226,16 @@ def test_an_accept_by_a_caller_who_sees_everything_snapshots_only_its_street(bot
         "MATCH (s:CoverageSnapshot) WHERE s.source = 'accept' RETURN s.snapshot_id AS id, s.street_id AS street",
         database_=both.database).records
     assert {r["street"] for r in rows if r["id"] not in seen} == {"s-xf"}  # not s-jz, which LOCAL_ADMIN also sees
+
+
+def test_writes_that_change_no_coverage_keep_the_counters(both: Graph) -> None:
+    """A key made and revoked: no coverage answer changes, so no counter is dropped."""
+    from graphsvc.services import access
+
+    params = GapParams()
+    communities = _street(both)
+    kept(both, communities, None, params, partial(count_parts, both, grid_id=None, params=params))
+    before = _kept(both, params)
+    key, _ = access.create_key(both, LOCAL_ADMIN, role="street", scope_id="s-xf", name="测试")
+    access.revoke_key(both, LOCAL_ADMIN, key.id)
+    assert _kept(both, params) == before

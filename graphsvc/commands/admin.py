@@ -61,6 +61,10 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> None:
                 from graphsvc.services import history
 
                 history.after_write(graph, settings.gaps, communities=None, source="demo")
+            from graphsvc.services.coverage.summary import recount
+
+            say("正在统计各社区的覆盖缺口……")
+            recount(graph, None, settings.gaps)  # the pages' summaries and counts ready from the first visit
             token = demo_admin_token(graph, settings)
         say(f"示范数据已载入（{args.scale}）：{total} 行")
         host, port = args.host or settings.host, args.port or settings.port

@@ -51,6 +51,7 @@ def create_key(graph: Graph, by: Scope, *, role: str, scope_id: str | None, name
     }
 
     def work(tx: Tx) -> None:
+        tx.touch("access", [])  # keys change no answer about the graph
         tx.run("access/key_create", key={k: v for k, v in key.items() if v is not None})
         audit.record(tx, by, "key.create", str(key["id"]), {"role": role, "scope_id": scope_id}, source="cli")
 
@@ -65,6 +66,7 @@ def list_keys(graph: Graph) -> ApiKeys:
 
 def revoke_key(graph: Graph, by: Scope, key_id: str) -> None:
     def work(tx: Tx) -> None:
+        tx.touch("access", [])
         if not tx.run("access/key_revoke", id=key_id, at=audit.now(), by=by.actor):
             raise NotFound(f"没有有效的密钥 {key_id}")
         audit.record(tx, by, "key.revoke", key_id, source="cli")

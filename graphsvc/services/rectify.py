@@ -75,6 +75,7 @@ def create(graph: Graph, scope: Scope, params: GapParams, body: r.RectificationC
     rect_id = f"rx-{uuid.uuid4().hex[:12]}"
 
     def work(tx: Tx) -> dict[str, Any]:
+        tx.touch("rectify", [gap.community_id])  # a task about a gap: no coverage answer changes
         if tx.run("rectify/open_for", rule=body.rule.value, target_id=body.target_id):
             raise Infeasible("这个缺口已有未完成的整改任务", details=[{"field": "target_id", "id": body.target_id}])
         org = _org(tx, body.org_id)
@@ -132,6 +133,7 @@ def update(graph: Graph, scope: Scope, params: GapParams, rect_id: str, body: r.
         changes["note"] = _note(row.get("note"), note)
 
     def work(tx: Tx) -> dict[str, Any]:
+        tx.touch("rectify", [row.get("community_id")])  # a task about a gap: no coverage answer changes
         if body.org_id is not None:
             org = _org(tx, body.org_id)
             changes.update(org_id=org["id"], org_name=org["name"])
