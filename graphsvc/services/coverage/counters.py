@@ -3,8 +3,10 @@ summary and gap counts are read (one row per community) instead of counted (a wa
 
 - Kept per community and per set of gap parameters; a grid's parts are counted each time, never kept.
 - Dropped by every write that can change coverage, inside that write's own transaction (Graph.transaction:
-  the communities it touched under "coverage", every community when it did not say), together with the part
-  of the members placed in no community (NOWHERE).
+  the communities an import names with Tx.counters, else those a write touched under "coverage", every
+  community when it did not say), together with the part of the members placed in no community (NOWHERE).
+- An import and the demo count theirs again before they return (summary.recount); after an accepted
+  suggestion the coverage summaries it refreshes count them.
 - Counted again when missing, by the first reader who needs them, and stored only if no coverage write came
   since that count began: the drop and the store both take one lock, whose generation each drop advances.
   A count that raced a write is answered once and not kept; the next reader counts again.
