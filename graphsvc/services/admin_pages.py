@@ -9,6 +9,7 @@ from graphsvc.commands.labels import label  # one Chinese wording of codes, the 
 from graphsvc.errors import GraphsvcError, InvalidInput
 from graphsvc.graph import Graph
 from graphsvc.schemas.api import ImportResult
+from graphsvc.schemas.ledger import TABLES
 from graphsvc.scope import Scope, require
 from graphsvc.services import access, ledger
 from graphsvc.services.pages import where, with_chrome
@@ -41,7 +42,11 @@ def upload(graph: Graph, scope: Scope, filename: str, file: BinaryIO, settings: 
         return {"message": e.message, "errors": []}
     if not isinstance(result, ImportResult):  # only errors_format="xlsx" answers a workbook
         raise TypeError("unexpected import result")
-    return {"rows": sorted(result.rows.items()), "total": result.total, "warnings": result.warnings}
+    counted = [  # the tables in the ledger's order, in Chinese, with what the import changed
+        (t.zh, result.rows[name], *(result.changes.get(name, {}).get(k, 0) for k in ("new", "updated", "unchanged")))
+        for name, t in TABLES.items() if result.rows.get(name)
+    ]
+    return {"rows": counted, "total": result.total, "warnings": result.warnings}
 
 
 def annotated(graph: Graph, scope: Scope, filename: str, file: BinaryIO, settings: Settings) -> tuple[bytes, str]:
