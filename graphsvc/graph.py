@@ -102,10 +102,12 @@ class Tx:
     """An explicit transaction; statements by catalog name. `touch` notes the communities a write changes."""
 
     def __init__(
-        self, tx: neo4j.ManagedTransaction, queries: dict[str, str], touched: dict[str, set[str]] | None = None
+        self, tx: neo4j.ManagedTransaction, queries: dict[str, str], touched: dict[str, set[str]] | None = None,
+        attempt: int = 1,
     ) -> None:
         self._tx, self._queries = tx, queries
         self.touched = touched
+        self.attempt = attempt  # 1, or how many times the work has run (again after a lost race)
         self.counted: set[str] | None = None  # see counters()
 
     def run(self, name: str, **params: Any) -> list[dict[str, Any]]:
@@ -237,9 +239,12 @@ class Graph:
         so its checks see the winner's write.
         """
         touched: dict[str, set[str]] = {}  # what the work says it touched; nothing said: assume everything
+        runs = 0
 
         def attempt_work(tx: neo4j.ManagedTransaction, /) -> T:
-            mine = Tx(tx, self.queries, touched)
+            nonlocal runs
+            runs += 1
+            mine = Tx(tx, self.queries, touched, runs)
             result = work(mine)
             if mine.counted is not None or not touched or COVERAGE in touched:  # last: the lock is held briefly
                 counted = mine.counted if mine.counted is not None else touched.get(COVERAGE) if touched else None

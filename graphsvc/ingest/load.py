@@ -146,14 +146,11 @@ def import_ledger(
     # (the check scans every pairing of the graph: skipped when it cannot find anything).
     skip = () if changes.get("pairings", {}).get("updated") else MOVED_CHECKS
 
-    attempts = 0
     ids = _coverage_ids(todo, fresh)
 
     def work(tx: Tx) -> None:
-        nonlocal attempts
-        attempts += 1
         # Run again after a lost race (Graph.transaction), rows thought new may exist by now: all go through MERGE.
-        tables, new = (todo, fresh) if attempts == 1 else ({t: todo.get(t, []) + fresh.get(t, []) for t in TABLES}, None)
+        tables, new = (todo, fresh) if tx.attempt == 1 else ({t: todo.get(t, []) + fresh.get(t, []) for t in TABLES}, None)
         before = _communities(tx, ids)
         write_tables(lambda name, batch: tx.run(name, rows=batch), tables, batch_size=batch_size, progress=progress,
                      skip=skip, new=new)

@@ -35,11 +35,9 @@ def load_demo(graph: Graph, scale: str, *, batch_size: int, bar: Bar) -> int:
     with bar(sum(demo.SCALES[scale].values()), f"载入示范数据 ({scale})") as b:
         for chunk in demo.chunks(scale):
             tables = as_params(validate(RawLedger(tables=chunk), known_ids=None, check_refs=False))
-            attempts = [0]
 
-            def work(tx: Tx, tables: dict[str, list[dict[str, Any]]] = tables, attempts: list[int] = attempts) -> None:
-                attempts[0] += 1
-                new = fresh and attempts[0] == 1
+            def work(tx: Tx, tables: dict[str, list[dict[str, Any]]] = tables) -> None:
+                new = fresh and tx.attempt == 1
                 write_tables(lambda n, rows: tx.run(n, rows=rows), {} if new else tables, batch_size=batch_size,
                              progress=b.update, skip=skip, new=tables if new else None, only_writer=new)
 

@@ -25,6 +25,7 @@ from neo4j.exceptions import Neo4jError
 from graphsvc.graph import COUNTERS_LOCK, Graph
 from graphsvc.schemas import coverage as s
 from graphsvc.schemas.coverage import GapRule
+from graphsvc.services.coverage.area import FROM_COMMUNITIES_MAX
 
 log = logging.getLogger(__name__)
 NOWHERE = ""  # the part of the members placed in no community (counted only in a summary of everything)
@@ -79,7 +80,7 @@ def kept(
     if key is None or not ids:
         return count(ids) if ids else {}
     generation = graph.read("coverage/counters/generation", lock=COUNTERS_LOCK)[0]["generation"]
-    every = len(ids) > 200  # a district's or a city's: read them all rather than send the list
+    every = len(ids) > FROM_COMMUNITIES_MAX  # a district's or a city's: read them all rather than send the list
     wanted = set(ids)
     held = {
         r["community_id"]: decode(r["part"])
