@@ -59,14 +59,42 @@ def scoped(name: str, communities: list[str] | None) -> str:
     return FROM_COMMUNITIES.get(name, name)
 
 
+# A household's flags as the named queries give them: bit i is VulnerableFlag's i-th flag (hardship = 1, ...).
+_FLAGS = [f.value for f in s.VulnerableFlag]
+_FLAG_SETS = [tuple(f for i, f in enumerate(_FLAGS) if mask >> i & 1) for mask in range(1 << len(_FLAGS))]
+
+
+def flag_names(mask: int) -> list[str]:
+    """The flags a mask names, in VulnerableFlag's order.
+
+    >>> flag_names(0), flag_names(5)
+    ([], ['hardship', 'elderly_alone'])
+    """
+    return list(_FLAG_SETS[mask])
+
+
 def household_rows(graph: Graph, name: str, **params: Any) -> list[dict[str, Any]]:
-    """A household rule's rows (the named query answers one row per building), one per household, by id:
+    """A household rule's rows (the named query answers one row per community), one per household, by id:
     id, community_id, grid_id, building_id, building_name, size, flags."""
     rows = [
-        {"id": hid, "community_id": b["community_id"], "grid_id": b["grid_id"], "building_id": b["building_id"],
-         "building_name": b["building_name"], "size": size, "flags": flags}
-        for b in graph.read(name, **params)
-        for hid, size, flags in zip(b["ids"], b["sizes"], b["flags"], strict=True)
+        {"id": hid, "community_id": c["community_id"], "grid_id": grid, "building_id": bid, "building_name": bname,
+         "size": size, "flags": flag_names(mask)}
+        for c in graph.read(name, **params)
+        for grid, bid, bname, households in c["buildings"]
+        for hid, size, mask in households
+    ]
+    rows.sort(key=lambda r: r["id"])
+    return rows
+
+
+def member_rows(graph: Graph, communities: list[str] | None) -> list[dict[str, Any]]:
+    """The members who could link households in `communities` (None = all), by id: id, name, category,
+    community_id, grid_id, building_id, links (households they link now)."""
+    rows = [
+        {"id": mid, "name": name, "category": category, "community_id": c["community_id"], "grid_id": grid,
+         "building_id": bid, "links": links}
+        for c in graph.read(scoped("coverage/link_members", communities), communities=communities)
+        for mid, name, category, grid, bid, links in c["members"]
     ]
     rows.sort(key=lambda r: r["id"])
     return rows

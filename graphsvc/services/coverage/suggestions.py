@@ -22,6 +22,7 @@ from graphsvc.services.coverage.area import (
     communities_of,
     community_leads,
     household_rows,
+    member_rows,
     parent_org,
     query_params,
     scoped,
@@ -186,13 +187,12 @@ def suggest_links(graph: Graph, scope: Scope, area: s.Area, params: s.GapParams)
     # Both at once (members of the whole area: those of communities without a waiting household are not used).
     households, members = together(
         lambda: household_rows(graph, "coverage/household_unlinked", **query_params(communities, area.grid_id, params)),
-        lambda: graph.read(scoped("coverage/link_members", communities), communities=communities),
+        lambda: member_rows(graph, communities),
     )
-    members.sort(key=lambda m: m["id"])
     wanted = {v.value for v in params.vulnerable}
     # Masked callers get the plan without the "vulnerable first" priority: which households it favours would
     # reveal their flags (sensitive under PIPL art. 28).
-    vulnerable = {h["id"]: not scope.masked and any(f in wanted for f in h["flags"]) for h in households}
+    vulnerable = {h["id"]: not scope.masked and not wanted.isdisjoint(h["flags"]) for h in households}
     pairs, unassigned, total_cost = _assign_links(households, members, vulnerable, params.link_cap)
     items = _link_items(pairs, households, vulnerable, scope, params.link_cap)
     return s.LinkAssignment(
