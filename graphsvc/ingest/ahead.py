@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import queue
-from collections.abc import Callable, Iterable, Iterator
+import signal
+from collections.abc import Callable, Generator, Iterable
 from typing import Any, TypeVar
 
 from graphsvc.errors import GraphsvcError
@@ -22,7 +23,9 @@ _WAIT_S = 5.0  # how often a waiting caller checks that the worker still lives
 
 
 def _work(make: Callable[[], Iterable[T]], prepare: Callable[[T], U], out: Any) -> None:
-    """The worker: each item prepared, in order; then the end, or what failed."""
+    """The worker: each item prepared, in order; then the end, or what failed. Ctrl-C is the caller's to
+    handle (it stops the worker)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         for item in make():
             out.put(("item", prepare(item)))
@@ -33,7 +36,7 @@ def _work(make: Callable[[], Iterable[T]], prepare: Callable[[T], U], out: Any) 
         out.put(("error", (RuntimeError, f"准备数据时出错（{type(e).__name__}）", None)))
 
 
-def ahead(make: Callable[[], Iterable[T]], prepare: Callable[[T], U], *, depth: int = 2) -> Iterator[U]:
+def ahead(make: Callable[[], Iterable[T]], prepare: Callable[[T], U], *, depth: int = 2) -> Generator[U, None, None]:
     """`prepare(item)` for each item of `make()`, in order, computed in a worker process up to `depth` items
     ahead of the caller. An error in the worker is raised in the caller when it reaches that item.
 
