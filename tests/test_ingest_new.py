@@ -114,3 +114,39 @@ def test_the_only_writer_creates_links_too_and_the_graph_is_the_same(graph: Grap
     assert {"ingest/new/member_links", "ingest/new/member_helps"} <= set(ran)
     assert "ingest/member_links" not in ran
     assert _picture(graph) == merged
+
+
+class _Quiet:
+    """A progress bar that shows nothing."""
+
+    def __init__(self, total: int, label: str) -> None:
+        self.done = 0
+
+    def __enter__(self) -> _Quiet:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def update(self, n: int) -> None:
+        self.done += n
+
+
+def test_the_demo_writes_every_chunk_its_worker_validated(graph: Graph, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`graphsvc demo` at a district's scale: chunks generated and validated in a worker process, written in
+    order, each row once (the first dozen chunks of the district, for time)."""
+    from itertools import islice
+
+    from graphsvc import demo
+    from graphsvc.services.demo import load_demo
+
+    first = list(islice(demo.chunks("district"), 12))
+    monkeypatch.setattr(demo, "chunks", lambda scale, seed=7: iter(first))
+    _wipe(graph)
+    written = load_demo(graph, "district", batch_size=500, bar=_Quiet)
+    assert written == sum(len(rows) for chunk in first for rows in chunk.values())
+    for label, table in (("Building", "buildings"), ("Household", "households"), ("Member", "members"),
+                         ("Community", "communities")):
+        expected = sum(len(chunk.get(table) or []) for chunk in first)
+        found = graph.driver.execute_query(f"MATCH (n:{label}) RETURN count(n) AS n", database_=graph.database)
+        assert expected > 0 and found.records[0]["n"] == expected, label
