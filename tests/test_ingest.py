@@ -195,3 +195,24 @@ def test_a_pairing_id_given_other_ends_moves(graph: Graph, example: dict[str, An
     import_ledger(graph, ledger_io.read_json(json.dumps(example)))  # and back
     (pairing,) = export_ledger(graph)["pairings"]
     assert pairing["org_b"] == "po-tax"
+
+
+@pytest.mark.parametrize(("cell", "says"), [
+    ("b" * 201, "过长：最多 200 个字"),
+    ("a b", "编号只能由字母、数字、汉字"),
+    ("a\x01b", "含有不可见的控制字符"),
+    ("<b>", "编号只能由字母、数字、汉字"),
+    ("", "必填，不能为空"),
+])
+def test_a_ledger_id_out_of_the_grammar_says_what_is_wrong(cell: str, says: str) -> None:
+    row = {"id": cell, "name": "一号楼", "community_id": "c1", "kind": "residential", "lat": 30.0, "lon": 120.0}
+    with pytest.raises(InvalidInput) as e:
+        validate(ledger_io.RawLedger(tables={"buildings": [row]}), check_refs=False)
+    assert len(e.value.details) == 1 and says in e.value.details[0]["message"], e.value.details
+
+
+@pytest.mark.parametrize(("cell", "kept"), [(" 楼栋12 ", "楼栋12"), (101.0, "101"), (7, "7"), ("r-1@c-xf01", "r-1@c-xf01")])
+def test_a_ledger_id_in_the_grammar_is_kept(cell: Any, kept: str) -> None:
+    row = {"id": cell, "name": "一号楼", "community_id": "c1", "kind": "residential", "lat": 30.0, "lon": 120.0}
+    ledger = validate(ledger_io.RawLedger(tables={"buildings": [row]}), check_refs=False)
+    assert ledger["buildings"][0].model_dump()["id"] == kept
