@@ -9,10 +9,10 @@ the statements of cypher/ingest (MERGE, stale-link clean-up included; CREATE fro
 buildings, households, members and their links and helps, which are known to be new), one transaction
 per chunk. The baseline: the same rows with
 CREATE-only statements (benchmarks/cypher/raw_*.cypher), no validation. Generation time is
-measured apart and counted in neither. The engine is warmed first (each path loads the district once,
-untimed; the street at street scale) and the runs alternate which path goes first, each into a fresh database. Prints a Markdown row
-for BENCHMARKS.md (each run's seconds, the medians' rows/s and ratio), and the peak memory of the engine
-process (VmHWM) and of this process (the service side).
+measured apart; the raw path never counts it. The engine is warmed first (each path loads the district
+once, untimed; the street at street scale) and the runs alternate which path goes first, each into a
+fresh database. Prints a Markdown row for BENCHMARKS.md (each run's seconds, the medians' rows/s and
+ratio), and the peak memory of the engine process (VmHWM) and of this process (the service side).
 """
 
 from __future__ import annotations

@@ -59,23 +59,23 @@ def _blank_none(v: Any) -> Any:
 
 
 def _id(v: Any) -> Any:
-    if type(v) is str:
+    if isinstance(v, str):
         return v.strip()
     # Spreadsheets turn numeric ids into floats (101 -> 101.0): ids are strings.
     if isinstance(v, float) and v.is_integer():
         return str(int(v))
     if isinstance(v, int) and not isinstance(v, bool):
         return str(v)
-    return v.strip() if isinstance(v, str) else v
+    return v
 
 
-Flag = Annotated[bool, BeforeValidator(_bool)]
 def _grammar(v: str) -> str:
     """An id of the right length follows the grammar (which admits no control character: one match in the
     common case; a city's ledger has 350k ids), else the message says what is wrong with it."""
     return v if ID_RE.fullmatch(v) else check_id(no_control_id(v))
 
 
+Flag = Annotated[bool, BeforeValidator(_bool)]
 # The length checks first, inside the string's own check (each a Python call when they follow the validators).
 Id = Annotated[str, Field(min_length=1, max_length=ID_MAX), BeforeValidator(_id), AfterValidator(_grammar)]
 OptId = Annotated[Id | None, BeforeValidator(_blank_none)]
