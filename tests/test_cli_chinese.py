@@ -112,6 +112,13 @@ def test_gaps_suggest_then_accept(run, demo: Graph, tmp_path: Path) -> None:
     assert street.level == "street" and street.points[-1].source == "accept"
 
 
+def test_gaps_suggest_links_saves_the_pairs_alone(run, tmp_path: Path) -> None:
+    saved = tmp_path / "links.json"
+    run("gaps", "suggest", "党员联户", "--community", "c-xf01", "--save", str(saved))
+    links = json.loads(saved.read_text())["links"]
+    assert links and all(set(p) == {"member_id", "household_id"} for p in links)
+
+
 def test_gaps_place_with_a_distance_table(run, tmp_path: Path) -> None:
     table = tmp_path / "d.csv"
     table.write_text("from_id,to_id,meters\nb-xf01-01,sp-xf01-1,5000\n", encoding="utf-8")

@@ -251,6 +251,8 @@ def test_accepting_a_group_suggestion_closes_the_gap(client: TestClient, demo: G
 def test_accepting_links_closes_the_gap_and_keeps_caps(client: TestClient) -> None:
     plan = client.get("/coverage/suggestions/links", params={"community_id": "c-xf01"}).json()
     assert plan["count"] == len([h for h in planted()["household_unlinked"] if h.startswith("h-xf01")])
+    # the accept list is the suggestions' pairs and nothing more (the same objects, serialised as pairs)
+    assert plan["accept"] == [{"member_id": i["member_id"], "household_id": i["household_id"]} for i in plan["items"]]
     r = client.post("/coverage/accept/links", json={"items": plan["accept"]})
     assert r.status_code == 200 and r.json()["written"] == plan["count"]
     assert gap_ids(client, "household_unlinked", community_id="c-xf01") == []

@@ -70,7 +70,7 @@ def suggest(settings: Settings, args: argparse.Namespace, q: s.GapQuery) -> None
             res = coverage.suggest_links(graph, cli_scope(), area, params)
             rows = [{"member_id": i.member_id, "member_name": i.member_name, "household_id": i.household_id,
                      "building_id": i.building_id, "vulnerable": i.vulnerable, "why": _why(i.why)} for i in res.items]
-            accept["links"] = [p.model_dump() for p in res.accept]
+            accept["links"] = [{"member_id": p.member_id, "household_id": p.household_id} for p in res.accept]
         elif what == "branches":
             res = coverage.suggest_branches(graph, cli_scope(), area, params)
             rows = [{"community_id": i.community_id, "action": ACTIONS[i.kind], "buildings": i.building_ids,

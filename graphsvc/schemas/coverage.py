@@ -236,10 +236,11 @@ class LinkPair(BaseModel):
     household_id: Id
 
 
-class LinkSuggestion(BaseModel):
-    member_id: str
+class LinkSuggestion(LinkPair):
+    """A pair the plan proposes and why. In a `list[LinkPair]` (the plan's `accept`) it is the pair alone:
+    pydantic serialises a field by its annotation, so the plan's 340k accept pairs are its items, not copies."""
+
     member_name: str | None = None
-    household_id: str
     building_id: str
     community_id: str
     vulnerable: bool | None = None  # null when the caller may not see vulnerability

@@ -37,7 +37,6 @@ UNIT_ORG_DOMAIN = {
     "social_org": OrgDomain.non_public,
 }
 SUGGESTIONS = TypeAdapter(list[s.LinkSuggestion])  # a whole list validated at once (a city's 340k)
-PAIRS = TypeAdapter(list[s.LinkPair])
 UNASSIGNED = TypeAdapter(list[s.Unassigned])
 CANNOT_LINK = ("mobile",)  # 流动党员 are often away: never proposed to link households
 GROUP_NEIGHBOUR_M = 300.0  # a group next door (another community) may take a building this near
@@ -201,7 +200,7 @@ def suggest_links(graph: Graph, scope: Scope, area: s.Area, params: s.GapParams)
         total_cost=total_cost,
         link_cap=params.link_cap,
         unassigned=UNASSIGNED.validate_python([{"household_id": str(h), "reason": r} for h, r in sorted(unassigned.items())]),
-        accept=PAIRS.validate_python([{"member_id": i.member_id, "household_id": i.household_id} for i in items]),
+        accept=list[s.LinkPair](items),  # each suggestion is its pair (serialised as one)
     )
 
 
